@@ -1,0 +1,103 @@
+#pragma once
+// The compute backends. One small interface, two implementations: the CPU backend
+// runs the numerical core over OpenMP threads, the CUDA backend runs the same core in
+// kernels on device memory. The backend is chosen at run time (--backend), never by
+// a global; the CUDA one exists only when darkscan was built with CUDA.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "darkscan/core/column_summary.hpp"
+#include "darkscan/core/column_view.hpp"
+#include "io/host_batch.hpp"
+
+namespace darkscan::io {
+class SampleReader;
+}
+
+namespace darkscan {
+
+// Rows [first_row, first_row + rows) of a sample, one view per column, in the memory
+// of the backend that made it (host memory for the CPU, device memory for CUDA).
+struct ChunkView {
+  std::uint64_t first_row = 0;
+  std::uint64_t rows = 0;
+  std::vector<ColumnView> columns;
+};
+
+// A whole sample held in a backend's memory.
+class ResidentSample {
+ public:
+  virtual ~ResidentSample() = default;
+  virtual const ChunkView& view() const = 0;
+  virtual std::size_t bytes() const = 0;
+};
+
+using ChunkVisitor = std::function<void(const ChunkView&)>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;  // "cpu" or "cuda"
+  virtual std::string description() const = 0;  // device or thread count, for logs and provenance
+
+  // Reads the whole sample into this backend's memory, `chunk_rows` rows per read
+  // (on CUDA through pinned buffers, the read of one chunk overlapping the copy of
+  // the one before).
+  virtual std::unique_ptr<ResidentSample> load(io::SampleReader& reader, std::uint64_t chunk_rows) = 0;
+
+  // Streams the sample through this backend's memory in pieces of at most
+  // `chunk_rows` rows, in row order: for samples larger than device memory.
+  virtual void for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) = 0;
+
+  // Summary of every column of a chunk held in this backend's memory.
+  virtual std::vector<ColumnSummary> summarize(const ChunkView& chunk) = 0;
+
+  // A copy of a chunk in host memory; `names` gives the columns' names, in order.
+  virtual io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) = 0;
+};
+
+// Host batch with the chunk's columns, each filled by copy(dst, src, bytes): the
+// shared part of the backends' copy_to_host.
+template <class Copy>
+io::HostBatch copy_chunk_to_host(const ChunkView& chunk, const std::vector<std::string>& names, const Copy& copy) {
+  if (names.size() != chunk.columns.size()) throw std::invalid_argument("copy_to_host: one name per column is needed");
+  io::HostBatch batch;
+  batch.first_row = chunk.first_row;
+  batch.rows = chunk.rows;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& c = chunk.columns[i];
+    batch.columns.push_back({names[i], c.dtype, std::vector<std::byte>(c.size * dtype_size(c.dtype))});
+    copy(batch.columns.back().data(), c.data, batch.columns.back().bytes.size());
+  }
+  return batch;
+}
+
+enum class BackendChoice { automatic, cpu, cuda };
+
+// "auto", "cpu" or "cuda"; InputError naming `origin` otherwise.
+BackendChoice parse_backend_choice(std::string_view text, std::string_view origin);
+
+struct BackendOptions {
+  int cpu_threads = 0;  // 0: every core OpenMP sees
+  int cuda_device = 0;
+};
+
+// Makes the chosen backend. `automatic` takes CUDA when a device is usable and the
+// CPU otherwise; `why` receives one line saying which was taken and why. Asking for
+// CUDA where it is unusable throws InputError with the reason.
+std::unique_ptr<Backend> make_backend(BackendChoice choice, const BackendOptions& options, std::string* why = nullptr);
+
+// Empty when the CUDA backend can run here; otherwise why not (not compiled in, no
+// device, driver error).
+std::string cuda_unavailable_reason();
+
+// Backends compiled into this build, e.g. "cpu, cuda".
+std::string compiled_backends();
+
+}  // namespace darkscan

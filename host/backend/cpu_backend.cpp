@@ -1,0 +1,90 @@
+#include "backend/cpu_backend.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "io/event_file.hpp"
+
+namespace darkscan {
+
+namespace {
+
+class HostResidentSample final : public ResidentSample {
+ public:
+  explicit HostResidentSample(io::HostBatch batch) : batch_(std::move(batch)) {
+    view_.first_row = batch_.first_row;
+    view_.rows = batch_.rows;
+    for (const auto& c : batch_.columns) view_.columns.push_back(c.view());
+  }
+  const ChunkView& view() const override { return view_; }
+  std::size_t bytes() const override { return batch_.bytes(); }
+
+ private:
+  io::HostBatch batch_;
+  ChunkView view_;
+};
+
+// Host buffers for `rows` rows of the reader's columns.
+io::HostBatch allocate(const io::SampleReader& reader, std::uint64_t rows) {
+  io::HostBatch batch;
+  batch.rows = rows;
+  for (const auto& c : reader.columns())
+    batch.columns.push_back({c.logical, c.dtype, std::vector<std::byte>(rows * dtype_size(c.dtype))});
+  return batch;
+}
+
+void check_chunk_rows(std::uint64_t chunk_rows) {
+  if (chunk_rows == 0) throw std::invalid_argument("chunk_rows must be positive");
+}
+
+}  // namespace
+
+std::string CpuBackend::description() const { return fmt::format("cpu ({} OpenMP threads)", launcher_.threads()); }
+
+std::unique_ptr<ResidentSample> CpuBackend::load(io::SampleReader& reader, std::uint64_t chunk_rows) {
+  check_chunk_rows(chunk_rows);
+  io::HostBatch batch = allocate(reader, reader.rows());
+  std::vector<void*> dst(batch.columns.size());
+  for (std::uint64_t first = 0; first < reader.rows(); first += chunk_rows) {
+    const std::uint64_t count = std::min(chunk_rows, reader.rows() - first);
+    for (std::size_t i = 0; i < dst.size(); ++i)
+      dst[i] = batch.columns[i].bytes.data() + first * dtype_size(batch.columns[i].dtype);
+    reader.read(first, count, dst);
+  }
+  return std::make_unique<HostResidentSample>(std::move(batch));
+}
+
+void CpuBackend::for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) {
+  check_chunk_rows(chunk_rows);
+  io::HostBatch buffers = allocate(reader, std::min(chunk_rows, reader.rows()));
+  std::vector<void*> dst;
+  for (auto& c : buffers.columns) dst.push_back(c.data());
+  for (std::uint64_t first = 0; first < reader.rows(); first += chunk_rows) {
+    const std::uint64_t count = std::min(chunk_rows, reader.rows() - first);
+    reader.read(first, count, dst);
+    ChunkView chunk{first, count, {}};
+    for (const auto& c : buffers.columns) chunk.columns.push_back({c.bytes.data(), count, c.dtype});
+    visit(chunk);
+  }
+}
+
+std::vector<ColumnSummary> CpuBackend::summarize(const ChunkView& chunk) {
+  std::vector<ColumnSummary> out;
+  out.reserve(chunk.columns.size());
+  for (const auto& column : chunk.columns) {
+    const SummarizeRow row{column, chunk.first_row};
+    out.push_back(launcher_.reduce(column.size, ColumnSummary{}, row, MergeColumnSummary{}));
+  }
+  return out;
+}
+
+io::HostBatch CpuBackend::copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) {
+  return copy_chunk_to_host(chunk, names, [](void* dst, const void* src, std::size_t bytes) {
+    if (bytes > 0) std::memcpy(dst, src, bytes);
+  });
+}
+
+}  // namespace darkscan

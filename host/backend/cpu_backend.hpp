@@ -1,0 +1,26 @@
+#pragma once
+// The CPU backend: the numerical core of include/darkscan over OpenMP threads, on
+// host memory.
+#include "backend/backend.hpp"
+#include "launch.hpp"
+
+namespace darkscan {
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(int threads = 0) : launcher_(threads) {}
+
+  std::string_view name() const override { return "cpu"; }
+  std::string description() const override;
+  std::unique_ptr<ResidentSample> load(io::SampleReader& reader, std::uint64_t chunk_rows) override;
+  void for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) override;
+  std::vector<ColumnSummary> summarize(const ChunkView& chunk) override;
+  io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override;
+
+  const host::CpuLauncher& launcher() const { return launcher_; }
+
+ private:
+  host::CpuLauncher launcher_;
+};
+
+}  // namespace darkscan

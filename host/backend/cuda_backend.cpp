@@ -1,0 +1,175 @@
+// The CUDA backend: event columns in device memory, the numerical core in kernels
+// (kernels/), transfers through pinned host buffers on one non-blocking stream.
+#include "backend/cuda_backend.hpp"
+
+#include <cuda_runtime_api.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "column_summary.hpp"
+#include "cuda_check.hpp"
+#include "device_memory.hpp"
+#include "io/event_file.hpp"
+
+namespace darkscan::cuda {
+
+namespace {
+
+constexpr std::size_t kAlignment = 256;  // cudaMalloc's own alignment: coalesced loads per column
+
+std::size_t aligned(std::size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+
+// Columns of `rows` rows laid back to back in one allocation, each column aligned.
+struct ColumnLayout {
+  std::vector<std::size_t> offsets;
+  std::size_t bytes = 0;
+
+  ColumnLayout(const io::SampleReader& reader, std::uint64_t rows) {
+    for (const auto& c : reader.columns()) {
+      offsets.push_back(bytes);
+      bytes += aligned(rows * dtype_size(c.dtype));
+    }
+  }
+};
+
+class DeviceResidentSample final : public ResidentSample {
+ public:
+  DeviceResidentSample(DeviceBuffer memory, ChunkView view) : memory_(std::move(memory)), view_(std::move(view)) {}
+  const ChunkView& view() const override { return view_; }
+  std::size_t bytes() const override { return memory_.bytes(); }
+
+ private:
+  DeviceBuffer memory_;
+  ChunkView view_;
+};
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(int device) : device_(device) {
+    DS_CUDA_CHECK(cudaSetDevice(device_));
+    DS_CUDA_CHECK(cudaGetDeviceProperties(&properties_, device_));
+    stream_ = make_stream();
+  }
+
+  std::string_view name() const override { return "cuda"; }
+
+  std::string description() const override {
+    return fmt::format("cuda (device {}: {}, sm_{}{}, {:.1f} GiB)", device_, properties_.name, properties_.major,
+                       properties_.minor, static_cast<double>(properties_.totalGlobalMem) / (1u << 30));
+  }
+
+  std::unique_ptr<ResidentSample> load(io::SampleReader& reader, std::uint64_t chunk_rows) override {
+    const ColumnLayout layout(reader, reader.rows());
+    DeviceBuffer memory = device_alloc(layout.bytes);
+    auto* base = static_cast<std::byte*>(memory.get());
+    pipeline(reader, chunk_rows,
+             [&](std::size_t column, std::uint64_t first, unsigned) {
+               return base + layout.offsets[column] + first * dtype_size(reader.columns()[column].dtype);
+             },
+             [](std::uint64_t, std::uint64_t, unsigned) {});
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    ChunkView view{0, reader.rows(), {}};
+    for (std::size_t c = 0; c < reader.columns().size(); ++c)
+      view.columns.push_back({base + layout.offsets[c], reader.rows(), reader.columns()[c].dtype});
+    return std::make_unique<DeviceResidentSample>(std::move(memory), std::move(view));
+  }
+
+  void for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) override {
+    const std::uint64_t rows = std::min(chunk_rows, reader.rows());
+    const ColumnLayout layout(reader, rows);
+    std::array<DeviceBuffer, 2> ring{device_alloc(layout.bytes), device_alloc(layout.bytes)};
+    pipeline(reader, chunk_rows,
+             [&](std::size_t column, std::uint64_t, unsigned slot) {
+               return static_cast<std::byte*>(ring[slot].get()) + layout.offsets[column];
+             },
+             [&](std::uint64_t first, std::uint64_t count, unsigned slot) {
+               ChunkView chunk{first, count, {}};
+               for (std::size_t c = 0; c < reader.columns().size(); ++c)
+                 chunk.columns.push_back({static_cast<std::byte*>(ring[slot].get()) + layout.offsets[c], count,
+                                          reader.columns()[c].dtype});
+               visit(chunk);
+             });
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+  }
+
+  std::vector<ColumnSummary> summarize(const ChunkView& chunk) override {
+    std::vector<ColumnSummary> out(chunk.columns.size());
+    DeviceBuffer d_out = device_alloc(out.size() * sizeof(ColumnSummary));
+    summarize_columns(chunk.columns, chunk.first_row, static_cast<ColumnSummary*>(d_out.get()), scratch_,
+                      stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(ColumnSummary),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return out;
+  }
+
+  io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override {
+    auto batch = copy_chunk_to_host(chunk, names, [&](void* dst, const void* src, std::size_t bytes) {
+      if (bytes > 0) DS_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_.get()));
+    });
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return batch;
+  }
+
+ private:
+  // Reads the sample chunk by chunk into one of two pinned buffers and copies it
+  // asynchronously to device memory given by `destination(column, first_row, slot)`;
+  // `after_copy(first, count, slot)` runs once the copy is queued. The HDF5 read of
+  // chunk k+1 overlaps the copy (and the work queued by after_copy) of chunk k.
+  template <class Destination, class AfterCopy>
+  void pipeline(io::SampleReader& reader, std::uint64_t chunk_rows, const Destination& destination,
+                const AfterCopy& after_copy) {
+    if (chunk_rows == 0) throw std::invalid_argument("chunk_rows must be positive");
+    const std::uint64_t rows = std::min(chunk_rows, reader.rows());
+    const ColumnLayout layout(reader, rows);
+    std::array<PinnedBuffer, 2> pinned{pinned_alloc(layout.bytes), pinned_alloc(layout.bytes)};
+    std::array<Event, 2> copied{make_event(), make_event()};
+    std::array<bool, 2> in_flight{false, false};
+    std::vector<void*> host(reader.columns().size());
+
+    unsigned slot = 0;
+    for (std::uint64_t first = 0; first < reader.rows(); first += chunk_rows, slot ^= 1u) {
+      const std::uint64_t count = std::min(chunk_rows, reader.rows() - first);
+      if (in_flight[slot]) DS_CUDA_CHECK(cudaEventSynchronize(copied[slot].get()));  // buffer free again
+      auto* buffer = static_cast<std::byte*>(pinned[slot].get());
+      for (std::size_t c = 0; c < host.size(); ++c) host[c] = buffer + layout.offsets[c];
+      reader.read(first, count, host);
+      for (std::size_t c = 0; c < host.size(); ++c) {
+        DS_CUDA_CHECK(cudaMemcpyAsync(destination(c, first, slot), host[c],
+                                      count * dtype_size(reader.columns()[c].dtype), cudaMemcpyHostToDevice,
+                                      stream_.get()));
+      }
+      DS_CUDA_CHECK(cudaEventRecord(copied[slot].get(), stream_.get()));
+      in_flight[slot] = true;
+      after_copy(first, count, slot);
+    }
+  }
+
+  int device_;
+  cudaDeviceProp properties_{};
+  Stream stream_;
+  DeviceBuffer scratch_;
+};
+
+}  // namespace
+
+bool compiled_in() { return true; }
+
+std::string unavailable_reason(int device) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    (void)cudaGetLastError();  // clear the sticky error so later calls are not poisoned
+    return fmt::format("no usable CUDA device ({}: {})", cudaGetErrorName(status), cudaGetErrorString(status));
+  }
+  if (count == 0) return "no CUDA device";
+  if (device < 0 || device >= count) return fmt::format("CUDA device {} asked for, {} present", device, count);
+  return {};
+}
+
+std::unique_ptr<Backend> make_backend(int device) { return std::make_unique<CudaBackend>(device); }
+
+}  // namespace darkscan::cuda

@@ -1,0 +1,133 @@
+// darkscan info FILE.h5: what an event file holds (samples, kinds, rows, columns,
+// attributes), and with --check, whether each sample loads through the event store:
+// every DATA.md column present (after the config's mapping), of a usable type, and
+// finite, with each column's range.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "backend/backend.hpp"
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "errors.hpp"
+#include "events/sample_check.hpp"
+#include "io/event_file.hpp"
+
+namespace darkscan::cli {
+
+namespace {
+
+struct InfoOptions {
+  std::string file;
+  std::string config;
+  std::string backend;
+  std::vector<std::string> samples;
+  bool check = false;
+  int threads = -1;
+};
+
+std::string show_attribute(const h5::AttributeValue& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
+          return fmt::format("\"{}\"", x);
+        else
+          return fmt::format("{}", x);
+      },
+      v);
+}
+
+void print_structure(const io::EventFile& file, const io::SampleInfo& s) {
+  fmt::print("sample '{}': kind {}, {} rows, {} columns ({} at {})\n", s.name, s.kind.empty() ? "not set" : s.kind,
+             s.rows, s.columns.size(), s.layout == io::SampleLayout::columns ? "column datasets" : "compound table",
+             s.path);
+  if (!s.attributes.empty()) {
+    std::string line;
+    for (const auto& [k, v] : s.attributes) line += fmt::format("{}{} = {}", line.empty() ? "" : ", ", k, show_attribute(v));
+    fmt::print("  attributes: {}\n", line);
+  }
+  std::string line = "  columns:";
+  for (const auto& c : s.columns) {
+    std::string item = fmt::format(" {} ({}{})", c.name, c.type.description, c.rank == 1 ? "" : fmt::format(", rank {}", c.rank));
+    if (line.size() + item.size() > 100) {
+      fmt::print("{}\n", line);
+      line = "          ";
+    }
+    line += item;
+  }
+  fmt::print("{}\n", line);
+  (void)file;
+}
+
+void check_sample(const io::EventFile& file, const io::SampleInfo& s, const config::Config& cfg, Backend& backend) {
+  const std::string kind = s.kind.empty() ? "data" : s.kind;
+  io::SampleReader reader(file, s.name, cfg.columns, io::schema_request(kind));
+  const auto start = std::chrono::steady_clock::now();
+  const auto summaries = events::summarize_sample(backend, reader, cfg.input.chunk_rows);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  events::require_finite(reader, summaries);
+  fmt::print("  check: {} rows x {} columns ({:.1f} MB) loaded in {:.3f} s{}; every value finite\n", reader.rows(),
+             reader.columns().size(), static_cast<double>(reader.rows() * reader.row_bytes()) / 1e6, seconds,
+             s.kind.empty() ? " (kind not set: checked as data)" : "");
+  fmt::print("  {:<20} {:<32} {:>8} {:>14} {:>14}\n", "column", "stored as", "type", "min", "max");
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    const auto& c = reader.columns()[i];
+    const std::string& stored = cfg.columns.stored_name(c.logical);
+    fmt::print("  {:<20} {:<32} {:>8} {:>14.6g} {:>14.6g}\n", c.logical,
+               s.find_column(stored) ? stored : std::string("(absent: filled)"), dtype_name(c.dtype),
+               summaries[i].min, summaries[i].max);
+  }
+}
+
+int run_info(const InfoOptions& opt) {
+  const config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
+  const io::EventFile file(opt.file);
+
+  std::vector<const io::SampleInfo*> chosen;
+  if (opt.samples.empty()) {
+    for (const auto& s : file.samples()) chosen.push_back(&s);
+  } else {
+    for (const auto& name : opt.samples) chosen.push_back(&file.sample(name));
+  }
+
+  std::unique_ptr<Backend> backend;
+  if (opt.check) {
+    BackendOptions bo;
+    bo.cpu_threads = opt.threads >= 0 ? opt.threads : cfg.run.threads;
+    bo.cuda_device = cfg.run.cuda_device;
+    std::string why;
+    backend = make_backend(parse_backend_choice(opt.backend.empty() ? cfg.run.backend : opt.backend, "--backend"), bo,
+                           &why);
+    fmt::print("{}\n", why);
+  }
+
+  fmt::print("{}: {} sample{}\n", file.path(), file.samples().size(), file.samples().size() == 1 ? "" : "s");
+  for (const auto* s : chosen) {
+    print_structure(file, *s);
+    if (opt.check) check_sample(file, *s, cfg, *backend);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app, Action& action) {
+  auto opt = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand("info", "Describe an HDF5 event file: samples, kinds, rows, columns, attributes");
+  cmd->add_option("file", opt->file, "HDF5 event file (DATA.md layout, or PyTables/pandas compound tables)")
+      ->required();
+  cmd->add_flag("--check", opt->check,
+                "Load every sample through the event store and check it against the DATA.md schema "
+                "(columns present after mapping, usable types, no NaN or inf); prints each column's range");
+  cmd->add_option("--config", opt->config, "Scan config (TOML) whose [columns] mapping and [input] settings apply");
+  cmd->add_option("--sample", opt->samples, "Only this sample (repeatable)");
+  cmd->add_option("--backend", opt->backend, "Backend for --check: auto, cpu or cuda (default: the config's)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--threads", opt->threads, "CPU threads (0: every core; default: the config's)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([opt, &action] { action = [opt] { return run_info(*opt); }; });
+}
+
+}  // namespace darkscan::cli

@@ -1,0 +1,50 @@
+// darkscan: the command-line front end over the library's stages.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "backend/backend.hpp"
+#include "cli/commands.hpp"
+#include "darkscan/version.hpp"
+#include "errors.hpp"
+
+namespace {
+
+std::string version_line() {
+  return fmt::format("darkscan {} (commit {}; backends compiled in: {})", darkscan::version(), darkscan::commit(),
+                     darkscan::compiled_backends());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"darkscan: window scan and Bayesian statistics for the Belle II dark Higgs + inelastic dark matter "
+               "search, on CPU and CUDA"};
+  app.set_version_flag("--version", version_line());
+  app.require_subcommand(1);
+
+  darkscan::cli::Action action;
+  darkscan::cli::add_info_command(app, action);
+  darkscan::cli::add_config_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? darkscan::kExitOk : darkscan::kExitBadInput;
+  }
+
+  try {
+    return action ? action() : darkscan::kExitOk;
+  } catch (const darkscan::InputError& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "darkscan: error: {}\n", e.what());
+    return darkscan::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "darkscan: failure: {}\n", e.what());
+    return darkscan::kExitFailure;
+  }
+}

@@ -1,0 +1,288 @@
+#include "config/config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "errors.hpp"
+
+namespace darkscan::config {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// One key of the registry: how to read it into a Config and how to document it.
+struct Key {
+  std::string path;
+  std::string type;
+  std::string range;
+  std::string doc;
+  std::function<std::string(Config&)> show;  // the value in a Config, as TOML
+  std::function<void(Config&, const toml::node&, const std::string& where)> apply;
+};
+
+std::string show_number(double v) { return fmt::format("{}", v); }
+
+std::string range_text(double lo, double hi, bool lo_open) {
+  if (hi == kInf) return fmt::format("{} {}", lo_open ? ">" : ">=", show_number(lo));
+  return fmt::format("{}{}, {}]", lo_open ? "(" : "[", show_number(lo), show_number(hi));
+}
+
+double read_number(const toml::node& node, const std::string& where) {
+  if (auto v = node.value_exact<double>()) return *v;
+  if (auto v = node.value_exact<std::int64_t>()) return static_cast<double>(*v);
+  std::ostringstream type;
+  type << node.type();
+  throw_input_error("{}: expected a number, got a {}", where, type.str());
+}
+
+void check_range(double v, double lo, double hi, bool lo_open, const std::string& where) {
+  if (!(v == v) || (lo_open ? !(v > lo) : !(v >= lo)) || !(v <= hi))
+    throw_input_error("{}: {} is outside the valid range {}", where, show_number(v), range_text(lo, hi, lo_open));
+}
+
+template <class Get>
+Key real(std::string path, Get get, double lo, double hi, bool lo_open, std::string doc) {
+  return {path, "float", range_text(lo, hi, lo_open), std::move(doc),
+          [get](Config& c) { return show_number(get(c)); },
+          [get, lo, hi, lo_open](Config& c, const toml::node& n, const std::string& where) {
+            const double v = read_number(n, where);
+            check_range(v, lo, hi, lo_open, where);
+            get(c) = v;
+          }};
+}
+
+template <class Get>
+Key integer(std::string path, Get get, std::int64_t lo, std::int64_t hi, std::string doc) {
+  return {path, "integer", fmt::format("[{}, {}]", lo, hi), std::move(doc),
+          [get](Config& c) { return fmt::format("{}", get(c)); },
+          [get, lo, hi](Config& c, const toml::node& n, const std::string& where) {
+            const auto v = n.value_exact<std::int64_t>();
+            if (!v) throw_input_error("{}: expected an integer", where);
+            if (*v < lo || *v > hi) throw_input_error("{}: {} is outside the valid range [{}, {}]", where, *v, lo, hi);
+            get(c) = static_cast<std::remove_reference_t<decltype(get(c))>>(*v);
+          }};
+}
+
+template <class Get>
+Key text(std::string path, Get get, std::vector<std::string> choices, std::string doc) {
+  std::string range;
+  for (const auto& ch : choices) range += (range.empty() ? "" : " | ") + ch;
+  return {path, "string", choices.empty() ? "any" : range, std::move(doc),
+          [get](Config& c) { return fmt::format("\"{}\"", get(c)); },
+          [get, choices, range](Config& c, const toml::node& n, const std::string& where) {
+            const auto v = n.value_exact<std::string>();
+            if (!v) throw_input_error("{}: expected a string", where);
+            if (!choices.empty() && std::find(choices.begin(), choices.end(), *v) == choices.end())
+              throw_input_error("{}: '{}' is not one of {}", where, *v, range);
+            get(c) = *v;
+          }};
+}
+
+template <class Get>
+Key interval(std::string path, Get get, double lo, double hi, std::string doc) {
+  return {path, "[lo, hi]", fmt::format("{} <= lo < hi <= {}", show_number(lo), show_number(hi)), std::move(doc),
+          [get](Config& c) {
+            const Interval& i = get(c);
+            return fmt::format("[{}, {}]", show_number(i.lo), show_number(i.hi));
+          },
+          [get, lo, hi](Config& c, const toml::node& n, const std::string& where) {
+            const auto* arr = n.as_array();
+            if (arr == nullptr || arr->size() != 2) throw_input_error("{}: expected [lo, hi], two numbers", where);
+            const double a = read_number(*arr->get(0), where);
+            const double b = read_number(*arr->get(1), where);
+            if (!(a < b)) throw_input_error("{}: lower edge {} is not below upper edge {}", where, a, b);
+            check_range(a, lo, hi, false, where);
+            check_range(b, lo, hi, false, where);
+            get(c) = Interval{a, b};
+          }};
+}
+
+#define DS_FIELD(member) [](Config& c) -> auto& { return c.member; }
+
+const std::vector<Key>& registry() {
+  static const std::vector<Key> keys = {
+      // [run]
+      text("run.name", DS_FIELD(run.name), {}, "Name of the scan, written into every output's provenance."),
+      text("run.output_dir", DS_FIELD(run.output_dir), {},
+           "Folder for outputs, relative to the working directory (created when absent)."),
+      text("run.backend", DS_FIELD(run.backend), {"auto", "cpu", "cuda"},
+           "Compute backend; auto takes CUDA when a device is present. --backend overrides."),
+      integer("run.threads", DS_FIELD(run.threads), 0, 4096, "CPU threads; 0 uses every core."),
+      integer("run.cuda_device", DS_FIELD(run.cuda_device), 0, 64, "CUDA device ordinal."),
+      integer("run.seed", DS_FIELD(run.seed), 0, std::numeric_limits<std::int64_t>::max(),
+              "Seed of every pseudo-random stream (Philox, keyed by seed, stream and index)."),
+      // [input]
+      text("input.events", DS_FIELD(input.events), {},
+           "HDF5 event file in the DATA.md layout, relative to this config's folder."),
+      integer("input.chunk_rows", DS_FIELD(input.chunk_rows), 1024, std::int64_t{1} << 32,
+              "Rows read per chunk: bounds host and device buffers, so samples larger than memory stream."),
+      // [collider]
+      real("collider.e_minus_gev", DS_FIELD(collider.e_minus_gev), 0, 100, true, "Electron beam energy along +z (GeV)."),
+      real("collider.e_plus_gev", DS_FIELD(collider.e_plus_gev), 0, 100, true, "Positron beam energy along -z (GeV)."),
+      real("collider.luminosity_fb", DS_FIELD(collider.luminosity_fb), 0, 1e6, true,
+           "Integrated luminosity of the data set (fb^-1)."),
+      real("collider.luminosity_rel_unc", DS_FIELD(collider.luminosity_rel_unc), 0, 1, false,
+           "Relative luminosity uncertainty."),
+      // [selection], ANALYSIS.md section 2, numbered as there
+      real("selection.ecl_energy_trigger_min_gev", DS_FIELD(selection.ecl_energy_trigger_min_gev), 0, 11, false,
+           "Cut 1: ECL energy in 22-128 degrees above this (GeV)."),
+      integer("selection.track_hits_min", DS_FIELD(selection.track_hits_min), 0, 1000,
+              "Cut 2: tracking hits required on each of the four tracks."),
+      real("selection.pair_opening_angle_min_rad", DS_FIELD(selection.pair_opening_angle_min_rad), 0, 3.1416, false,
+           "Cut 3: opening angle of each track pair above this (rad; photon conversions)."),
+      real("selection.hp_pointing_angle_max_deg", DS_FIELD(selection.hp_pointing_angle_max_deg), 0, 180, true,
+           "Cut 4: h' pointing angle below this (degrees)."),
+      real("selection.displaced_dv_min_cm", DS_FIELD(selection.displaced_dv_min_cm), 0, 1000, false,
+           "Cut 5: at least one vertex with transverse displacement dv at least this (cm)."),
+      real("selection.vertex_dv_max_cm", DS_FIELD(selection.vertex_dv_max_cm), 0, 1000, true,
+           "Cut 6: both vertices with dv below this (cm)."),
+      interval("selection.hp_track_theta_ext_deg", DS_FIELD(selection.hp_track_theta_ext_deg), 0, 180,
+               "Cut 7: at least one h' track extrapolated to the KLM within this polar range (degrees)."),
+      interval("selection.pipi_track_theta_ext_deg", DS_FIELD(selection.pipi_track_theta_ext_deg), 0, 180,
+               "Cut 8, pi+pi- only: all four tracks extrapolated within this polar range (degrees)."),
+      real("selection.electron_e_over_p_min", DS_FIELD(selection.electron_e_over_p_min), 0, 10, false,
+           "Cut 9: E_ECL/p of each chi2 daughter above this."),
+      interval("selection.ks_veto_gev", DS_FIELD(selection.ks_veto_gev), 0, 11,
+               "Cut 10: pi+pi- candidates with M(pi+pi-) inside are rejected (GeV)."),
+      interval("selection.lambda_veto_gev", DS_FIELD(selection.lambda_veto_gev), 0, 11,
+               "Cut 11: pi+pi- candidates with M(p pi), proton on either track, inside are rejected (GeV)."),
+      interval("selection.phi_veto_gev", DS_FIELD(selection.phi_veto_gev), 0, 11,
+               "Cut 12: K+K- candidates with M(K+K-) inside are rejected (GeV)."),
+      real("selection.missing_energy_cm_min_gev", DS_FIELD(selection.missing_energy_cm_min_gev), 0, 11, false,
+           "Cut 13: c.m. missing energy above this (GeV)."),
+      real("selection.missing_klm_angle_min_rad", DS_FIELD(selection.missing_klm_angle_min_rad), 0, 3.1416, false,
+           "Cut 14: angle between missing momentum and the nearest KLM cluster at least this (rad)."),
+      interval("selection.missing_theta_deg", DS_FIELD(selection.missing_theta_deg), 0, 180,
+               "Cut 15: polar angle of the missing momentum within this range (degrees)."),
+      real("selection.ee_mass_max_gev", DS_FIELD(selection.ee_mass_max_gev), 0, 11, true,
+           "Cut 16: M(e+e-) at the chi2 vertex below this (GeV)."),
+      integer("selection.extra_tracks_max", DS_FIELD(selection.extra_tracks_max), 0, 100,
+              "Cut 17: at most this many tracks beyond the four."),
+      real("selection.ecl_energy_extra_max_gev", DS_FIELD(selection.ecl_energy_extra_max_gev), 0, 11, true,
+           "Cut 18: ECL energy not matched to the tracks below this (GeV)."),
+      real("selection.hp_opening_angle_max_rad", DS_FIELD(selection.hp_opening_angle_max_rad), 0, 3.1416, true,
+           "Cut 19: h' track-pair opening angle below this (rad; cosmic muons)."),
+  };
+  return keys;
+}
+
+#undef DS_FIELD
+
+const Key* find_key(const std::string& path) {
+  for (const auto& k : registry())
+    if (k.path == path) return &k;
+  return nullptr;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+[[noreturn]] void unknown_key(const std::string& origin, const std::string& path) {
+  const Key* best = nullptr;
+  std::size_t best_distance = 4;  // suggest only near misses
+  for (const auto& k : registry()) {
+    const std::size_t d = edit_distance(path, k.path);
+    if (d < best_distance) {
+      best_distance = d;
+      best = &k;
+    }
+  }
+  throw_input_error("{}: unknown key '{}'{} (darkscan config lists every key)", origin, path,
+                    best ? fmt::format("; did you mean '{}'?", best->path) : "");
+}
+
+void apply_table(Config& cfg, const toml::table& table, const std::string& prefix, const std::string& origin) {
+  for (const auto& [name, node] : table) {
+    const std::string path = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    const std::string where = fmt::format("{}: key '{}'", origin, path);
+    if (path == "columns") {
+      const auto* columns = node.as_table();
+      if (columns == nullptr) throw_input_error("{}: expected a table of logical = \"stored\" names", where);
+      for (const auto& [logical, stored] : *columns) {
+        const std::string key = fmt::format("{}: key 'columns.{}'", origin, logical.str());
+        const auto value = stored.value_exact<std::string>();
+        if (!value) throw_input_error("{}: expected a string (the stored dataset or field name)", key);
+        cfg.columns.set(std::string(logical.str()), *value, origin);
+      }
+      continue;
+    }
+    if (const Key* key = find_key(path)) {
+      key->apply(cfg, node, where);
+      continue;
+    }
+    if (const auto* sub = node.as_table(); sub != nullptr && prefix.empty()) {
+      const bool known_section = std::any_of(registry().begin(), registry().end(),
+                                             [&](const Key& k) { return k.path.starts_with(path + "."); });
+      if (!known_section) throw_input_error("{}: unknown section [{}]", origin, path);
+      apply_table(cfg, *sub, path, origin);
+      continue;
+    }
+    unknown_key(origin, path);
+  }
+}
+
+void cross_check(const Config& cfg, const std::string& origin) {
+  const auto& s = cfg.selection;
+  if (s.displaced_dv_min_cm >= s.vertex_dv_max_cm)
+    throw_input_error("{}: key 'selection.displaced_dv_min_cm': {} must be below selection.vertex_dv_max_cm = {}",
+                      origin, s.displaced_dv_min_cm, s.vertex_dv_max_cm);
+}
+
+}  // namespace
+
+Config parse(const std::string& text_in, const std::string& origin) {
+  Config cfg;
+  toml::table table;
+  try {
+    table = toml::parse(text_in, origin);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw_input_error("{}:{}:{}: TOML syntax error: {}", origin, where.line, where.column, e.description());
+  }
+  apply_table(cfg, table, "", origin);
+  cross_check(cfg, origin);
+  cfg.text = text_in;
+  return cfg;
+}
+
+Config load(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw_input_error("{}: no such config file", path.string());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw_input_error("{}: cannot read the config file", path.string());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  Config cfg = parse(buffer.str(), path.string());
+  cfg.source = path;
+  return cfg;
+}
+
+std::vector<KeyDoc> documentation() {
+  Config defaults;
+  std::vector<KeyDoc> out;
+  for (const auto& k : registry()) out.push_back({k.path, k.type, k.show(defaults), k.range, k.doc});
+  out.push_back({"columns.<logical>", "string", "(the logical name)", "a DATA.md column name",
+                 "Stored dataset or compound-field name of a logical column, for ntuples named otherwise."});
+  return out;
+}
+
+}  // namespace darkscan::config

@@ -1,0 +1,93 @@
+#pragma once
+// The scan configuration (TOML). Every key has a type, a default (the paper's value
+// where the paper gives one), a valid range and a line of documentation in one
+// registry (config_keys.cpp); an unknown key, a wrong type or a value out of range
+// is an InputError naming the file and the key. `darkscan config` prints the
+// registry, so the documentation cannot drift from the parser.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/column_mapping.hpp"
+
+namespace darkscan::config {
+
+// An inclusive interval [lo, hi] of a cut or veto (GeV or degrees; see the key).
+struct Interval {
+  double lo = 0;
+  double hi = 0;
+};
+
+struct RunConfig {
+  std::string name = "darkscan";
+  std::string output_dir = "darkscan-output";
+  std::string backend = "auto";  // auto | cpu | cuda
+  int threads = 0;               // CPU threads; 0 = every core
+  int cuda_device = 0;
+  std::uint64_t seed = 20250101;
+};
+
+struct InputConfig {
+  std::string events;                   // HDF5 event file (DATA.md); relative to the config's folder
+  std::uint64_t chunk_rows = 1u << 20;  // rows per read; bounds host and device buffers
+};
+
+struct ColliderConfig {
+  double e_minus_gev = 7.0;  // HER, along +z
+  double e_plus_gev = 4.0;   // LER, along -z
+  double luminosity_fb = 365.0;
+  double luminosity_rel_unc = 0.0047;
+};
+
+// ANALYSIS.md section 2: the nineteen cuts and three vetoes, defaults from the paper.
+struct SelectionConfig {
+  double ecl_energy_trigger_min_gev = 1.5;    // 1
+  int track_hits_min = 20;                    // 2
+  double pair_opening_angle_min_rad = 0.1;    // 3
+  double hp_pointing_angle_max_deg = 3.1;     // 4
+  double displaced_dv_min_cm = 0.2;           // 5
+  double vertex_dv_max_cm = 110.0;            // 6
+  Interval hp_track_theta_ext_deg{37, 122};   // 7
+  Interval pipi_track_theta_ext_deg{18, 155}; // 8
+  double electron_e_over_p_min = 0.6;         // 9
+  Interval ks_veto_gev{0.467, 0.529};         // 10
+  Interval lambda_veto_gev{1.06, 1.15};       // 11
+  Interval phi_veto_gev{0.977, 1.061};        // 12
+  double missing_energy_cm_min_gev = 0.4;     // 13
+  double missing_klm_angle_min_rad = 0.5;     // 14
+  Interval missing_theta_deg{23, 149};        // 15
+  double ee_mass_max_gev = 2.5;               // 16
+  int extra_tracks_max = 0;                   // 17
+  double ecl_energy_extra_max_gev = 1.0;      // 18
+  double hp_opening_angle_max_rad = 3.0;      // 19
+};
+
+struct Config {
+  RunConfig run;
+  InputConfig input;
+  io::ColumnMapping columns;
+  ColliderConfig collider;
+  SelectionConfig selection;
+
+  std::filesystem::path source;  // the file it was read from ("" for defaults)
+  std::string text;              // its text, kept for provenance in outputs
+};
+
+// Parses and validates a config file (InputError "file: key: reason" on any problem).
+Config load(const std::filesystem::path& path);
+// Parses config text; `origin` names it in errors.
+Config parse(const std::string& text, const std::string& origin);
+
+// One documented key of the registry.
+struct KeyDoc {
+  std::string key;        // "selection.track_hits_min"
+  std::string type;       // "float", "integer", "string", "[lo, hi]"
+  std::string default_value;
+  std::string range;
+  std::string doc;
+};
+std::vector<KeyDoc> documentation();
+
+}  // namespace darkscan::config

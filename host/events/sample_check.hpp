@@ -1,0 +1,20 @@
+#pragma once
+// The first pass over a sample: stream it through a backend, summarise every column
+// and refuse NaN or inf in the columns a cut or the reweighting reads.
+#include <cstdint>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "io/event_file.hpp"
+
+namespace darkscan::events {
+
+// Summaries of every delivered column of the reader, over all its rows, streamed in
+// chunks of `chunk_rows`.
+std::vector<ColumnSummary> summarize_sample(Backend& backend, io::SampleReader& reader, std::uint64_t chunk_rows);
+
+// InputError naming the file, sample, column and first bad row when a floating-point
+// column holds NaN or inf.
+void require_finite(const io::SampleReader& reader, const std::vector<ColumnSummary>& summaries);
+
+}  // namespace darkscan::events

@@ -1,0 +1,100 @@
+#include "io/event_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "errors.hpp"
+
+namespace darkscan::io {
+
+struct EventFileWriter::Open {
+  std::string name;
+  h5::Group group;
+  std::vector<h5::Dataset> datasets;
+  std::vector<std::string> columns;
+  std::uint64_t rows = 0;
+};
+
+EventFileWriter::EventFileWriter(std::filesystem::path destination, WriteOptions options)
+    : output_(std::move(destination)), options_(options) {
+  h5::silence_errors();
+  const std::string ctx = output_.destination().string();
+  file_ = h5::File(h5::check_id(H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                                ctx, "create the file"));
+  samples_ = h5::Group(
+      h5::check_id(H5Gcreate2(file_.get(), "samples", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), ctx, "create /samples"));
+}
+
+EventFileWriter::~EventFileWriter() = default;
+
+void EventFileWriter::set_root_attributes(const Attributes& attributes) {
+  for (const auto& [k, v] : attributes) h5::write_attribute(file_.get(), k, v, output_.destination().string());
+}
+
+void EventFileWriter::begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows) {
+  const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), name);
+  current_ = std::make_unique<Open>();
+  current_->name = name;
+  current_->group = h5::Group(
+      h5::check_id(H5Gcreate2(samples_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), ctx, "create it"));
+  for (const auto& [k, v] : attributes) h5::write_attribute(current_->group.get(), k, v, ctx);
+
+  for (const auto& col : first_rows.columns) {
+    const hsize_t zero = 0;
+    const hsize_t unlimited = H5S_UNLIMITED;
+    h5::Dataspace space(h5::check_id(H5Screate_simple(1, &zero, &unlimited), ctx, "create a dataspace"));
+    h5::PropertyList create(h5::check_id(H5Pcreate(H5P_DATASET_CREATE), ctx, "create a property list"));
+    const hsize_t chunk = std::max<std::uint64_t>(1, options_.chunk_rows);
+    h5::check_status(H5Pset_chunk(create.get(), 1, &chunk), ctx, "set the chunk size");
+    if (options_.deflate_level > 0) {
+      h5::check_status(H5Pset_shuffle(create.get()), ctx, "enable shuffle");
+      h5::check_status(H5Pset_deflate(create.get(), options_.deflate_level), ctx, "enable deflate");
+    }
+    current_->datasets.emplace_back(h5::check_id(
+        H5Dcreate2(current_->group.get(), col.name.c_str(), h5::native_type(col.dtype), space.get(), H5P_DEFAULT,
+                   create.get(), H5P_DEFAULT),
+        ctx, fmt::format("create column '{}'", col.name)));
+    current_->columns.push_back(col.name);
+  }
+  append(first_rows);
+}
+
+void EventFileWriter::append(const HostBatch& rows) {
+  if (!current_) throw std::logic_error("EventFileWriter::append before begin_sample");
+  const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), current_->name);
+  if (rows.columns.size() != current_->columns.size())
+    throw std::logic_error(fmt::format("{}: appended rows have {} columns, the sample has {}", ctx,
+                                       rows.columns.size(), current_->columns.size()));
+  if (rows.rows == 0) return;
+  const hsize_t start = current_->rows;
+  const hsize_t count = rows.rows;
+  const hsize_t new_size = start + count;
+  h5::Dataspace mem(h5::check_id(H5Screate_simple(1, &count, nullptr), ctx, "create a dataspace"));
+  for (std::size_t i = 0; i < rows.columns.size(); ++i) {
+    const auto& col = rows.columns[i];
+    if (col.name != current_->columns[i] || col.size() != rows.rows)
+      throw std::logic_error(fmt::format("{}: column '{}' does not match the sample's layout", ctx, col.name));
+    const hid_t ds = current_->datasets[i].get();
+    const std::string what = fmt::format("write column '{}'", col.name);
+    h5::check_status(H5Dset_extent(ds, &new_size), ctx, what);
+    h5::Dataspace file_space(h5::check_id(H5Dget_space(ds), ctx, what));
+    h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), ctx,
+                     what);
+    h5::check_status(H5Dwrite(ds, h5::native_type(col.dtype), mem.get(), file_space.get(), H5P_DEFAULT,
+                              col.bytes.data()),
+                     ctx, what);
+  }
+  current_->rows = new_size;
+}
+
+void EventFileWriter::commit() {
+  const std::string ctx = output_.destination().string();
+  current_.reset();
+  samples_.reset();
+  // Closing writes the last chunks and the metadata: its status is checked.
+  if (file_) h5::check_status(H5Fclose(file_.release()), ctx, "write and close the file");
+  output_.commit();
+}
+
+}  // namespace darkscan::io

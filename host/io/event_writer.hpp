@@ -1,0 +1,49 @@
+#pragma once
+// Writing samples in darkscan's column layout (DATA.md): /samples/<name>/ groups of
+// equal-length 1-D datasets, chunked and compressed (shuffle + deflate, readable by
+// h5py and pandas without plugins), attributes on the group, provenance on the
+// root. The file appears at its final name only after commit().
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/atomic_output.hpp"
+#include "io/h5.hpp"
+#include "io/host_batch.hpp"
+
+namespace darkscan::io {
+
+struct WriteOptions {
+  std::uint64_t chunk_rows = 65536;  // 256 KiB float32 chunks: one fits HDF5's default 1 MiB chunk cache
+  unsigned deflate_level = 1;        // 0 = no compression; low levels decode fastest
+};
+
+using Attributes = std::vector<std::pair<std::string, h5::AttributeValue>>;
+
+class EventFileWriter {
+ public:
+  explicit EventFileWriter(std::filesystem::path destination, WriteOptions options = {});
+  ~EventFileWriter();
+
+  void set_root_attributes(const Attributes& attributes);
+  // Creates /samples/<name> with its attributes and the batch's columns.
+  void begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows);
+  // Appends rows to the sample begun last (same columns, same order).
+  void append(const HostBatch& rows);
+  // Closes the file and moves it into place.
+  void commit();
+
+ private:
+  struct Open;
+  AtomicOutput output_;
+  WriteOptions options_;
+  h5::File file_;
+  h5::Group samples_;
+  std::unique_ptr<Open> current_;
+};
+
+}  // namespace darkscan::io

@@ -1,0 +1,211 @@
+#include "io/h5.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include "errors.hpp"
+
+namespace darkscan::h5 {
+
+void silence_errors() {
+  static std::once_flag once;
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+namespace {
+herr_t innermost(unsigned n, const H5E_error2_t* err, void* out) {
+  // The stack is walked from the call darkscan made inwards; the innermost entry
+  // (last visited) is the most specific ("file signature not found", ...).
+  (void)n;
+  if (err->desc != nullptr && err->desc[0] != '\0') *static_cast<std::string*>(out) = err->desc;
+  return 0;
+}
+}  // namespace
+
+std::string take_error_reason() {
+  std::string reason;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &reason);
+  H5Eclear2(H5E_DEFAULT);
+  return reason;
+}
+
+hid_t check_id(hid_t id, std::string_view context, std::string_view what) {
+  if (id < 0) {
+    const std::string reason = take_error_reason();
+    throw_input_error("{}: cannot {}{}", context, what, reason.empty() ? "" : fmt::format(" ({})", reason));
+  }
+  return id;
+}
+
+void check_status(herr_t status, std::string_view context, std::string_view what) {
+  if (status < 0) (void)check_id(H5I_INVALID_HID, context, what);
+}
+
+File open_file_readonly(const std::string& path) {
+  silence_errors();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw_input_error("{}: no such file", path);
+  if (std::filesystem::is_directory(path, ec)) throw_input_error("{}: is a directory, not an HDF5 file", path);
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+  if (is_hdf5 <= 0) {
+    const std::string reason = take_error_reason();
+    throw_input_error("{}: not a readable HDF5 file{}", path, reason.empty() ? "" : fmt::format(" ({})", reason));
+  }
+  return File(check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path, "open the file"));
+}
+
+bool link_exists(hid_t loc, const std::string& path) {
+  // H5Lexists needs every intermediate link to exist: walk the path one name at a time.
+  std::string partial;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    const std::size_t next = path.find('/', pos);
+    const std::string part = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    if (!part.empty()) {
+      partial += (partial.empty() && path.front() != '/' ? "" : "/") + part;
+      if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return false;
+      }
+    }
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return true;
+}
+
+H5O_type_t object_type(hid_t loc, const std::string& path, std::string_view context) {
+  H5O_info_t info;
+  check_status(H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT), context,
+               fmt::format("read object '{}'", path));
+  return info.type;
+}
+
+std::vector<std::string> child_names(hid_t group, std::string_view context) {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  check_status(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), context,
+               "list the group's members");
+  return names;
+}
+
+StoredType describe_type(hid_t type) {
+  const H5T_class_t cls = H5Tget_class(type);
+  const std::size_t size = H5Tget_size(type);
+  switch (cls) {
+    case H5T_FLOAT:
+      if (size == 4) return {DType::f32, "float32"};
+      if (size == 8) return {DType::f64, "float64"};
+      return {std::nullopt, fmt::format("float{}", 8 * size)};
+    case H5T_INTEGER: {
+      const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
+      const std::string name = fmt::format("{}int{}", is_signed ? "" : "u", 8 * size);
+      // Every integer type that converts losslessly into int8/int32/int64 is accepted;
+      // booleans written by pandas/PyTables are uint8 or int8.
+      if (size == 1) return {DType::i8, name};
+      if (size == 2 || (size == 4 && is_signed)) return {DType::i32, name};
+      if (size == 4 || (size == 8 && is_signed)) return {DType::i64, name};
+      return {std::nullopt, name};
+    }
+    case H5T_STRING: return {std::nullopt, "string"};
+    case H5T_COMPOUND: return {std::nullopt, "compound"};
+    case H5T_ARRAY: return {std::nullopt, "array"};
+    case H5T_ENUM: return {std::nullopt, "enum"};
+    default: return {std::nullopt, "unsupported HDF5 type"};
+  }
+}
+
+hid_t native_type(DType t) {
+  switch (t) {
+    case DType::f32: return H5T_NATIVE_FLOAT;
+    case DType::f64: return H5T_NATIVE_DOUBLE;
+    case DType::i8: return H5T_NATIVE_INT8;
+    case DType::i32: return H5T_NATIVE_INT32;
+    case DType::i64: return H5T_NATIVE_INT64;
+  }
+  return H5I_INVALID_HID;
+}
+
+std::vector<std::pair<std::string, AttributeValue>> read_attributes(hid_t obj, std::string_view context) {
+  std::vector<std::pair<std::string, AttributeValue>> out;
+  H5O_info_t info;
+  check_status(H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS), context, "count attributes");
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    Attribute attr(check_id(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
+                            context, "open an attribute"));
+    const ssize_t name_len = H5Aget_name(attr.get(), 0, nullptr);
+    std::string name(static_cast<std::size_t>(name_len > 0 ? name_len : 0), '\0');
+    H5Aget_name(attr.get(), name.size() + 1, name.data());
+    Datatype type(check_id(H5Aget_type(attr.get()), context, fmt::format("read attribute '{}'", name)));
+    Dataspace space(check_id(H5Aget_space(attr.get()), context, fmt::format("read attribute '{}'", name)));
+    if (H5Sget_simple_extent_npoints(space.get()) != 1) continue;  // arrays (PyTables metadata) are skipped
+    const std::string where = fmt::format("read attribute '{}'", name);
+    switch (H5Tget_class(type.get())) {
+      case H5T_INTEGER: {
+        std::int64_t v = 0;
+        check_status(H5Aread(attr.get(), H5T_NATIVE_INT64, &v), context, where);
+        out.emplace_back(name, v);
+        break;
+      }
+      case H5T_FLOAT: {
+        double v = 0;
+        check_status(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v), context, where);
+        out.emplace_back(name, v);
+        break;
+      }
+      case H5T_STRING: {
+        // Read with a copy of the stored string type: same character set and padding,
+        // so HDF5 has no conversion to refuse (UTF-8 vs ASCII).
+        Datatype mem(check_id(H5Tcopy(type.get()), context, where));
+        if (H5Tis_variable_str(type.get()) > 0) {
+          char* s = nullptr;
+          check_status(H5Aread(attr.get(), mem.get(), &s), context, where);
+          out.emplace_back(name, std::string(s ? s : ""));
+          H5free_memory(s);
+        } else {
+          const std::size_t n = H5Tget_size(type.get());
+          std::string s(n, '\0');
+          check_status(H5Aread(attr.get(), mem.get(), s.data()), context, where);
+          const auto end = s.find('\0');
+          if (end != std::string::npos) s.resize(end);
+          while (!s.empty() && s.back() == ' ') s.pop_back();  // space-padded (Fortran style)
+          out.emplace_back(name, s);
+        }
+        break;
+      }
+      default: break;  // pickled pandas metadata and other opaque attributes
+    }
+  }
+  return out;
+}
+
+void write_attribute(hid_t obj, const std::string& name, const AttributeValue& value, std::string_view context) {
+  Dataspace scalar(check_id(H5Screate(H5S_SCALAR), context, "create a dataspace"));
+  const std::string what = fmt::format("write attribute '{}'", name);
+  if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    Attribute a(check_id(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+                         context, what));
+    check_status(H5Awrite(a.get(), H5T_NATIVE_INT64, i), context, what);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    Attribute a(check_id(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+                         context, what));
+    check_status(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, d), context, what);
+  } else {
+    const auto& s = std::get<std::string>(value);
+    // Variable-length UTF-8: what h5py writes for a Python str, so it reads back as str.
+    Datatype type(check_id(H5Tcopy(H5T_C_S1), context, what));
+    check_status(H5Tset_size(type.get(), H5T_VARIABLE), context, what);
+    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), context, what);
+    Attribute a(check_id(H5Acreate2(obj, name.c_str(), type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+                         context, what));
+    const char* p = s.c_str();
+    check_status(H5Awrite(a.get(), type.get(), &p), context, what);
+  }
+}
+
+}  // namespace darkscan::h5

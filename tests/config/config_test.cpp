@@ -1,0 +1,142 @@
+// Config parsing: the paper's defaults (typed in here from ANALYSIS.md section 2,
+// not read from the code), the shipped configs, and every kind of bad value.
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "errors.hpp"
+
+namespace darkscan::config {
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    parse(text, "cfg.toml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsAreThePapersSelection) {
+  const SelectionConfig s;
+  EXPECT_EQ(s.ecl_energy_trigger_min_gev, 1.5);
+  EXPECT_EQ(s.track_hits_min, 20);
+  EXPECT_EQ(s.pair_opening_angle_min_rad, 0.1);
+  EXPECT_EQ(s.hp_pointing_angle_max_deg, 3.1);
+  EXPECT_EQ(s.displaced_dv_min_cm, 0.2);
+  EXPECT_EQ(s.vertex_dv_max_cm, 110.0);
+  EXPECT_EQ(s.hp_track_theta_ext_deg.lo, 37.0);
+  EXPECT_EQ(s.hp_track_theta_ext_deg.hi, 122.0);
+  EXPECT_EQ(s.pipi_track_theta_ext_deg.lo, 18.0);
+  EXPECT_EQ(s.pipi_track_theta_ext_deg.hi, 155.0);
+  EXPECT_EQ(s.electron_e_over_p_min, 0.6);
+  EXPECT_EQ(s.ks_veto_gev.lo, 0.467);
+  EXPECT_EQ(s.ks_veto_gev.hi, 0.529);
+  EXPECT_EQ(s.lambda_veto_gev.lo, 1.06);
+  EXPECT_EQ(s.lambda_veto_gev.hi, 1.15);
+  EXPECT_EQ(s.phi_veto_gev.lo, 0.977);
+  EXPECT_EQ(s.phi_veto_gev.hi, 1.061);
+  EXPECT_EQ(s.missing_energy_cm_min_gev, 0.4);
+  EXPECT_EQ(s.missing_klm_angle_min_rad, 0.5);
+  EXPECT_EQ(s.missing_theta_deg.lo, 23.0);
+  EXPECT_EQ(s.missing_theta_deg.hi, 149.0);
+  EXPECT_EQ(s.ee_mass_max_gev, 2.5);
+  EXPECT_EQ(s.extra_tracks_max, 0);
+  EXPECT_EQ(s.ecl_energy_extra_max_gev, 1.0);
+  EXPECT_EQ(s.hp_opening_angle_max_rad, 3.0);
+  const ColliderConfig c;
+  EXPECT_EQ(c.e_minus_gev, 7.0);
+  EXPECT_EQ(c.e_plus_gev, 4.0);
+  EXPECT_EQ(c.luminosity_fb, 365.0);
+  EXPECT_EQ(c.luminosity_rel_unc, 0.0047);
+}
+
+TEST(Config, ShippedConfigsParse) {
+  const Config paper = load(DARKSCAN_SOURCE_DIR "/scan_configs/belle2_2025.toml");
+  EXPECT_EQ(paper.run.name, "belle2_2025");
+  EXPECT_EQ(paper.selection.track_hits_min, 20);
+  EXPECT_EQ(paper.selection.phi_veto_gev.hi, 1.061);
+  const Config demo = load(DARKSCAN_SOURCE_DIR "/scan_configs/demo.toml");
+  EXPECT_EQ(demo.run.name, "demo");
+  EXPECT_EQ(demo.input.chunk_rows, 65536u);
+}
+
+TEST(Config, ValuesAreApplied) {
+  const Config c = parse(R"(
+    [run]
+    backend = "cpu"
+    threads = 3
+    [selection]
+    track_hits_min = 25
+    ecl_energy_trigger_min_gev = 2    # an integer where a float is expected is fine
+    ks_veto_gev = [0.45, 0.55]
+    [columns]
+    hp_trk0_px = "daughter__bo0__cm__sppx__bc"
+  )",
+                         "cfg.toml");
+  EXPECT_EQ(c.run.backend, "cpu");
+  EXPECT_EQ(c.run.threads, 3);
+  EXPECT_EQ(c.selection.track_hits_min, 25);
+  EXPECT_EQ(c.selection.ecl_energy_trigger_min_gev, 2.0);
+  EXPECT_EQ(c.selection.ks_veto_gev.lo, 0.45);
+  EXPECT_EQ(c.columns.stored_name("hp_trk0_px"), "daughter__bo0__cm__sppx__bc");
+  EXPECT_EQ(c.columns.stored_name("hp_trk0_py"), "hp_trk0_py");
+}
+
+struct BadCase {
+  const char* text;
+  const char* must_contain;
+};
+
+class BadConfig : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadConfig, IsRefusedWithAOneLineMessageNamingFileAndKey) {
+  const std::string msg = error_of(GetParam().text);
+  ASSERT_FALSE(msg.empty()) << "accepted: " << GetParam().text;
+  EXPECT_NE(msg.find("cfg.toml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(GetParam().must_contain), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadConfig,
+    ::testing::Values(
+        BadCase{"[selection]\ntrack_hit_min = 20\n", "unknown key 'selection.track_hit_min'; did you mean 'selection.track_hits_min'"},
+        BadCase{"[selectoin]\ntrack_hits_min = 20\n", "unknown section [selectoin]"},
+        BadCase{"bogus = 1\n", "unknown key 'bogus'"},
+        BadCase{"[selection]\ntrack_hits_min = -3\n", "selection.track_hits_min': -3 is outside"},
+        BadCase{"[selection]\ntrack_hits_min = 20.5\n", "selection.track_hits_min': expected an integer"},
+        BadCase{"[selection]\nhp_pointing_angle_max_deg = 0\n", "selection.hp_pointing_angle_max_deg': 0 is outside"},
+        BadCase{"[selection]\nhp_pointing_angle_max_deg = nan\n", "selection.hp_pointing_angle_max_deg': nan"},
+        BadCase{"[selection]\nee_mass_max_gev = \"2.5\"\n", "selection.ee_mass_max_gev': expected a number"},
+        BadCase{"[selection]\nks_veto_gev = [0.53, 0.46]\n", "selection.ks_veto_gev': lower edge"},
+        BadCase{"[selection]\nks_veto_gev = [0.46]\n", "selection.ks_veto_gev': expected [lo, hi]"},
+        BadCase{"[selection]\ndisplaced_dv_min_cm = 200\n", "selection.displaced_dv_min_cm"},
+        BadCase{"[collider]\nluminosity_rel_unc = 2\n", "collider.luminosity_rel_unc': 2 is outside"},
+        BadCase{"[run]\nbackend = \"gpu\"\n", "run.backend': 'gpu' is not one of auto | cpu | cuda"},
+        BadCase{"[input]\nchunk_rows = 0\n", "input.chunk_rows': 0 is outside"},
+        BadCase{"[columns]\nhp_trk0_pxx = \"a\"\n", "'hp_trk0_pxx' is not a darkscan column"},
+        BadCase{"[columns]\nhp_trk0_px = 3\n", "columns.hp_trk0_px': expected a string"},
+        BadCase{"[selection\ntrack_hits_min = 20\n", "cfg.toml:1:"}));
+
+TEST(Config, MissingFileIsABadInput) {
+  try {
+    load("/no/such/config.toml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "/no/such/config.toml: no such config file");
+  }
+}
+
+TEST(Config, DocumentationCoversEveryKeyWithADefault) {
+  const auto docs = documentation();
+  EXPECT_GT(docs.size(), 25u);
+  for (const auto& d : docs) {
+    EXPECT_FALSE(d.doc.empty()) << d.key;
+    EXPECT_FALSE(d.default_value.empty()) << d.key;
+  }
+}
+
+}  // namespace
+}  // namespace darkscan::config
