@@ -267,6 +267,23 @@ void fill_column(void* dst, DType dtype, std::uint64_t count, double value) {
   }
 }
 
+// out[r] = the `width`-byte field at in + r * stride, for r < count. The width is a
+// compile-time constant in each branch, so each copy is one load and one store.
+template <std::size_t W>
+void gather_fixed(const std::byte* in, std::size_t stride, std::uint64_t count, std::byte* out) {
+  for (std::uint64_t r = 0; r < count; ++r) std::memcpy(out + r * W, in + r * stride, W);
+}
+
+void gather_field(const std::byte* in, std::size_t stride, std::uint64_t count, std::size_t width, std::byte* out) {
+  switch (width) {
+    case 1: return gather_fixed<1>(in, stride, count, out);
+    case 4: return gather_fixed<4>(in, stride, count, out);
+    case 8: return gather_fixed<8>(in, stride, count, out);
+    default:
+      for (std::uint64_t r = 0; r < count; ++r) std::memcpy(out + r * width, in + r * stride, width);
+  }
+}
+
 DType staging_dtype(Staging s, DType logical) {
   return s == Staging::via_double ? DType::f64 : s == Staging::via_int64 ? DType::i64 : logical;
 }
@@ -402,6 +419,18 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
   const std::string what = fmt::format("read rows {}..{}", first, first + count);
 
   if (info_->layout == SampleLayout::compound_table) {
+    // Large ranges go through the packed staging buffer in pieces, which keeps it
+    // small (cache-resident) whatever the caller's chunk size.
+    constexpr std::uint64_t kPieceRows = 32768;
+    if (count > kPieceRows) {
+      std::vector<void*> piece(dst.size());
+      for (std::uint64_t done = 0; done < count; done += kPieceRows) {
+        for (std::size_t i = 0; i < dst.size(); ++i)
+          piece[i] = static_cast<std::byte*>(dst[i]) + done * dtype_size(columns_[i].dtype);
+        read(first + done, std::min(kPieceRows, count - done), piece);
+      }
+      return;
+    }
     if (impl_->row_size > 0) {
       h5::Dataspace file_space(h5::check_id(H5Dget_space(impl_->table.get()), context_, what));
       h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr),
@@ -411,25 +440,37 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
                                H5P_DEFAULT, impl_->staging.data()),
                        context_, what);
     }
-    std::vector<std::byte> wide;
+    // Transpose the fields out of the packed rows, a tile of rows at a time so that the
+    // tile stays in cache while every column takes its field from it.
+    std::vector<std::vector<std::byte>> wide(columns_.size());
+    std::vector<std::byte*> targets(columns_.size());
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const auto& c = impl_->columns[i];
       if (c.staging == Staging::fill) {
         fill_column(dst[i], columns_[i].dtype, count, columns_[i].fill_value);
         continue;
       }
-      const std::size_t width = dtype_size(staging_dtype(c.staging, columns_[i].dtype));
-      // Transpose the field out of the packed rows.
-      void* target = dst[i];
+      targets[i] = static_cast<std::byte*>(dst[i]);
       if (c.staging != Staging::direct) {
-        wide.resize(width * count);
-        target = wide.data();
+        wide[i].resize(dtype_size(staging_dtype(c.staging, columns_[i].dtype)) * count);
+        targets[i] = wide[i].data();
       }
-      auto* out = static_cast<std::byte*>(target);
-      const std::byte* in = impl_->staging.data() + c.offset;
-      for (std::uint64_t r = 0; r < count; ++r) std::memcpy(out + r * width, in + r * impl_->row_size, width);
-      if (c.staging != Staging::direct)
-        narrow_column(wide.data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));
+    }
+    constexpr std::uint64_t kTileRows = 1024;
+    for (std::uint64_t tile = 0; tile < count; tile += kTileRows) {
+      const std::uint64_t n_rows = std::min(kTileRows, count - tile);
+      const std::byte* rows_in = impl_->staging.data() + tile * impl_->row_size;
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        const auto& c = impl_->columns[i];
+        if (c.staging == Staging::fill) continue;
+        const std::size_t width = dtype_size(staging_dtype(c.staging, columns_[i].dtype));
+        gather_field(rows_in + c.offset, impl_->row_size, n_rows, width, targets[i] + tile * width);
+      }
+    }
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const auto& c = impl_->columns[i];
+      if (c.staging != Staging::direct && c.staging != Staging::fill)
+        narrow_column(wide[i].data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));
     }
     return;
   }
