@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the bench preset and runs every benchmark program, writing the raw Google
+# Benchmark JSON (with machine, commit and input size) under benchmarks/results/.
+#   usage: benchmarks/run_benchmarks.sh [extra Google Benchmark flags]
+#   DARKSCAN_BENCH_ROWS sets the event-store input size (default 1,000,000 rows).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh bench >/dev/null
+
+commit=$(git rev-parse --short=12 HEAD)
+if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then commit="${commit}-dirty"; fi
+host=$(hostname -s)
+device="cpu"
+if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then
+  device=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1 | tr ' ' '_')
+fi
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p benchmarks/results
+
+for program in build/bench/benchmarks/bench_*; do
+  name=$(basename "$program")
+  out="benchmarks/results/${stamp}_${name}_${device}_${commit}.json"
+  "$program" --benchmark_context=commit="$commit" --benchmark_context=device="$device" \
+    --benchmark_context=host="$host" --benchmark_context=rows="${DARKSCAN_BENCH_ROWS:-1000000}" \
+    --benchmark_out="$out" --benchmark_out_format=json "$@"
+  echo "wrote $out"
+done
