@@ -15,4 +15,5 @@ mkdir -p "$out"
 if [[ ! -f "$out/events.h5" ]]; then
   ./build/default/write_synthetic_events "$out/events.h5" --rows 200000 --seed 12345
 fi
-./build/default/darkscan info --check --config scan_configs/demo.toml "$out/events.h5"
+# The config names the event file ([input] events).
+./build/default/darkscan info --check --config scan_configs/demo.toml

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -31,8 +32,11 @@ struct InfoOptions {
 std::string show_attribute(const h5::AttributeValue& v) {
   return std::visit(
       [](const auto& x) -> std::string {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
-          return fmt::format("\"{}\"", x);
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
+          std::string one_line;
+          for (char c : x) one_line += c == '\n' ? std::string("\\n") : std::string(1, c);
+          return fmt::format("\"{}\"", one_line);
+        }
         else
           return fmt::format("{}", x);
       },
@@ -81,9 +85,18 @@ void check_sample(const io::EventFile& file, const io::SampleInfo& s, const conf
   }
 }
 
+// The config's [input] events, relative to the config's folder.
+std::string config_events_file(const config::Config& cfg, const std::string& config_path) {
+  if (config_path.empty()) throw_input_error("info: no event file: give FILE, or --config with [input] events set");
+  if (cfg.input.events.empty())
+    throw_input_error("{}: key 'input.events' is not set and no FILE was given", config_path);
+  const std::filesystem::path events(cfg.input.events);
+  return events.is_absolute() ? events.string() : (cfg.source.parent_path() / events).lexically_normal().string();
+}
+
 int run_info(const InfoOptions& opt) {
   const config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
-  const io::EventFile file(opt.file);
+  const io::EventFile file(opt.file.empty() ? config_events_file(cfg, opt.config) : opt.file);
 
   std::vector<const io::SampleInfo*> chosen;
   if (opt.samples.empty()) {
@@ -116,13 +129,15 @@ int run_info(const InfoOptions& opt) {
 void add_info_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<InfoOptions>();
   CLI::App* cmd = app.add_subcommand("info", "Describe an HDF5 event file: samples, kinds, rows, columns, attributes");
-  cmd->add_option("file", opt->file, "HDF5 event file (DATA.md layout, or PyTables/pandas compound tables)")
-      ->required();
+  cmd->add_option("file", opt->file,
+                  "HDF5 event file (DATA.md layout, or PyTables/pandas compound tables); default: the config's "
+                  "[input] events");
   cmd->add_flag("--check", opt->check,
                 "Load every sample through the event store and check it against the DATA.md schema "
                 "(columns present after mapping, usable types, no NaN or inf); prints each column's range");
   cmd->add_option("--config", opt->config, "Scan config (TOML) whose [columns] mapping and [input] settings apply");
-  cmd->add_option("--sample", opt->samples, "Only this sample (repeatable)");
+  cmd->add_option("--sample", opt->samples, "Only this sample (repeatable: --sample a --sample b)")
+      ->allow_extra_args(false);
   cmd->add_option("--backend", opt->backend, "Backend for --check: auto, cpu or cuda (default: the config's)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--threads", opt->threads, "CPU threads (0: every core; default: the config's)")

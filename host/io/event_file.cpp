@@ -85,6 +85,25 @@ void check_kind(const SampleInfo& info, const std::string& file) {
                     info.name, info.kind);
 }
 
+// Attributes PyTables and pandas keep for their own bookkeeping (table layout, pickled
+// index metadata): not the sample's metadata, so not listed with it.
+bool is_bookkeeping_attribute(std::string_view name) {
+  static constexpr std::string_view exact[] = {
+      "CLASS", "VERSION", "TITLE", "NROWS", "FILTERS", "AUTO_INDEX", "pandas_type", "pandas_version",
+      "table_type", "index_cols", "values_cols", "non_index_axes", "data_columns", "nan_rep", "levels",
+      "info", "encoding", "errors", "metadata"};
+  for (auto e : exact)
+    if (name == e) return true;
+  if (name.starts_with("FIELD_") && (name.ends_with("_NAME") || name.ends_with("_FILL"))) return true;
+  return name.ends_with("_kind") || name.ends_with("_meta") || name.ends_with("_dtype");
+}
+
+std::vector<std::pair<std::string, h5::AttributeValue>> sample_attributes(hid_t obj, const std::string& context) {
+  auto all = h5::read_attributes(obj, context);
+  std::erase_if(all, [](const auto& a) { return is_bookkeeping_attribute(a.first); });
+  return all;
+}
+
 std::string kind_attribute(const std::vector<std::pair<std::string, h5::AttributeValue>>& attrs) {
   for (const auto& [k, v] : attrs)
     if (k == "kind") {
@@ -114,7 +133,7 @@ SampleInfo EventFile::index_compound(const std::string& name, const std::string&
     info.columns.push_back({member_name, h5::describe_type(member_type.get()), 1});
     H5free_memory(member_name);
   }
-  for (auto& a : h5::read_attributes(dataset, context)) attributes.push_back(std::move(a));
+  for (auto& a : sample_attributes(dataset, context)) attributes.push_back(std::move(a));
   info.attributes = std::move(attributes);
   info.kind = kind_attribute(info.attributes);
   check_kind(info, path_);
@@ -136,7 +155,7 @@ std::optional<SampleInfo> EventFile::index_object(hid_t parent, const std::strin
   if (type != H5O_TYPE_GROUP) return std::nullopt;
 
   h5::Group group(h5::check_id(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), context, "open the group"));
-  auto attributes = h5::read_attributes(group.get(), context);
+  auto attributes = sample_attributes(group.get(), context);
 
   // pandas/PyTables: the group holds its rows as a compound dataset named "table".
   if (h5::link_exists(group.get(), "table") &&

@@ -61,6 +61,20 @@ TEST_F(InfoCommand, CheckReportsColumnRanges) {
   EXPECT_NE(r.out.find(fmt::format("{:>14}", 499 * 100 / 103)), std::string::npos) << r.out;
 }
 
+TEST_F(InfoCommand, TakesTheEventFileFromTheConfigRelativeToIt) {
+  std::filesystem::create_directories(path("configs"));
+  events::write_synthetic_file(path("events.h5"), {{"data", "data", 10}}, 1);
+  std::ofstream(path("configs/c.toml")) << "[input]\nevents = \"../events.h5\"\n";
+  const auto r = run_darkscan({"info", "--config", path("configs/c.toml").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sample 'data': kind data, 10 rows"), std::string::npos) << r.out;
+
+  std::ofstream(path("configs/unset.toml")) << "[run]\nname = \"x\"\n";
+  const auto u = run_darkscan({"info", "--config", path("configs/unset.toml").string()});
+  EXPECT_EQ(u.exit_code, 2);
+  EXPECT_NE(u.err.find("key 'input.events' is not set"), std::string::npos) << u.err;
+}
+
 TEST(Version, NamesVersionCommitAndBackends) {
   const auto r = run_darkscan({"--version"});
   ASSERT_EQ(r.exit_code, 0);

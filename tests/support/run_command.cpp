@@ -27,12 +27,18 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 CommandResult run_darkscan(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{DARKSCAN_EXE};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
+CommandResult run_command(const std::vector<std::string>& argv) {
   std::string pattern = (std::filesystem::temp_directory_path() / "darkscan-stderr-XXXXXX").string();
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   ::close(fd);
-  std::string cmd = quote(DARKSCAN_EXE);
-  for (const auto& a : args) cmd += " " + quote(a);
+  std::string cmd;
+  for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + quote(a);
   cmd += " 2>" + quote(pattern);
   CommandResult result;
   FILE* pipe = ::popen(cmd.c_str(), "r");

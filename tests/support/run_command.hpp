@@ -1,5 +1,5 @@
 #pragma once
-// Runs the darkscan executable as a user would and captures what it says.
+// Runs programs (the darkscan executable as a user would) and captures what they say.
 #include <string>
 #include <vector>
 
@@ -11,7 +11,10 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs `darkscan <args...>` (the binary this build made); arguments are quoted.
+// Runs argv[0] with the other arguments (each quoted for the shell).
+CommandResult run_command(const std::vector<std::string>& argv);
+
+// Runs `darkscan <args...>` (the binary this build made).
 CommandResult run_darkscan(const std::vector<std::string>& args);
 
 // Number of non-empty lines in `text`.
