@@ -69,7 +69,9 @@ void check_sample(const io::EventFile& file, const io::SampleInfo& s, const conf
   const std::string kind = s.kind.empty() ? "data" : s.kind;
   io::SampleReader reader(file, s.name, cfg.columns, io::schema_request(kind));
   const auto start = std::chrono::steady_clock::now();
-  const auto summaries = events::summarize_sample(backend, reader, cfg.input.chunk_rows);
+  Progress progress(fmt::format("checking '{}'", s.name), reader.rows());
+  const auto summaries = events::summarize_sample(backend, reader, cfg.input.chunk_rows, &progress);
+  progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   events::require_finite(reader, summaries);
   fmt::print("  check: {} rows x {} columns ({:.1f} MB) loaded in {:.3f} s{}; every value finite\n", reader.rows(),

@@ -6,12 +6,14 @@
 
 #include "backend/backend.hpp"
 #include "io/event_file.hpp"
+#include "progress.hpp"
 
 namespace darkscan::events {
 
 // Summaries of every delivered column of the reader, over all its rows, streamed in
-// chunks of `chunk_rows`.
-std::vector<ColumnSummary> summarize_sample(Backend& backend, io::SampleReader& reader, std::uint64_t chunk_rows);
+// chunks of `chunk_rows`; `progress`, when given, advances by the rows of each chunk.
+std::vector<ColumnSummary> summarize_sample(Backend& backend, io::SampleReader& reader, std::uint64_t chunk_rows,
+                                            Progress* progress = nullptr);
 
 // InputError naming the file, sample, column and first bad row when a floating-point
 // column holds NaN or inf.

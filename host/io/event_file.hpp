@@ -82,8 +82,9 @@ struct ColumnRequest {
 std::vector<ColumnRequest> schema_request(std::string_view kind);
 
 // Reads requested columns of one sample, any range of rows at a time (chunked
-// reading: a sample larger than memory is processed in pieces). Only the thread
-// that made it may use it: the HDF5 library is built without thread safety.
+// reading: a sample larger than memory is processed in pieces). One thread at a time:
+// HDF5 builds are either not thread-safe or (Debian's) serialise every call behind
+// one global lock, so concurrent readers would gain nothing.
 class SampleReader {
  public:
   SampleReader(const EventFile& file, std::string_view sample, const ColumnMapping& mapping,

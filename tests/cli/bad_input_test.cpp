@@ -149,6 +149,17 @@ TEST_F(BadInput, InfinityInACutColumn) {
   expect_bad_input({"info", "--check", "--backend", "cpu", f}, {f, "column 'ecl_energy_extra'", "row 33"});
 }
 
+TEST_F(BadInput, SignalSampleWithoutTruth) {
+  auto batch = events::synthetic_rows({"sig", "signal", 30}, 4, 0, 30);
+  std::erase_if(batch.columns, [](const io::HostColumn& c) { return c.name == "true_hp_ctau"; });
+  const auto p = path("f.h5");
+  {
+    H5Builder b(p);
+    b.column_sample("/samples/sig", batch, "signal");
+  }
+  expect_bad_input({"info", "--check", p.string()}, {p.string(), "sample 'sig'", "column 'true_hp_ctau'", "not found"});
+}
+
 TEST_F(BadInput, BadKindAttribute) {
   const auto p = path("f.h5");
   {
