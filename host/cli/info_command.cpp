@@ -43,7 +43,7 @@ std::string show_attribute(const h5::AttributeValue& v) {
       v);
 }
 
-void print_structure(const io::EventFile& file, const io::SampleInfo& s) {
+void print_structure(const io::SampleInfo& s) {
   fmt::print("sample '{}': kind {}, {} rows, {} columns ({} at {})\n", s.name, s.kind.empty() ? "not set" : s.kind,
              s.rows, s.columns.size(), s.layout == io::SampleLayout::columns ? "column datasets" : "compound table",
              s.path);
@@ -62,7 +62,6 @@ void print_structure(const io::EventFile& file, const io::SampleInfo& s) {
     line += item;
   }
   fmt::print("{}\n", line);
-  (void)file;
 }
 
 void check_sample(const io::EventFile& file, const io::SampleInfo& s, const config::Config& cfg, Backend& backend) {
@@ -120,7 +119,7 @@ int run_info(const InfoOptions& opt) {
 
   fmt::print("{}: {} sample{}\n", file.path(), file.samples().size(), file.samples().size() == 1 ? "" : "s");
   for (const auto* s : chosen) {
-    print_structure(file, *s);
+    print_structure(*s);
     if (opt.check) check_sample(file, *s, cfg, *backend);
   }
   return kExitOk;

@@ -169,7 +169,7 @@ std::optional<SampleInfo> EventFile::index_object(hid_t parent, const std::strin
   info.name = name;
   info.path = path;
   info.layout = SampleLayout::columns;
-  const StoredColumn* first_1d = nullptr;
+  std::string first_1d;  // the column whose length the others must match
   for (const auto& child : h5::child_names(group.get(), context)) {
     if (h5::object_type(group.get(), child, path_) != H5O_TYPE_DATASET) continue;
     h5::Dataset ds(h5::check_id(H5Dopen2(group.get(), child.c_str(), H5P_DEFAULT), context,
@@ -179,12 +179,12 @@ std::optional<SampleInfo> EventFile::index_object(hid_t parent, const std::strin
     const hsize_t length = dataset_length(ds.get(), &rank, fmt::format("{}/{}", context, child));
     info.columns.push_back({child, h5::describe_type(dt.get()), rank});
     if (rank != 1) continue;
-    if (first_1d == nullptr) {
+    if (first_1d.empty()) {
       info.rows = length;
-      first_1d = &info.columns.back();
+      first_1d = child;
     } else if (length != info.rows) {
       throw_input_error("{}: sample '{}': columns of unequal length: '{}' has {} rows, '{}' has {}", path_, name,
-                        child, length, info.columns.front().name, info.rows);
+                        child, length, first_1d, info.rows);
     }
   }
   // A group of a file without /samples that holds no datasets is just a group.
