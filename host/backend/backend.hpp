@@ -15,6 +15,7 @@
 #include "darkscan/core/column_summary.hpp"
 #include "darkscan/core/column_view.hpp"
 #include "io/host_batch.hpp"
+#include "stats/stats_plan.hpp"
 
 namespace darkscan::io {
 class SampleReader;
@@ -57,6 +58,12 @@ class Backend {
 
   // Summary of every column of a chunk held in this backend's memory.
   virtual std::vector<ColumnSummary> summarize(const ChunkView& chunk) = 0;
+
+  // The statistics of ANALYSIS.md section 5 for every experiment of a batch: p0, Z
+  // and the upper limit on the signal events, by the plan's rules.
+  virtual std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
+                                                      const stats::StatsPlan& plan,
+                                                      const stats::StatsOptions& options) = 0;
 
   // A copy of a chunk in host memory; `names` gives the columns' names, in order.
   virtual io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) = 0;

@@ -81,6 +81,16 @@ std::vector<ColumnSummary> CpuBackend::summarize(const ChunkView& chunk) {
   return out;
 }
 
+std::vector<stats::StatsResult> CpuBackend::marginalise(std::span<const stats::CountingExperiment> experiments,
+                                                        const stats::StatsPlan& plan,
+                                                        const stats::StatsOptions& options) {
+  std::vector<stats::StatsResult> results(experiments.size());
+  const stats::MarginaliseExperiment one{experiments.data(), plan.choices.data(), plan.rules.data(), results.data(),
+                                         options.credibility, options.nuisance_prior};
+  launcher_.parallel_for(experiments.size(), one);
+  return results;
+}
+
 io::HostBatch CpuBackend::copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) {
   return copy_chunk_to_host(chunk, names, [](void* dst, const void* src, std::size_t bytes) {
     if (bytes > 0) std::memcpy(dst, src, bytes);

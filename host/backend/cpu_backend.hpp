@@ -15,6 +15,8 @@ class CpuBackend final : public Backend {
   std::unique_ptr<ResidentSample> load(io::SampleReader& reader, std::uint64_t chunk_rows) override;
   void for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) override;
   std::vector<ColumnSummary> summarize(const ChunkView& chunk) override;
+  std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
+                                              const stats::StatsPlan& plan, const stats::StatsOptions& options) override;
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override;
 
   const host::CpuLauncher& launcher() const { return launcher_; }

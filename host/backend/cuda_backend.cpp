@@ -13,6 +13,7 @@
 #include "cuda_check.hpp"
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
+#include "marginalise.hpp"
 
 namespace darkscan::cuda {
 
@@ -106,6 +107,27 @@ class CudaBackend final : public Backend {
     return out;
   }
 
+  std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
+                                              const stats::StatsPlan& plan, const stats::StatsOptions& options) override {
+    const std::size_t n = experiments.size();
+    std::vector<stats::StatsResult> results(n);
+    if (n == 0) return results;
+    DeviceBuffer d_experiments = to_device(experiments.data(), n);
+    DeviceBuffer d_choices = to_device(plan.choices.data(), plan.choices.size());
+    DeviceBuffer d_rules = to_device(plan.rules.data(), plan.rules.size());
+    DeviceBuffer d_results = device_alloc(n * sizeof(stats::StatsResult));
+    const stats::MarginaliseExperiment one{static_cast<const stats::CountingExperiment*>(d_experiments.get()),
+                                           static_cast<const stats::RuleChoice*>(d_choices.get()),
+                                           static_cast<const stats::GaussRule*>(d_rules.get()),
+                                           static_cast<stats::StatsResult*>(d_results.get()), options.credibility,
+                                           options.nuisance_prior};
+    marginalise_batch(one, n, stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::StatsResult),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return results;
+  }
+
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override {
     auto batch = copy_chunk_to_host(chunk, names, [&](void* dst, const void* src, std::size_t bytes) {
       if (bytes > 0) DS_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_.get()));
@@ -146,6 +168,14 @@ class CudaBackend final : public Backend {
       in_flight[slot] = true;
       after_copy(first, count, slot);
     }
+  }
+
+  template <class T>
+  DeviceBuffer to_device(const T* data, std::size_t count) {
+    DeviceBuffer buffer = device_alloc(count * sizeof(T));
+    if (count > 0)
+      DS_CUDA_CHECK(cudaMemcpyAsync(buffer.get(), data, count * sizeof(T), cudaMemcpyHostToDevice, stream_.get()));
+    return buffer;
   }
 
   int device_;

@@ -1,0 +1,36 @@
+#pragma once
+// Preparing a batch of counting experiments for the statistics engine: validation of
+// every experiment, the choice of quadrature orders from the requested accuracy, and
+// the table of Gauss rules the batch needs (built once, shared by all experiments).
+#include <span>
+#include <string>
+#include <vector>
+
+#include "darkscan/stats/counting_experiment.hpp"
+#include "darkscan/stats/marginalise.hpp"
+
+namespace darkscan::stats {
+
+struct StatsOptions {
+  double credibility = 0.95;
+  NuisancePrior nuisance_prior = NuisancePrior::gaussian;
+};
+
+// Why the experiment cannot be computed ("" when it can): names the field and the
+// value, and for a relative uncertainty of 0.2 or more under the Gaussian prior points
+// to the log-normal one (with a flat signal prior the posterior would be improper).
+std::string check_experiment(const CountingExperiment& e, const StatsOptions& options);
+
+struct StatsPlan {
+  std::vector<GaussRule> rules;
+  std::vector<RuleChoice> choices;  // one per experiment
+};
+
+// Validates the batch (InputError "experiment i: ..." at the first bad one) and plans it.
+StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const StatsOptions& options);
+
+// Quadrature orders (exposed for the tests that verify them against the reference).
+int shape_rule_order(const CountingExperiment& e);
+int factor_rule_order(double rel_unc, NuisancePrior prior);
+
+}  // namespace darkscan::stats

@@ -1,0 +1,21 @@
+#pragma once
+// Gauss rules for the standard normal truncated to [lo, hi], normalised to a
+// probability measure: the prior of every Gaussian nuisance of ANALYSIS.md section 5.
+// Their recurrence coefficients come from the discretised Stieltjes procedure (Gautschi,
+// "Orthogonal Polynomials: Computation and Approximation", 2004, section 2.2.3) on a
+// composite Gauss–Legendre discretisation of the density, and the nodes and weights
+// from the eigen-decomposition of the Jacobi matrix (Golub and Welsch, Math. Comp. 23
+// (1969) 221). An n-node rule integrates polynomials of degree 2n − 1 exactly against
+// the truncated normal, where Gauss–Hermite ignores the truncation and Gauss–Legendre
+// needs several times the nodes.
+#include "darkscan/stats/gauss_rule.hpp"
+
+namespace darkscan::stats {
+
+// The n-node rule (1 <= n <= kMaxGaussNodes) for N(0, 1) truncated to [lo, hi].
+GaussRule truncated_normal_rule(int n, double lo, double hi);
+
+// The n-node Gauss–Legendre rule on [−1, 1] (weights summing to 2).
+GaussRule gauss_legendre_rule(int n);
+
+}  // namespace darkscan::stats

@@ -1,0 +1,191 @@
+#pragma once
+// One counting experiment through the statistics of ANALYSIS.md section 5: the local
+// p-value and significance of the background-only hypothesis, and the Bayesian upper
+// limit on the signal with a uniform prior, every nuisance marginalised. The same
+// functor runs on the CPU launcher and in the CUDA kernel.
+//
+// The limit, in closed form as far as it goes. With NB(n; b) the background
+// predictive (background_model.hpp) and λ = s·g the expected signal, g the product of
+// the efficiency and luminosity factors,
+//   L(s | x, y, z) = Σ_{j=0..N} Pois(j; g s) NB(N − j; b(x)),
+// so with A_j = E_x[NB(N − j; b(x))] (summed once per experiment over the x rule),
+//   ∫_S^∞ L ds = E_{y,z}[ (1/g) e^{−gS} Σ_i B_i (gS)^i / i! ],   B_i = Σ_{j ≥ i} A_j,
+//   ∫_0^∞ L ds = E_{y,z}[ B_0 / g ],   d/dS ∫_0^S L ds = E_{y,z}[ e^{−gS} Σ_j A_j (gS)^j / j! ].
+// The limit solves tail(S) = (1 − cl)·total by Newton steps on that derivative inside a
+// bracket that always holds the root, bisecting whenever a step leaves it.
+#include <cmath>
+#include <cstdint>
+
+#include "darkscan/core/macros.hpp"
+#include "darkscan/stats/background_model.hpp"
+#include "darkscan/stats/counting_experiment.hpp"
+#include "darkscan/stats/gauss_rule.hpp"
+#include "darkscan/stats/normal_quantile.hpp"
+
+namespace darkscan::stats {
+
+// Which rules of a rule table an experiment integrates with; -1: that nuisance is off.
+struct RuleChoice {
+  std::int32_t x = -1;  // background shape, on [max(−5, −1/δ), 5]
+  std::int32_t y = -1;  // efficiency, on [−5, 5]
+  std::int32_t z = -1;  // luminosity, on [−5, 5]
+};
+
+inline constexpr int kMaxLimitIterations = 100;
+inline constexpr double kLimitRelativeTolerance = 1e-13;
+
+struct MarginaliseExperiment {
+  const CountingExperiment* experiments = nullptr;
+  const RuleChoice* choices = nullptr;
+  const GaussRule* rules = nullptr;
+  StatsResult* results = nullptr;
+  double credibility = 0.95;
+  NuisancePrior nuisance_prior = NuisancePrior::gaussian;
+
+  DS_FUNCTION void operator()(std::uint64_t i) const {
+    const CountingExperiment e = experiments[i];
+    const RuleChoice c = choices[i];
+    StatsResult r;
+    double a[kMaxObserved + 1];
+    background_coefficients(e, c, a, r);
+    r.z = significance(r.p0);
+    upper_limit(e, c, a, r);
+    results[i] = r;
+  }
+
+  // p0 and A_j = E_x[NB(N − j; b(x))] / scale (one common scale, which cancels in the limit).
+  DS_FUNCTION void background_coefficients(const CountingExperiment& e, const RuleChoice& c, double* a,
+                                           StatsResult& r) const {
+    const int n = e.n_obs;
+    const int m = e.n_sb;
+    double log_c[kMaxObserved + 1];
+    log_binomial_coefficients(n, m, log_c);
+
+    // A degenerate rule (δ = 0) is the single node x = 0.
+    const GaussRule* rule = c.x >= 0 ? &rules[c.x] : nullptr;
+    const int nodes = rule ? rule->n : 1;
+    double log_b[kMaxGaussNodes];
+    double log1p_b[kMaxGaussNodes];
+    double scale = -HUGE_VAL;
+    double p0 = 0.0;
+    for (int q = 0; q < nodes; ++q) {
+      const double x = rule ? rule->x[q] : 0.0;
+      const double w = rule ? rule->w[q] : 1.0;
+      const double b = (1.0 + x * e.delta) / e.f;
+      log_b[q] = log(b);
+      log1p_b[q] = log1p(b);
+      p0 += w * background_tail(n, m, b, log_c[n]);
+      for (int k = 0; k <= n; ++k) {
+        const double l = log_negative_binomial(k, m, log_c[k], log_b[q], log1p_b[q]);
+        scale = l > scale ? l : scale;
+      }
+    }
+    r.p0 = p0 < 1.0 ? p0 : 1.0;
+
+    double edge = 0.0;  // weight of the outermost nodes in A_0: where the x rule is outrun
+    for (int j = 0; j <= n; ++j) a[j] = 0.0;
+    for (int q = 0; q < nodes; ++q) {
+      const double w = rule ? rule->w[q] : 1.0;
+      for (int j = 0; j <= n; ++j) {
+        const int k = n - j;
+        const double term = w * exp(log_negative_binomial(k, m, log_c[k], log_b[q], log1p_b[q]) - scale);
+        a[j] += term;
+        if (j == 0 && nodes > 2 && (q == 0 || q == nodes - 1)) edge += term;
+      }
+    }
+    if (nodes > 2 && edge > 0.5 * a[0]) r.flags |= kIllConditioned;
+  }
+
+  // Nodes of one signal-factor nuisance: the factor (1 + u r) (Gaussian prior) or
+  // (1 + r)^u (log-normal) at each node u of the rule, and the weights. Returns the count.
+  DS_FUNCTION int factor_nodes(int rule_index, double r, double* factor, double* weight) const {
+    if (rule_index < 0) {
+      factor[0] = 1.0;
+      weight[0] = 1.0;
+      return 1;
+    }
+    const GaussRule& rule = rules[rule_index];
+    const double log1p_r = log1p(r);
+    for (int q = 0; q < rule.n; ++q) {
+      factor[q] = nuisance_prior == NuisancePrior::lognormal ? exp(rule.x[q] * log1p_r) : 1.0 + rule.x[q] * r;
+      weight[q] = rule.w[q];
+    }
+    return rule.n;
+  }
+
+  DS_FUNCTION void upper_limit(const CountingExperiment& e, const RuleChoice& c, const double* a,
+                               StatsResult& r) const {
+    const int n = e.n_obs;
+    double b[kMaxObserved + 1];  // B_i = Σ_{j ≥ i} A_j
+    double running = 0.0;
+    for (int i = n; i >= 0; --i) {
+      running += a[i];
+      b[i] = running;
+    }
+    // Factors and weights of the efficiency (y) and luminosity (z) nodes; g = gy·gz.
+    double gy[kMaxGaussNodes], wy[kMaxGaussNodes], gz[kMaxGaussNodes], wz[kMaxGaussNodes];
+    const int ny = factor_nodes(c.y, e.eff_rel_unc, gy, wy);
+    const int nz = factor_nodes(c.z, e.lumi_rel_unc, gz, wz);
+    double total = 0.0;
+    for (int qy = 0; qy < ny; ++qy)
+      for (int qz = 0; qz < nz; ++qz) total += wy[qy] * wz[qz] * b[0] / (gy[qy] * gz[qz]);
+    const double target = (1.0 - credibility) * total;
+
+    // tail(S) − target and its derivative, −density(S).
+    auto evaluate = [&](double s, double& value, double& slope) {
+      double tail = 0.0;
+      double density = 0.0;
+      for (int qy = 0; qy < ny; ++qy) {
+        for (int qz = 0; qz < nz; ++qz) {
+          const double g = gy[qy] * gz[qz];
+          const double w = wy[qy] * wz[qz];
+          const double t = g * s;
+          double power = 1.0;  // t^i / i!
+          double tail_sum = b[0];
+          double density_sum = a[0];
+          for (int i = 1; i <= n; ++i) {
+            power *= t / i;
+            tail_sum += b[i] * power;
+            density_sum += a[i] * power;
+          }
+          const double decay = exp(-t);
+          tail += w * decay * tail_sum / g;
+          density += w * decay * density_sum;
+        }
+      }
+      value = tail - target;
+      slope = -density;
+    };
+
+    // Start from the background-free limit (Wilson–Hilferty for the gamma quantile of
+    // shape N + 1): background only lowers it, so it is a near upper end of the bracket.
+    const double k = n + 1.0;
+    const double zq = normal_quantile(credibility);
+    const double wh = 1.0 - 1.0 / (9.0 * k) + zq / (3.0 * sqrt(k));
+    double s = k * wh * wh * wh;
+    double lo = 0.0;
+    double hi = HUGE_VAL;
+    int it = 0;
+    bool converged = false;
+    for (; it < kMaxLimitIterations; ++it) {
+      double value, slope;
+      evaluate(s, value, slope);
+      if (value > 0.0) lo = s;  // tail still too heavy: the root is above s
+      else hi = s;
+      double next = slope < 0.0 ? s - value / slope : HUGE_VAL;
+      if (!(next > lo && next < hi)) next = hi < HUGE_VAL ? 0.5 * (lo + hi) : 2.0 * s + 1.0;
+      if (fabs(next - s) <= kLimitRelativeTolerance * next || value == 0.0) {
+        s = next;
+        converged = true;
+        ++it;
+        break;
+      }
+      s = next;
+    }
+    r.ul_events = s;
+    r.iterations = it;
+    if (!converged) r.flags |= kLimitNotConverged;
+  }
+};
+
+}  // namespace darkscan::stats
