@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   darkscan::cli::Action action;
   darkscan::cli::add_info_command(app, action);
   darkscan::cli::add_config_command(app, action);
+  darkscan::cli::add_stats_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -118,7 +118,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[input]\nchunk_rows = 0\n", "input.chunk_rows': 0 is outside"},
         BadCase{"[columns]\nhp_trk0_pxx = \"a\"\n", "'hp_trk0_pxx' is not a darkscan column"},
         BadCase{"[columns]\nhp_trk0_px = 3\n", "columns.hp_trk0_px': expected a string"},
-        BadCase{"[selection\ntrack_hits_min = 20\n", "cfg.toml:1:"}));
+        BadCase{"[selection\ntrack_hits_min = 20\n", "cfg.toml:1:"}),
+    [](const ::testing::TestParamInfo<BadCase>& param) { return "case" + std::to_string(param.index); });
 
 TEST(Config, MissingFileIsABadInput) {
   try {

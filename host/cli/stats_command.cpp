@@ -1,0 +1,75 @@
+// darkscan stats: the statistics engine as a counting-experiment calculator. Reads
+// experiments from CSV, writes p0, Z and the upper limit of each (ANALYSIS.md section 5).
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "backend/backend.hpp"
+#include "cli/commands.hpp"
+#include "errors.hpp"
+#include "stats/experiment_csv.hpp"
+
+namespace darkscan::cli {
+
+namespace {
+
+struct StatsCommandOptions {
+  std::string input;
+  std::string output;
+  std::string backend = "auto";
+  std::string nuisance_prior = "gaussian";
+  double credibility = 0.95;
+  int threads = 0;
+};
+
+int run_stats(const StatsCommandOptions& opt) {
+  stats::StatsOptions options;
+  options.credibility = opt.credibility;
+  options.nuisance_prior =
+      opt.nuisance_prior == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
+  const auto table = stats::read_experiment_csv(opt.input, options);
+
+  BackendOptions bo;
+  bo.cpu_threads = opt.threads;
+  std::string why;
+  auto backend = make_backend(parse_backend_choice(opt.backend, "--backend"), bo, &why);
+  fmt::print(stderr, "{}\n", why);
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto plan = stats::plan_statistics(table.experiments, options);
+  const auto results = backend->marginalise(table.experiments, plan, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats::write_results_csv(opt.output, table, results);
+
+  std::size_t flagged = 0;
+  for (const auto& r : results) flagged += r.flags != 0;
+  fmt::print(stderr, "{} experiments in {:.3f} s ({:.3g} a second) -> {}{}\n", results.size(), seconds,
+             static_cast<double>(results.size()) / seconds, opt.output,
+             flagged ? fmt::format("; {} flagged (see the flags column)", flagged) : "");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_stats_command(CLI::App& app, Action& action) {
+  auto opt = std::make_shared<StatsCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "stats", "Counting-experiment calculator: p0, Z and the Bayesian upper limit of each row of a CSV file");
+  cmd->add_option("--input", opt->input,
+                  "CSV with columns n_obs, n_sb, f, delta, eff_rel_unc, lumi_rel_unc [, eff, lumi_fb]")
+      ->required();
+  cmd->add_option("--output", opt->output,
+                  "CSV written with the input columns and p0, z, ul_events [, ul_xsec_fb], flags "
+                  "(1: limit not converged, 2: ill-conditioned, accuracy below target)")
+      ->required();
+  cmd->add_option("--backend", opt->backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--nuisance-prior", opt->nuisance_prior,
+                  "gaussian: factors (1 + r y), r < 0.2; lognormal: factors (1 + r)^y, any r")
+      ->check(CLI::IsMember({"gaussian", "lognormal"}));
+  cmd->add_option("--cl", opt->credibility, "Credibility level of the upper limit")
+      ->check(CLI::Range(0.0, 1.0).description("in (0, 1)"));
+  cmd->add_option("--threads", opt->threads, "CPU threads (0: every core)")->check(CLI::NonNegativeNumber);
+  cmd->callback([opt, &action] { action = [opt] { return run_stats(*opt); }; });
+}
+
+}  // namespace darkscan::cli

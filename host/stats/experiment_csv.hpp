@@ -1,0 +1,33 @@
+#pragma once
+// Counting experiments as CSV, for `darkscan stats` (a calculator for reinterpretation).
+// Input: a header line naming the columns n_obs, n_sb, f, delta, eff_rel_unc,
+// lumi_rel_unc and optionally eff and lumi_fb (any order, other columns refused), then
+// one experiment per line. Blank lines and lines starting with '#' are skipped.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "darkscan/stats/counting_experiment.hpp"
+#include "stats/stats_plan.hpp"
+
+namespace darkscan::stats {
+
+struct ExperimentTable {
+  std::vector<CountingExperiment> experiments;
+  std::vector<double> eff;      // empty unless the input has the column
+  std::vector<double> lumi_fb;  // empty unless the input has the column
+  std::vector<int> lines;       // input line of each experiment, for messages
+};
+
+// Reads and validates the file: InputError "file:line: column 'x': reason" on the first
+// bad value (missing, non-numeric, NaN, negative, out of range, or a relative
+// uncertainty the chosen nuisance prior cannot take).
+ExperimentTable read_experiment_csv(const std::filesystem::path& path, const StatsOptions& options);
+
+// Writes the input columns followed by p0, z, ul_events, ul_xsec_fb (when eff and
+// lumi_fb were given) and flags, 17 significant digits, atomically.
+void write_results_csv(const std::filesystem::path& path, const ExperimentTable& table,
+                       const std::vector<StatsResult>& results);
+
+}  // namespace darkscan::stats
