@@ -122,14 +122,20 @@ struct MarginaliseExperiment {
       running += a[i];
       b[i] = running;
     }
-    // Factors and weights of the efficiency (y) and luminosity (z) nodes; g = gy·gz.
+    // Factors and weights of the efficiency (y) and luminosity (z) nodes; g = gy·gz. The
+    // tail carries a 1/g: its weights are kept divided once here, not at every step.
     double gy[kMaxGaussNodes], wy[kMaxGaussNodes], gz[kMaxGaussNodes], wz[kMaxGaussNodes];
+    double vy[kMaxGaussNodes], vz[kMaxGaussNodes];  // w / g per axis
     const int ny = factor_nodes(c.y, e.eff_rel_unc, gy, wy);
     const int nz = factor_nodes(c.z, e.lumi_rel_unc, gz, wz);
+    for (int q = 0; q < ny; ++q) vy[q] = wy[q] / gy[q];
+    for (int q = 0; q < nz; ++q) vz[q] = wz[q] / gz[q];
     double total = 0.0;
     for (int qy = 0; qy < ny; ++qy)
-      for (int qz = 0; qz < nz; ++qz) total += wy[qy] * wz[qz] * b[0] / (gy[qy] * gz[qz]);
+      for (int qz = 0; qz < nz; ++qz) total += vy[qy] * vz[qz] * b[0];
     const double target = (1.0 - credibility) * total;
+    double inverse[kMaxObserved + 1];  // 1/i: the inner loop multiplies instead of dividing
+    for (int i = 1; i <= n; ++i) inverse[i] = 1.0 / i;
 
     // tail(S) − target and its derivative, −density(S).
     auto evaluate = [&](double s, double& value, double& slope) {
@@ -137,20 +143,18 @@ struct MarginaliseExperiment {
       double density = 0.0;
       for (int qy = 0; qy < ny; ++qy) {
         for (int qz = 0; qz < nz; ++qz) {
-          const double g = gy[qy] * gz[qz];
-          const double w = wy[qy] * wz[qz];
-          const double t = g * s;
+          const double t = gy[qy] * gz[qz] * s;
           double power = 1.0;  // t^i / i!
           double tail_sum = b[0];
           double density_sum = a[0];
           for (int i = 1; i <= n; ++i) {
-            power *= t / i;
+            power *= t * inverse[i];
             tail_sum += b[i] * power;
             density_sum += a[i] * power;
           }
           const double decay = exp(-t);
-          tail += w * decay * tail_sum / g;
-          density += w * decay * density_sum;
+          tail += vy[qy] * vz[qz] * decay * tail_sum;
+          density += wy[qy] * wz[qz] * decay * density_sum;
         }
       }
       value = tail - target;
@@ -158,11 +162,13 @@ struct MarginaliseExperiment {
     };
 
     // Start from the background-free limit (Wilson–Hilferty for the gamma quantile of
-    // shape N + 1): background only lowers it, so it is a near upper end of the bracket.
+    // shape N + 1) less the expected background (N_SB + 1)/f, but not below the limit
+    // for no events, −ln(1 − cl): the known-background limit lies between them.
     const double k = n + 1.0;
-    const double zq = normal_quantile(credibility);
-    const double wh = 1.0 - 1.0 / (9.0 * k) + zq / (3.0 * sqrt(k));
-    double s = k * wh * wh * wh;
+    const double wh = 1.0 - 1.0 / (9.0 * k) + normal_quantile(credibility) / (3.0 * sqrt(k));
+    const double floor_limit = -log1p(-credibility);
+    double s = k * wh * wh * wh - (e.n_sb + 1.0) / e.f;
+    s = s > floor_limit ? s : floor_limit;
     double lo = 0.0;
     double hi = HUGE_VAL;
     int it = 0;
@@ -172,14 +178,17 @@ struct MarginaliseExperiment {
       evaluate(s, value, slope);
       if (value > 0.0) lo = s;  // tail still too heavy: the root is above s
       else hi = s;
-      double next = slope < 0.0 ? s - value / slope : HUGE_VAL;
-      if (!(next > lo && next < hi)) next = hi < HUGE_VAL ? 0.5 * (lo + hi) : 2.0 * s + 1.0;
-      if (fabs(next - s) <= kLimitRelativeTolerance * next || value == 0.0) {
-        s = next;
+      const double step = slope < 0.0 ? -value / slope : HUGE_VAL;
+      // Converged when the Newton step is below the tolerance (at the root it can be
+      // below one ulp, so it must be tested before the bracket check would reject it).
+      if (fabs(step) <= kLimitRelativeTolerance * s || value == 0.0) {
+        s += step;
         converged = true;
         ++it;
         break;
       }
+      double next = s + step;
+      if (!(next > lo && next < hi)) next = hi < HUGE_VAL ? 0.5 * (lo + hi) : 2.0 * s + 1.0;
       s = next;
     }
     r.ul_events = s;
