@@ -32,25 +32,29 @@ std::string check_experiment(const CountingExperiment& e, const StatsOptions& op
   return {};
 }
 
-int shape_rule_order(const CountingExperiment& e) {
-  if (e.delta == 0) return 0;
-  // The x integrands are close to (1 + xδ)^k φ(x) for k up to N: a rule of N/2 + 1
-  // nodes integrates those exactly; the margin covers the rest of the dependence.
-  return std::min(kMaxGaussNodes, 16 + e.n_obs / 2);
+std::vector<int> shape_rule_ladder(const CountingExperiment& e) {
+  if (e.delta == 0) return {};
+  // Rising orders, from one that integrates (1 + xδ)^k φ(x), k <= N, nearly exactly.
+  std::vector<int> ladder;
+  for (int order : {12, 20, 32, 48, 64})
+    if (order >= e.n_obs / 2 + 4 || order == kMaxGaussNodes) ladder.push_back(order);
+  return ladder;
 }
 
-int factor_rule_order(double rel_unc, NuisancePrior prior) {
+int factor_rule_order(double rel_unc, int n_obs, NuisancePrior prior) {
   if (rel_unc == 0) return 0;
-  // The spread of the factor over ±5σ sets how far the integrand in u departs from a
-  // low-degree polynomial.
+  // Two things set the order, both measured against the reference (tests/stats):
+  // how peaked the posterior is in the nuisance, κ = log-spread·sqrt(N + 3), and, for
+  // the Gaussian factor 1 + r u, how close its zero at u = −1/r comes to the rule's
+  // end at −5 (the 1/g of the normalisation has a pole there).
   const double spread = prior == NuisancePrior::lognormal ? std::log1p(rel_unc) : rel_unc;
-  if (spread <= 0.005) return 4;
-  if (spread <= 0.02) return 6;
-  if (spread <= 0.05) return 8;
-  if (spread <= 0.1) return 12;
-  if (spread <= 0.2) return 16;
-  if (spread <= 0.4) return 24;
-  return 32;
+  const double kappa = spread * std::sqrt(n_obs + 3.0);
+  double order = 4.0 + 12.0 * kappa + 2.5 * kappa * kappa;
+  if (prior == NuisancePrior::gaussian) {
+    const double pole_distance = 1.0 / rel_unc - kTruncation;
+    order = std::max(order, 4.0 + 12.0 / std::sqrt(pole_distance)) + 2.0;
+  }
+  return std::min(kMaxGaussNodes, static_cast<int>(std::ceil(order)));
 }
 
 StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const StatsOptions& options) {
@@ -59,20 +63,33 @@ StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const
   StatsPlan plan;
   plan.choices.resize(experiments.size());
   std::map<std::pair<int, double>, std::int32_t> index;  // (order, lower edge) -> rule
-  auto rule = [&](int order, double lo) -> std::int32_t {
+  auto rule = [&](int order, double lo) -> std::int32_t {  // one rule, shared by all who need it
     if (order == 0) return -1;
     const auto key = std::pair{order, lo};
     if (const auto it = index.find(key); it != index.end()) return it->second;
     plan.rules.push_back(truncated_normal_rule(order, lo, kTruncation));
     return index[key] = static_cast<std::int32_t>(plan.rules.size() - 1);
   };
+  // A ladder of shape rules for one lower edge, stored one after another.
+  std::map<std::pair<std::vector<int>, double>, std::int32_t> ladders;
+  auto ladder_index = [&](const std::vector<int>& orders, double lo) -> std::int32_t {
+    const auto key = std::pair{orders, lo};
+    if (const auto it = ladders.find(key); it != ladders.end()) return it->second;
+    const auto first = static_cast<std::int32_t>(plan.rules.size());
+    for (int order : orders) plan.rules.push_back(truncated_normal_rule(order, lo, kTruncation));
+    return ladders[key] = first;
+  };
   for (std::size_t i = 0; i < experiments.size(); ++i) {
     const auto& e = experiments[i];
     if (const std::string why = check_experiment(e, options); !why.empty()) throw_input_error("experiment {}: {}", i, why);
     // x is also truncated to a positive background factor, 1 + xδ > 0.
     const double x_lo = e.delta > 0 ? std::max(-kTruncation, -1.0 / e.delta) : -kTruncation;
-    plan.choices[i] = {rule(shape_rule_order(e), x_lo), rule(factor_rule_order(e.eff_rel_unc, options.nuisance_prior), -kTruncation),
-                       rule(factor_rule_order(e.lumi_rel_unc, options.nuisance_prior), -kTruncation)};
+    RuleChoice& choice = plan.choices[i];
+    choice.y = rule(factor_rule_order(e.eff_rel_unc, e.n_obs, options.nuisance_prior), -kTruncation);
+    choice.z = rule(factor_rule_order(e.lumi_rel_unc, e.n_obs, options.nuisance_prior), -kTruncation);
+    const auto ladder = shape_rule_ladder(e);
+    if (!ladder.empty()) choice.x = ladder_index(ladder, x_lo);
+    choice.x_count = static_cast<std::int32_t>(ladder.size());
   }
   return plan;
 }

@@ -30,7 +30,7 @@ struct StatsPlan {
 StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const StatsOptions& options);
 
 // Quadrature orders (exposed for the tests that verify them against the reference).
-int shape_rule_order(const CountingExperiment& e);
-int factor_rule_order(double rel_unc, NuisancePrior prior);
+std::vector<int> shape_rule_ladder(const CountingExperiment& e);
+int factor_rule_order(double rel_unc, int n_obs, NuisancePrior prior);
 
 }  // namespace darkscan::stats

@@ -7,7 +7,7 @@
 
 namespace darkscan::stats {
 
-inline constexpr int kMaxGaussNodes = 48;
+inline constexpr int kMaxGaussNodes = 64;
 
 struct GaussRule {
   int n = 0;

@@ -26,13 +26,17 @@ namespace darkscan::stats {
 
 // Which rules of a rule table an experiment integrates with; -1: that nuisance is off.
 struct RuleChoice {
-  std::int32_t x = -1;  // background shape, on [max(−5, −1/δ), 5]
+  std::int32_t x = -1;  // background shape, on [max(−5, −1/δ), 5]: the first of a ladder
+  std::int32_t x_count = 0;  // rules in the ladder, of rising order, stored one after another
   std::int32_t y = -1;  // efficiency, on [−5, 5]
   std::int32_t z = -1;  // luminosity, on [−5, 5]
 };
 
 inline constexpr int kMaxLimitIterations = 100;
 inline constexpr double kLimitRelativeTolerance = 1e-13;
+// Two successive rules of the shape ladder must agree this well (relative); the higher
+// one is then accurate far beyond it, since Gauss rules converge geometrically here.
+inline constexpr double kShapeTolerance = 1e-10;
 
 struct MarginaliseExperiment {
   const CountingExperiment* experiments = nullptr;
@@ -53,16 +57,36 @@ struct MarginaliseExperiment {
     results[i] = r;
   }
 
-  // p0 and A_j = E_x[NB(N − j; b(x))] / scale (one common scale, which cancels in the limit).
+  // p0 and A_j = E_x[NB(N − j; b(x))] / scale (one common scale, which cancels in the
+  // limit). The x integral is the one place where the integrand can outrun a rule: with
+  // a large, well-measured sideband and a count far below it, NB(N; b(x)) peaks sharply
+  // in x. So it is taken on a ladder of rules of rising order until two successive ones
+  // agree to kShapeTolerance, and the experiment is flagged when the ladder runs out.
   DS_FUNCTION void background_coefficients(const CountingExperiment& e, const RuleChoice& c, double* a,
                                            StatsResult& r) const {
     const int n = e.n_obs;
-    const int m = e.n_sb;
     double log_c[kMaxObserved + 1];
-    log_binomial_coefficients(n, m, log_c);
+    log_binomial_coefficients(n, e.n_sb, log_c);
+    if (c.x < 0) {  // δ = 0: the single node x = 0
+      r.p0 = shape_integral(e, nullptr, log_c, a);
+      return;
+    }
+    double previous[kMaxObserved + 1];
+    double previous_p0 = shape_integral(e, &rules[c.x], log_c, previous);
+    for (int step = 1; step < c.x_count; ++step) {
+      r.p0 = shape_integral(e, &rules[c.x + step], log_c, a);
+      if (agree(previous_p0, r.p0, previous, a, n)) return;
+      previous_p0 = r.p0;
+      for (int j = 0; j <= n; ++j) previous[j] = a[j];
+    }
+    r.flags |= kIllConditioned;
+  }
 
-    // A degenerate rule (δ = 0) is the single node x = 0.
-    const GaussRule* rule = c.x >= 0 ? &rules[c.x] : nullptr;
+  // p0 and the scaled A_j by one rule (nullptr: x = 0 only); returns p0.
+  DS_FUNCTION double shape_integral(const CountingExperiment& e, const GaussRule* rule, const double* log_c,
+                                    double* a) const {
+    const int n = e.n_obs;
+    const int m = e.n_sb;
     const int nodes = rule ? rule->n : 1;
     double log_b[kMaxGaussNodes];
     double log1p_b[kMaxGaussNodes];
@@ -80,20 +104,30 @@ struct MarginaliseExperiment {
         scale = l > scale ? l : scale;
       }
     }
-    r.p0 = p0 < 1.0 ? p0 : 1.0;
-
-    double edge = 0.0;  // weight of the outermost nodes in A_0: where the x rule is outrun
     for (int j = 0; j <= n; ++j) a[j] = 0.0;
     for (int q = 0; q < nodes; ++q) {
       const double w = rule ? rule->w[q] : 1.0;
       for (int j = 0; j <= n; ++j) {
         const int k = n - j;
-        const double term = w * exp(log_negative_binomial(k, m, log_c[k], log_b[q], log1p_b[q]) - scale);
-        a[j] += term;
-        if (j == 0 && nodes > 2 && (q == 0 || q == nodes - 1)) edge += term;
+        a[j] += w * exp(log_negative_binomial(k, m, log_c[k], log_b[q], log1p_b[q]) - scale);
       }
     }
-    if (nodes > 2 && edge > 0.5 * a[0]) r.flags |= kIllConditioned;
+    return p0 < 1.0 ? p0 : 1.0;
+  }
+
+  // Two rules agree when p0 and every A_j as a share of their sum (each rule has its
+  // own scale) differ by less than kShapeTolerance, relative.
+  DS_FUNCTION static bool agree(double p0_a, double p0_b, const double* a, const double* b, int n) {
+    if (fabs(p0_a - p0_b) > kShapeTolerance * p0_b) return false;
+    double sum_a = 0.0, sum_b = 0.0;
+    for (int j = 0; j <= n; ++j) {
+      sum_a += a[j];
+      sum_b += b[j];
+    }
+    if (!(sum_a > 0.0 && sum_b > 0.0)) return false;
+    for (int j = 0; j <= n; ++j)
+      if (fabs(a[j] / sum_a - b[j] / sum_b) > kShapeTolerance * (b[j] / sum_b) + 1e-16) return false;
+    return true;
   }
 
   // Nodes of one signal-factor nuisance: the factor (1 + u r) (Gaussian prior) or
