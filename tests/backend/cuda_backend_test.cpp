@@ -5,6 +5,7 @@
 #include "backend/backend_fixture.hpp"
 #include "backend/cpu_backend.hpp"
 #include "events/sample_check.hpp"
+#include "stats/stats_plan.hpp"
 
 namespace darkscan {
 namespace {
@@ -47,6 +48,24 @@ TEST_F(CudaAgreement, SummariesAreIdentical) {
   expect_same_summaries(events::summarize_sample(*cuda_, r, 4096), events::summarize_sample(cpu_, r, 4096));
   const auto resident = cuda_->load(r, kRows);
   expect_same_summaries(cuda_->summarize(resident->view()), events::summarize_sample(cpu_, r, kRows));
+}
+
+TEST_F(CudaAgreement, StatisticsAgreeWithTheCpuToOneInTenToTheTwelve) {
+  std::vector<stats::CountingExperiment> batch;
+  for (int i = 0; i < 20000; ++i)
+    batch.push_back({i % 51, (i * 37) % 10001, 1.0 + (i * 7919) % 10000, 0.05 * (i % 11), 0.19 * ((i * 3) % 7) / 6.0,
+                     0.0047});
+  for (auto prior : {stats::NuisancePrior::gaussian, stats::NuisancePrior::lognormal}) {
+    const stats::StatsOptions options{0.95, prior};
+    const auto plan = stats::plan_statistics(batch, options);
+    const auto on_cpu = cpu_.marginalise(batch, plan, options);
+    const auto on_cuda = cuda_->marginalise(batch, plan, options);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      EXPECT_EQ(on_cpu[i].flags, on_cuda[i].flags) << i;
+      EXPECT_NEAR(on_cuda[i].p0, on_cpu[i].p0, 1e-12 * on_cpu[i].p0) << i;
+      EXPECT_NEAR(on_cuda[i].ul_events, on_cpu[i].ul_events, 1e-12 * on_cpu[i].ul_events) << i;
+    }
+  }
 }
 
 }  // namespace
