@@ -2,7 +2,7 @@
 // nuisance active, as the scan produces them: n_obs 0-6, n_sb 0-60, f 10-1000, δ 0 or
 // 0.2, efficiency uncertainty 3-10 %, luminosity 0.47 %.
 //
-// Floor (CPU): the closed forms cost per limit about (Newton iterations ≈ 5) × (y, z
+// Floor (CPU): the closed forms cost per limit about (Halley iterations ≈ 3) × (y, z
 // nodes ≈ 8 × 4) × (one exp + 2N + 4 multiply-adds) plus the x sum once (16 nodes ×
 // (N + 1) exps): of order 2-4·10^3 flops and 200 exps, i.e. a few µs a core; the
 // issue's single-core reference implementation reaches 3.5·10^5 limits/s on one core
@@ -44,7 +44,7 @@ void run(benchmark::State& state, Backend& backend) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.size()));
   state.counters["limits_per_s"] =
       benchmark::Counter(static_cast<double>(batch.size()), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["newton_iterations"] = iterations / static_cast<double>(batch.size());
+  state.counters["root_iterations"] = iterations / static_cast<double>(batch.size());
 }
 
 void BM_LimitsCpu(benchmark::State& state) {

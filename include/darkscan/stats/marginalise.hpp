@@ -11,7 +11,7 @@
 // so with A_j = E_x[NB(N − j; b(x))] (summed once per experiment over the x rule),
 //   ∫_S^∞ L ds = E_{y,z}[ (1/g) e^{−gS} Σ_i B_i (gS)^i / i! ],   B_i = Σ_{j ≥ i} A_j,
 //   ∫_0^∞ L ds = E_{y,z}[ B_0 / g ],   d/dS ∫_0^S L ds = E_{y,z}[ e^{−gS} Σ_j A_j (gS)^j / j! ].
-// The limit solves tail(S) = (1 − cl)·total by Newton steps on that derivative inside a
+// The limit solves tail(S) = (1 − cl)·total by Halley steps on that derivative inside a
 // bracket that always holds the root, bisecting whenever a step leaves it.
 #include <cmath>
 #include <cstdint>
@@ -82,34 +82,45 @@ struct MarginaliseExperiment {
     r.flags |= kIllConditioned;
   }
 
-  // p0 and the scaled A_j by one rule (nullptr: x = 0 only); returns p0.
+  // p0 and the scaled A_j by one rule (nullptr: x = 0 only); returns p0. At each node
+  // NB(k; b) is unimodal in k with its mode at ⌊M b⌋: one exp there, and ratios
+  // NB(k ± 1)/NB(k) outwards, which only shrink, so nothing overflows.
   DS_FUNCTION double shape_integral(const CountingExperiment& e, const GaussRule* rule, const double* log_c,
                                     double* a) const {
     const int n = e.n_obs;
     const int m = e.n_sb;
     const int nodes = rule ? rule->n : 1;
-    double log_b[kMaxGaussNodes];
-    double log1p_b[kMaxGaussNodes];
+    double b_node[kMaxGaussNodes];
+    double log_peak[kMaxGaussNodes];  // log NB at the mode, clamped to 0..N
+    int mode[kMaxGaussNodes];
     double scale = -HUGE_VAL;
     double p0 = 0.0;
     for (int q = 0; q < nodes; ++q) {
       const double x = rule ? rule->x[q] : 0.0;
       const double w = rule ? rule->w[q] : 1.0;
       const double b = (1.0 + x * e.delta) / e.f;
-      log_b[q] = log(b);
-      log1p_b[q] = log1p(b);
+      b_node[q] = b;
       p0 += w * background_tail(n, m, b, log_c[n]);
-      for (int k = 0; k <= n; ++k) {
-        const double l = log_negative_binomial(k, m, log_c[k], log_b[q], log1p_b[q]);
-        scale = l > scale ? l : scale;
-      }
+      const double k_mode = floor(m * b);
+      mode[q] = k_mode < n ? static_cast<int>(k_mode) : n;
+      log_peak[q] = log_negative_binomial(mode[q], m, log_c[mode[q]], log(b), log1p(b));
+      scale = log_peak[q] > scale ? log_peak[q] : scale;
     }
     for (int j = 0; j <= n; ++j) a[j] = 0.0;
     for (int q = 0; q < nodes; ++q) {
       const double w = rule ? rule->w[q] : 1.0;
-      for (int j = 0; j <= n; ++j) {
-        const int k = n - j;
-        a[j] += w * exp(log_negative_binomial(k, m, log_c[k], log_b[q], log1p_b[q]) - scale);
+      const double p = b_node[q] / (1.0 + b_node[q]);
+      // NB(k + 1)/NB(k) = (k + M + 1)/(k + 1) · p.
+      const double peak = w * exp(log_peak[q] - scale);
+      double term = peak;
+      for (int k = mode[q]; k <= n; ++k) {
+        a[n - k] += term;
+        term *= (k + m + 1.0) / (k + 1.0) * p;
+      }
+      term = peak;
+      for (int k = mode[q]; k > 0; --k) {
+        term *= k / ((k + m) * p);
+        a[n - k + 1] += term;
       }
     }
     return p0 < 1.0 ? p0 : 1.0;
@@ -171,28 +182,36 @@ struct MarginaliseExperiment {
     double inverse[kMaxObserved + 1];  // 1/i: the inner loop multiplies instead of dividing
     for (int i = 1; i <= n; ++i) inverse[i] = 1.0 / i;
 
-    // tail(S) − target and its derivative, −density(S).
-    auto evaluate = [&](double s, double& value, double& slope) {
+    // tail(S) − target, its derivative −density(S) and its second derivative
+    // −density'(S) = −E[g e^{−gS} Σ_j (A_{j+1} − A_j) (gS)^j / j!] (A_{N+1} = 0), all
+    // from the same exp and powers.
+    auto evaluate = [&](double s, double& value, double& slope, double& curvature) {
       double tail = 0.0;
       double density = 0.0;
+      double density_slope = 0.0;
       for (int qy = 0; qy < ny; ++qy) {
         for (int qz = 0; qz < nz; ++qz) {
-          const double t = gy[qy] * gz[qz] * s;
+          const double g = gy[qy] * gz[qz];
+          const double t = g * s;
           double power = 1.0;  // t^i / i!
           double tail_sum = b[0];
           double density_sum = a[0];
+          double change_sum = (n > 0 ? a[1] : 0.0) - a[0];
           for (int i = 1; i <= n; ++i) {
             power *= t * inverse[i];
             tail_sum += b[i] * power;
             density_sum += a[i] * power;
+            change_sum += ((i < n ? a[i + 1] : 0.0) - a[i]) * power;
           }
           const double decay = exp(-t);
           tail += vy[qy] * vz[qz] * decay * tail_sum;
           density += wy[qy] * wz[qz] * decay * density_sum;
+          density_slope += wy[qy] * wz[qz] * g * decay * change_sum;
         }
       }
       value = tail - target;
       slope = -density;
+      curvature = -density_slope;
     };
 
     // Start from the background-free limit (Wilson–Hilferty for the gamma quantile of
@@ -208,13 +227,18 @@ struct MarginaliseExperiment {
     int it = 0;
     bool converged = false;
     for (; it < kMaxLimitIterations; ++it) {
-      double value, slope;
-      evaluate(s, value, slope);
+      double value, slope, curvature;
+      evaluate(s, value, slope, curvature);
       if (value > 0.0) lo = s;  // tail still too heavy: the root is above s
       else hi = s;
-      const double step = slope < 0.0 ? -value / slope : HUGE_VAL;
-      // Converged when the Newton step is below the tolerance (at the root it can be
-      // below one ulp, so it must be tested before the bracket check would reject it).
+      // Halley's step (cubic convergence; the second derivative costs no extra exp),
+      // Newton's where Halley's denominator is not safely positive.
+      const double denominator = 2.0 * slope * slope - value * curvature;
+      const double step = !(slope < 0.0)              ? HUGE_VAL
+                          : denominator > slope * slope ? -2.0 * value * slope / denominator
+                                                        : -value / slope;
+      // Converged when the step is below the tolerance (at the root it can be below one
+      // ulp, so it must be tested before the bracket check would reject it).
       if (fabs(step) <= kLimitRelativeTolerance * s || value == 0.0) {
         s += step;
         converged = true;
