@@ -14,6 +14,7 @@
 #include "backend/backend.hpp"
 #include "backend/cpu_backend.hpp"
 #include "darkscan/core/random.hpp"
+#include "stats/marginalise_batch.hpp"
 #include "stats/stats_plan.hpp"
 
 namespace darkscan {
@@ -64,6 +65,20 @@ void BM_LimitsCuda(benchmark::State& state) {
   run(state, *cuda);
 }
 
+// A scan's batch: every window repeated for 10 lifetimes of equal σ(m) (90 % repeats),
+// with and without removing the repeats first.
+void BM_LimitsCpuScanRepeats(benchmark::State& state) {
+  CpuBackend cpu(2);
+  const auto windows = scan_like_batch(static_cast<std::size_t>(state.range(0)) / 10);
+  std::vector<stats::CountingExperiment> batch;
+  for (int lifetime = 0; lifetime < 10; ++lifetime) batch.insert(batch.end(), windows.begin(), windows.end());
+  const auto dedup = state.range(1) ? stats::Dedup::always : stats::Dedup::never;
+  for (auto _ : state) benchmark::DoNotOptimize(stats::marginalise_batch(cpu, batch, {}, dedup).data());
+  state.counters["limits_per_s"] =
+      benchmark::Counter(static_cast<double>(batch.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(BM_LimitsCpuScanRepeats)->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LimitsCpu)->Args({100000, 1})->Args({100000, 2})->Args({1000000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LimitsCuda)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

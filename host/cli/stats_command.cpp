@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "errors.hpp"
 #include "stats/experiment_csv.hpp"
+#include "stats/marginalise_batch.hpp"
 
 namespace darkscan::cli {
 
@@ -36,15 +37,15 @@ int run_stats(const StatsCommandOptions& opt) {
   fmt::print(stderr, "{}\n", why);
 
   const auto start = std::chrono::steady_clock::now();
-  const auto plan = stats::plan_statistics(table.experiments, options);
-  const auto results = backend->marginalise(table.experiments, plan, options);
+  stats::BatchReport report;
+  const auto results = stats::marginalise_batch(*backend, table.experiments, options, stats::Dedup::automatic, &report);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stats::write_results_csv(opt.output, table, results);
 
   std::size_t flagged = 0;
   for (const auto& r : results) flagged += r.flags != 0;
-  fmt::print(stderr, "{} experiments in {:.3f} s ({:.3g} a second) -> {}{}\n", results.size(), seconds,
-             static_cast<double>(results.size()) / seconds, opt.output,
+  fmt::print(stderr, "{} experiments ({} distinct) in {:.3f} s ({:.3g} a second) -> {}{}\n", results.size(),
+             report.computed, seconds, static_cast<double>(results.size()) / seconds, opt.output,
              flagged ? fmt::format("; {} flagged (see the flags column)", flagged) : "");
   return kExitOk;
 }

@@ -57,9 +57,16 @@ int factor_rule_order(double rel_unc, int n_obs, NuisancePrior prior) {
   return std::min(kMaxGaussNodes, static_cast<int>(std::ceil(order)));
 }
 
-StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const StatsOptions& options) {
+void validate_batch(std::span<const CountingExperiment> experiments, const StatsOptions& options) {
   if (!(options.credibility > 0 && options.credibility < 1))
     throw_input_error("credibility level {} must lie strictly between 0 and 1", options.credibility);
+  for (std::size_t i = 0; i < experiments.size(); ++i)
+    if (const std::string why = check_experiment(experiments[i], options); !why.empty())
+      throw_input_error("experiment {}: {}", i, why);
+}
+
+StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const StatsOptions& options) {
+  validate_batch(experiments, options);
   StatsPlan plan;
   plan.choices.resize(experiments.size());
   std::map<std::pair<int, double>, std::int32_t> index;  // (order, lower edge) -> rule
@@ -81,7 +88,6 @@ StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const
   };
   for (std::size_t i = 0; i < experiments.size(); ++i) {
     const auto& e = experiments[i];
-    if (const std::string why = check_experiment(e, options); !why.empty()) throw_input_error("experiment {}: {}", i, why);
     // x is also truncated to a positive background factor, 1 + xδ > 0.
     const double x_lo = e.delta > 0 ? std::max(-kTruncation, -1.0 / e.delta) : -kTruncation;
     RuleChoice& choice = plan.choices[i];

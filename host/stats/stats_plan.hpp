@@ -26,7 +26,11 @@ struct StatsPlan {
   std::vector<RuleChoice> choices;  // one per experiment
 };
 
-// Validates the batch (InputError "experiment i: ..." at the first bad one) and plans it.
+// InputError "experiment i: ..." at the first experiment check_experiment refuses, or
+// for a credibility level outside (0, 1).
+void validate_batch(std::span<const CountingExperiment> experiments, const StatsOptions& options);
+
+// Validates the batch (as validate_batch) and plans it.
 StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const StatsOptions& options);
 
 // Quadrature orders (exposed for the tests that verify them against the reference).
