@@ -16,6 +16,7 @@
 #include "darkscan/core/random.hpp"
 #include "stats/marginalise_batch.hpp"
 #include "stats/stats_plan.hpp"
+#include "stats/stats_reference.hpp"
 
 namespace darkscan {
 namespace {
@@ -64,6 +65,23 @@ void BM_LimitsCuda(benchmark::State& state) {
   auto cuda = make_backend(BackendChoice::cuda, {});
   run(state, *cuda);
 }
+
+// The peer a user would write by hand: per-point quadrature of the original integrals
+// (the tests' Boost.Math reference: adaptive Gauss–Kronrod in x, Gauss–Legendre panels in
+// y and z, the signal integral by a root finder), on the same windows.
+void BM_PeerPerPointQuadrature(benchmark::State& state) {
+  const auto batch = scan_like_batch(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    long double sum = 0;
+    for (const auto& e : batch)
+      sum += reference::upper_limit_events({e.n_obs, e.n_sb, e.f, e.delta, e.eff_rel_unc, e.lumi_rel_unc, false});
+    benchmark::DoNotOptimize(sum);
+  }
+  state.counters["limits_per_s"] =
+      benchmark::Counter(static_cast<double>(batch.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(BM_PeerPerPointQuadrature)->Arg(200)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 // A scan's batch: every window repeated for 10 lifetimes of equal σ(m) (90 % repeats),
 // with and without removing the repeats first.

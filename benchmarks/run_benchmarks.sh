@@ -17,6 +17,18 @@ fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p benchmarks/results
 
+# Peers, timed on this machine beside darkscan: pyhf's asymptotic CLs limit, installed
+# from PyPI into a virtual environment under build/ (not a dependency of darkscan).
+if [[ "${DARKSCAN_BENCH_PEERS:-1}" == "1" ]]; then
+  venv=build/peers-venv
+  if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q pyhf
+  fi
+  out="benchmarks/results/${stamp}_peer_pyhf_${device}_${commit}.json"
+  "$venv/bin/python" benchmarks/peers/pyhf_limits.py "${DARKSCAN_PYHF_LIMITS:-20}" 1 2>/dev/null > "$out"
+  echo "wrote $out: $(cat "$out")"
+fi
+
 for program in build/bench/benchmarks/bench_*; do
   name=$(basename "$program")
   out="benchmarks/results/${stamp}_${name}_${device}_${commit}.json"
