@@ -38,10 +38,6 @@ class BadInput : public testing::TempDirTest {
     return p.string();
   }
 
-  std::string write_text(const std::string& name, const std::string& text) {
-    std::ofstream(path(name)) << text;
-    return path(name).string();
-  }
 };
 
 TEST_F(BadInput, MissingFile) {
@@ -50,7 +46,7 @@ TEST_F(BadInput, MissingFile) {
 }
 
 TEST_F(BadInput, NotAnHdf5File) {
-  const auto f = write_text("text.h5", "this is not HDF5\n");
+  const auto f = write_file("text.h5", "this is not HDF5\n");
   expect_bad_input({"info", f}, {f, "not a readable HDF5 file"});
 }
 
@@ -83,7 +79,7 @@ TEST_F(BadInput, MissingColumn) {
 
 TEST_F(BadInput, MappedColumnMissing) {
   const auto f = file_with("f.h5", good_rows());
-  const auto cfg = write_text("map.toml", "[columns]\nhp_trk0_px = \"daughter__bo0__cm__sppx__bc\"\n");
+  const auto cfg = write_file("map.toml", "[columns]\nhp_trk0_px = \"daughter__bo0__cm__sppx__bc\"\n");
   expect_bad_input({"info", "--check", "--config", cfg, f},
                    {f, "column 'hp_trk0_px' (stored as 'daughter__bo0__cm__sppx__bc')", "not found"});
 }
@@ -172,18 +168,18 @@ TEST_F(BadInput, BadKindAttribute) {
 
 TEST_F(BadInput, UnknownConfigKey) {
   const auto f = file_with("f.h5", good_rows());
-  const auto cfg = write_text("c.toml", "[selection]\ntrack_hit_min = 20\n");
+  const auto cfg = write_file("c.toml", "[selection]\ntrack_hit_min = 20\n");
   expect_bad_input({"info", "--config", cfg, f}, {cfg, "unknown key 'selection.track_hit_min'"});
   expect_bad_input({"config", cfg}, {cfg, "selection.track_hit_min"});
 }
 
 TEST_F(BadInput, OutOfRangeConfigValue) {
-  const auto cfg = write_text("c.toml", "[selection]\nelectron_e_over_p_min = -0.6\n");
+  const auto cfg = write_file("c.toml", "[selection]\nelectron_e_over_p_min = -0.6\n");
   expect_bad_input({"config", cfg}, {cfg, "key 'selection.electron_e_over_p_min'", "outside the valid range"});
 }
 
 TEST_F(BadInput, ConfigSyntaxError) {
-  const auto cfg = write_text("c.toml", "[run]\nname = \"unterminated\n");
+  const auto cfg = write_file("c.toml", "[run]\nname = \"unterminated\n");
   expect_bad_input({"config", cfg}, {cfg + ":2:", "TOML syntax error"});
 }
 

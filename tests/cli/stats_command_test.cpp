@@ -16,10 +16,6 @@ using testing::run_darkscan;
 
 class StatsCommand : public testing::TempDirTest {
  protected:
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(path(name)) << text;
-    return path(name).string();
-  }
   std::vector<std::vector<std::string>> read_csv(const std::string& name) {
     std::ifstream in(path(name));
     std::vector<std::vector<std::string>> rows;
@@ -34,7 +30,7 @@ class StatsCommand : public testing::TempDirTest {
 };
 
 TEST_F(StatsCommand, WritesInputColumnsThenResultsWithSeventeenDigits) {
-  const auto in = write("in.csv",
+  const auto in = write_file("in.csv",
                         "# a comment line\n"
                         "n_obs, n_sb, f, delta, eff_rel_unc, lumi_rel_unc, eff, lumi_fb\n"
                         "0, 12, 30, 0, 0, 0, 0.1, 365\n"
@@ -58,7 +54,7 @@ TEST_F(StatsCommand, WritesInputColumnsThenResultsWithSeventeenDigits) {
 }
 
 TEST_F(StatsCommand, WithoutEfficiencyNoCrossSectionColumn) {
-  const auto in = write("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n2,5,10,0,0,0\n");
+  const auto in = write_file("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n2,5,10,0,0,0\n");
   ASSERT_EQ(run_darkscan({"stats", "--input", in, "--output", path("out.csv").string()}).exit_code, 0);
   EXPECT_EQ(read_csv("out.csv")[0].back(), "flags");
   EXPECT_EQ(read_csv("out.csv")[0].size(), 10u);
@@ -72,7 +68,7 @@ struct BadRow {
 class StatsBadRow : public StatsCommand, public ::testing::WithParamInterface<BadRow> {};
 
 TEST_P(StatsBadRow, IsRefusedByLineAndColumnWithNoOutput) {
-  const auto in = write("in.csv", std::string("n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n1,2,3,0,0.05,0.01\n") +
+  const auto in = write_file("in.csv", std::string("n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n1,2,3,0,0.05,0.01\n") +
                                       GetParam().row + "\n");
   const auto out = path("out.csv");
   const auto r = run_darkscan({"stats", "--input", in, "--output", out.string()});
@@ -99,7 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadRow>& param) { return "row" + std::to_string(param.index); });
 
 TEST_F(StatsCommand, MissingColumnAndMissingFile) {
-  const auto in = write("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc\n1,2,3,0,0.05\n");
+  const auto in = write_file("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc\n1,2,3,0,0.05\n");
   auto r = run_darkscan({"stats", "--input", in, "--output", path("out.csv").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(in + ":1: missing column 'lumi_rel_unc'"), std::string::npos) << r.err;
@@ -110,7 +106,7 @@ TEST_F(StatsCommand, MissingColumnAndMissingFile) {
 }
 
 TEST_F(StatsCommand, LognormalPriorTakesLargeUncertainties) {
-  const auto in = write("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n2,10,5,0.1,0.5,1.0\n");
+  const auto in = write_file("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n2,10,5,0.1,0.5,1.0\n");
   const auto r = run_darkscan(
       {"stats", "--input", in, "--output", path("out.csv").string(), "--nuisance-prior", "lognormal"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace darkscan::testing {
@@ -20,6 +21,11 @@ class TempDirTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
   std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+  // Writes `text` to the file `name` in the directory and returns its path.
+  std::string write_file(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+    return path(name).string();
+  }
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
