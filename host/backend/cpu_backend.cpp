@@ -85,8 +85,7 @@ std::vector<stats::StatsResult> CpuBackend::marginalise(std::span<const stats::C
                                                         const stats::StatsPlan& plan,
                                                         const stats::StatsOptions& options) {
   std::vector<stats::StatsResult> results(experiments.size());
-  const stats::MarginaliseExperiment one{experiments.data(), plan.choices.data(), plan.rules.data(), results.data(),
-                                         options.credibility, options.nuisance_prior};
+  const auto one = plan.functor(experiments.data(), plan.choices.data(), plan.rules.data(), results.data(), options);
   launcher_.parallel_for(experiments.size(), one);
   return results;
 }

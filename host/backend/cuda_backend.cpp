@@ -116,11 +116,10 @@ class CudaBackend final : public Backend {
     DeviceBuffer d_choices = to_device(plan.choices.data(), plan.choices.size());
     DeviceBuffer d_rules = to_device(plan.rules.data(), plan.rules.size());
     DeviceBuffer d_results = device_alloc(n * sizeof(stats::StatsResult));
-    const stats::MarginaliseExperiment one{static_cast<const stats::CountingExperiment*>(d_experiments.get()),
-                                           static_cast<const stats::RuleChoice*>(d_choices.get()),
-                                           static_cast<const stats::GaussRule*>(d_rules.get()),
-                                           static_cast<stats::StatsResult*>(d_results.get()), options.credibility,
-                                           options.nuisance_prior};
+    const auto one = plan.functor(static_cast<const stats::CountingExperiment*>(d_experiments.get()),
+                                  static_cast<const stats::RuleChoice*>(d_choices.get()),
+                                  static_cast<const stats::GaussRule*>(d_rules.get()),
+                                  static_cast<stats::StatsResult*>(d_results.get()), options);
     marginalise_batch(one, n, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::StatsResult),
                                   cudaMemcpyDeviceToHost, stream_.get()));

@@ -19,6 +19,7 @@ struct StatsCommandOptions {
   std::string output;
   std::string backend = "auto";
   std::string nuisance_prior = "gaussian";
+  std::string signal_prior = "uniform";
   double credibility = 0.95;
   int threads = 0;
 };
@@ -28,6 +29,7 @@ int run_stats(const StatsCommandOptions& opt) {
   options.credibility = opt.credibility;
   options.nuisance_prior =
       opt.nuisance_prior == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
+  options.signal_prior = opt.signal_prior == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
   const auto table = stats::read_experiment_csv(opt.input, options);
 
   BackendOptions bo;
@@ -67,6 +69,10 @@ void add_stats_command(CLI::App& app, Action& action) {
   cmd->add_option("--nuisance-prior", opt->nuisance_prior,
                   "gaussian: factors (1 + r y), r < 0.2; lognormal: factors (1 + r)^y, any r")
       ->check(CLI::IsMember({"gaussian", "lognormal"}));
+  cmd->add_option("--prior", opt->signal_prior,
+                  "Prior on the signal: uniform (flat, s >= 0), or jeffreys, (s + b)^(-1/2) with b = (n_sb + 1)/f "
+                  "the expected background in the window")
+      ->check(CLI::IsMember({"uniform", "jeffreys"}));
   cmd->add_option("--cl", opt->credibility, "Credibility level of the upper limit")
       ->check(CLI::Range(0.0, 1.0).description("in (0, 1)"));
   cmd->add_option("--threads", opt->threads, "CPU threads (0: every core)")->check(CLI::NonNegativeNumber);

@@ -97,6 +97,10 @@ StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const
     if (!ladder.empty()) choice.x = ladder_index(ladder, x_lo);
     choice.x_count = static_cast<std::int32_t>(ladder.size());
   }
+  if (options.signal_prior == SignalPrior::jeffreys) {
+    plan.legendre = static_cast<std::int32_t>(plan.rules.size());
+    plan.rules.push_back(gauss_legendre_rule(12));
+  }
   return plan;
 }
 

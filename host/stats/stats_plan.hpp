@@ -14,6 +14,7 @@ namespace darkscan::stats {
 struct StatsOptions {
   double credibility = 0.95;
   NuisancePrior nuisance_prior = NuisancePrior::gaussian;
+  SignalPrior signal_prior = SignalPrior::uniform;
 };
 
 // Why the experiment cannot be computed ("" when it can): names the field and the
@@ -24,6 +25,14 @@ std::string check_experiment(const CountingExperiment& e, const StatsOptions& op
 struct StatsPlan {
   std::vector<GaussRule> rules;
   std::vector<RuleChoice> choices;  // one per experiment
+  std::int32_t legendre = -1;       // the Gauss–Legendre rule of the Jeffreys prior, when asked for
+
+  // The per-experiment functor over this plan's rules (pointers into `rules` or a device copy).
+  MarginaliseExperiment functor(const CountingExperiment* experiment_data, const RuleChoice* choice_data,
+                                const GaussRule* rule_table, StatsResult* results, const StatsOptions& options) const {
+    return {experiment_data, choice_data, rule_table, results, options.credibility, options.nuisance_prior,
+            options.signal_prior, legendre};
+  }
 };
 
 // InputError "experiment i: ..." at the first experiment check_experiment refuses, or

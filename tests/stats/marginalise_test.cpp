@@ -121,3 +121,53 @@ TEST(Marginalise, RefusesImproperGaussianPriorsNamingTheExperiment) {
 
 }  // namespace
 }  // namespace darkscan::stats
+
+namespace darkscan::stats {
+namespace {
+
+// The Jeffreys prior (s + b̂)^(−1/2), b̂ = (N_SB + 1)/f, against closed forms: without
+// background the posterior is a Gamma(N + 1/2) law; with a known background b it is
+// ∝ (s + b)^(N − 1/2) e^{−(s+b)}, so Q(N + 1/2, s + b)/Q(N + 1/2, b) = 1 − cl.
+TEST(MarginaliseJeffreys, NoBackgroundGivesTheGammaHalfIntegerQuantile) {
+  StatsOptions jeffreys;
+  jeffreys.signal_prior = SignalPrior::jeffreys;
+  for (int n : {1, 2, 5, 20, 50}) {
+    const auto r = run({{n, 0, 1e15, 0, 0, 0}}, jeffreys);
+    EXPECT_NEAR(r[0].ul_events / boost::math::gamma_p_inv(n + 0.5, 0.95), 1.0, 1e-12) << n;
+  }
+}
+
+TEST(MarginaliseJeffreys, HugeSidebandTendsToTheKnownBackgroundLimit) {
+  StatsOptions jeffreys;
+  jeffreys.signal_prior = SignalPrior::jeffreys;
+  for (double b : {0.5, 3.0}) {
+    for (int n : {0, 2, 6}) {
+      const int m = 2'000'000;
+      auto f = [&](long double s) {
+        return boost::math::gamma_q(n + 0.5L, s + b) / boost::math::gamma_q(n + 0.5L, static_cast<long double>(b)) -
+               0.05L;
+      };
+      std::uintmax_t iterations = 200;
+      const auto [lo, hi] =
+          boost::math::tools::toms748_solve(f, 0.0L, 200.0L, boost::math::tools::eps_tolerance<long double>(60), iterations);
+      const auto r = run({{n, m, m / b, 0, 0, 0}}, jeffreys);
+      EXPECT_NEAR(r[0].ul_events / static_cast<double>((lo + hi) / 2), 1.0, 1e-5) << "n " << n << " b " << b;
+    }
+  }
+}
+
+TEST(MarginaliseJeffreys, LowersTheLimitForObservedEvents) {
+  StatsOptions jeffreys;
+  jeffreys.signal_prior = SignalPrior::jeffreys;
+  const std::vector<CountingExperiment> batch{{1, 5, 10, 0.2, 0.05, 0.0047}, {4, 30, 20, 0, 0.1, 0.0047}};
+  const auto j = run(batch, jeffreys);
+  const auto u = run(batch);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_LT(j[i].ul_events, u[i].ul_events);
+    EXPECT_EQ(j[i].p0, u[i].p0);  // the prior on the signal does not touch p0
+    EXPECT_EQ(j[i].flags, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace darkscan::stats

@@ -45,6 +45,8 @@ struct MarginaliseExperiment {
   StatsResult* results = nullptr;
   double credibility = 0.95;
   NuisancePrior nuisance_prior = NuisancePrior::gaussian;
+  SignalPrior signal_prior = SignalPrior::uniform;
+  std::int32_t legendre = -1;  // Gauss–Legendre rule on [−1, 1] (the Jeffreys prior's integrals)
 
   DS_FUNCTION void operator()(std::uint64_t i) const {
     const CountingExperiment e = experiments[i];
@@ -158,6 +160,113 @@ struct MarginaliseExperiment {
     return rule.n;
   }
 
+  // The background-free limit (Wilson–Hilferty for the gamma quantile of shape N + 1)
+  // less the expected background (N_SB + 1)/f, but not below the limit for no events,
+  // −ln(1 − cl): the known-background limit lies between them.
+  DS_FUNCTION double start_value(const CountingExperiment& e) const {
+    const double k = e.n_obs + 1.0;
+    const double wh = 1.0 - 1.0 / (9.0 * k) + normal_quantile(credibility) / (3.0 * sqrt(k));
+    const double floor_limit = -log1p(-credibility);
+    const double s = k * wh * wh * wh - (e.n_sb + 1.0) / e.f;
+    return s > floor_limit ? s : floor_limit;
+  }
+
+  // The root of evaluate(S) → (value, slope, curvature), a decreasing function positive
+  // at 0, from `s`: Halley steps (Newton's where the curvature is zero or unhelpful)
+  // inside a bracket that always holds the root, bisecting when a step leaves it.
+  template <class Evaluate>
+  DS_FUNCTION static double find_limit(const Evaluate& evaluate, double s, StatsResult& r) {
+    double lo = 0.0;
+    double hi = HUGE_VAL;
+    int it = 0;
+    bool converged = false;
+    for (; it < kMaxLimitIterations; ++it) {
+      double value, slope, curvature;
+      evaluate(s, value, slope, curvature);
+      if (value > 0.0) lo = s;  // tail still too heavy: the root is above s
+      else hi = s;
+      const double denominator = 2.0 * slope * slope - value * curvature;
+      const double step = !(slope < 0.0)              ? HUGE_VAL
+                          : denominator > slope * slope ? -2.0 * value * slope / denominator
+                                                        : -value / slope;
+      // Converged when the step is below the tolerance (at the root it can be below one
+      // ulp, so it must be tested before the bracket check would reject it).
+      if (fabs(step) <= kLimitRelativeTolerance * s || value == 0.0) {
+        s += step;
+        converged = true;
+        ++it;
+        break;
+      }
+      double next = s + step;
+      if (!(next > lo && next < hi)) next = hi < HUGE_VAL ? 0.5 * (lo + hi) : 2.0 * s + 1.0;
+      s = next;
+    }
+    r.iterations = it;
+    if (!converged) r.flags |= kLimitNotConverged;
+    return s;
+  }
+
+  // Σ_j A_j Pois(j; t), the posterior's likelihood part at expected signal t = g·s.
+  DS_FORCEINLINE_FUNCTION static double poisson_mixture(double t, int n, const double* a, const double* inverse) {
+    double power = 1.0;
+    double sum = a[0];
+    for (int i = 1; i <= n; ++i) {
+      power *= t * inverse[i];
+      sum += a[i] * power;
+    }
+    return sum * exp(-t);
+  }
+
+  // The Jeffreys prior π(s) ∝ (s + b̂)^(−1/2), b̂ = (N_SB + 1)/f (ANALYSIS.md section 5,
+  // option). The s integral has no incomplete-gamma form any more; with u = sqrt(g s + c),
+  // c = g b̂, a (y, z) node's posterior mass below S is
+  //   (2/√g) ∫_{√c}^{√(gS + c)} Σ_j A_j Pois(j; u² − c) du,
+  // a smooth integrand in u (the prior's 1/sqrt singularity is gone), taken by the
+  // Gauss–Legendre rule on panels that span at most 0.5 in u and 2 in t = u² − c.
+  DS_FUNCTION double jeffreys_mass(double g, double c, double t_end, int n, const double* a,
+                                   const double* inverse) const {
+    const GaussRule& rule = rules[legendre];
+    const double u_end = sqrt(t_end + c);
+    double u = sqrt(c);
+    double mass = 0.0;
+    while (u < u_end) {
+      double width = u > 2.0 ? 1.0 / u : 0.5;
+      const double next = u + width < u_end ? u + width : u_end;
+      const double half = 0.5 * (next - u), mid = 0.5 * (next + u);
+      for (int q = 0; q < rule.n; ++q) {
+        const double v = mid + half * rule.x[q];
+        const double t = v * v - c;
+        mass += half * rule.w[q] * poisson_mixture(t > 0.0 ? t : 0.0, n, a, inverse);
+      }
+      u = next;
+    }
+    return 2.0 * mass / sqrt(g);
+  }
+
+  // tail(S) − (1 − cl)·total and its derivative under the Jeffreys prior.
+  DS_FUNCTION void jeffreys_evaluate(const CountingExperiment& e, const double* a, const double* inverse,
+                                     const double* gy, const double* wy, int ny, const double* gz, const double* wz,
+                                     int nz, double s, double& value, double& slope) const {
+    const int n = e.n_obs;
+    const double b_hat = (e.n_sb + 1.0) / e.f;
+    // Beyond t = g s = t_max the Poisson terms j <= N are below 1e-20 of their peak.
+    const double t_max = n + 50.0 + 12.0 * sqrt(n + 1.0);
+    double total = 0.0, below = 0.0, density = 0.0;
+    for (int qy = 0; qy < ny; ++qy) {
+      for (int qz = 0; qz < nz; ++qz) {
+        const double g = gy[qy] * gz[qz];
+        const double w = wy[qy] * wz[qz];
+        const double c = g * b_hat;
+        const double t = g * s;
+        total += w * jeffreys_mass(g, c, t_max, n, a, inverse);
+        below += w * jeffreys_mass(g, c, t < t_max ? t : t_max, n, a, inverse);
+        density += w * poisson_mixture(t, n, a, inverse);
+      }
+    }
+    value = total - below - (1.0 - credibility) * total;
+    slope = -density / sqrt(s + b_hat);
+  }
+
   DS_FUNCTION void upper_limit(const CountingExperiment& e, const RuleChoice& c, const double* a,
                                StatsResult& r) const {
     const int n = e.n_obs;
@@ -175,12 +284,21 @@ struct MarginaliseExperiment {
     const int nz = factor_nodes(c.z, e.lumi_rel_unc, gz, wz);
     for (int q = 0; q < ny; ++q) vy[q] = wy[q] / gy[q];
     for (int q = 0; q < nz; ++q) vz[q] = wz[q] / gz[q];
+    double inverse[kMaxObserved + 1];  // 1/i: the inner loops multiply instead of dividing
+    for (int i = 1; i <= n; ++i) inverse[i] = 1.0 / i;
+    if (signal_prior == SignalPrior::jeffreys) {
+      r.ul_events = find_limit(
+          [&](double s, double& value, double& slope, double& curvature) {
+            jeffreys_evaluate(e, a, inverse, gy, wy, ny, gz, wz, nz, s, value, slope);
+            curvature = 0.0;
+          },
+          start_value(e), r);
+      return;
+    }
     double total = 0.0;
     for (int qy = 0; qy < ny; ++qy)
       for (int qz = 0; qz < nz; ++qz) total += vy[qy] * vz[qz] * b[0];
     const double target = (1.0 - credibility) * total;
-    double inverse[kMaxObserved + 1];  // 1/i: the inner loop multiplies instead of dividing
-    for (int i = 1; i <= n; ++i) inverse[i] = 1.0 / i;
 
     // tail(S) − target, its derivative −density(S) and its second derivative
     // −density'(S) = −E[g e^{−gS} Σ_j (A_{j+1} − A_j) (gS)^j / j!] (A_{N+1} = 0), all
@@ -214,44 +332,7 @@ struct MarginaliseExperiment {
       curvature = -density_slope;
     };
 
-    // Start from the background-free limit (Wilson–Hilferty for the gamma quantile of
-    // shape N + 1) less the expected background (N_SB + 1)/f, but not below the limit
-    // for no events, −ln(1 − cl): the known-background limit lies between them.
-    const double k = n + 1.0;
-    const double wh = 1.0 - 1.0 / (9.0 * k) + normal_quantile(credibility) / (3.0 * sqrt(k));
-    const double floor_limit = -log1p(-credibility);
-    double s = k * wh * wh * wh - (e.n_sb + 1.0) / e.f;
-    s = s > floor_limit ? s : floor_limit;
-    double lo = 0.0;
-    double hi = HUGE_VAL;
-    int it = 0;
-    bool converged = false;
-    for (; it < kMaxLimitIterations; ++it) {
-      double value, slope, curvature;
-      evaluate(s, value, slope, curvature);
-      if (value > 0.0) lo = s;  // tail still too heavy: the root is above s
-      else hi = s;
-      // Halley's step (cubic convergence; the second derivative costs no extra exp),
-      // Newton's where Halley's denominator is not safely positive.
-      const double denominator = 2.0 * slope * slope - value * curvature;
-      const double step = !(slope < 0.0)              ? HUGE_VAL
-                          : denominator > slope * slope ? -2.0 * value * slope / denominator
-                                                        : -value / slope;
-      // Converged when the step is below the tolerance (at the root it can be below one
-      // ulp, so it must be tested before the bracket check would reject it).
-      if (fabs(step) <= kLimitRelativeTolerance * s || value == 0.0) {
-        s += step;
-        converged = true;
-        ++it;
-        break;
-      }
-      double next = s + step;
-      if (!(next > lo && next < hi)) next = hi < HUGE_VAL ? 0.5 * (lo + hi) : 2.0 * s + 1.0;
-      s = next;
-    }
-    r.ul_events = s;
-    r.iterations = it;
-    if (!converged) r.flags |= kLimitNotConverged;
+    r.ul_events = find_limit(evaluate, start_value(e), r);
   }
 };
 
