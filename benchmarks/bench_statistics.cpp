@@ -32,9 +32,10 @@ std::vector<stats::CountingExperiment> scan_like_batch(std::size_t n) {
   return batch;
 }
 
-void run(benchmark::State& state, Backend& backend) {
+void run(benchmark::State& state, Backend& backend, stats::SignalPrior prior = stats::SignalPrior::uniform) {
   const auto batch = scan_like_batch(static_cast<std::size_t>(state.range(0)));
-  const stats::StatsOptions options;
+  stats::StatsOptions options;
+  options.signal_prior = prior;
   double iterations = 0;
   for (auto _ : state) {
     const auto plan = stats::plan_statistics(batch, options);
@@ -52,6 +53,12 @@ void run(benchmark::State& state, Backend& backend) {
 void BM_LimitsCpu(benchmark::State& state) {
   CpuBackend cpu(static_cast<int>(state.range(1)));
   run(state, cpu);
+}
+
+// The Jeffreys prior: no incomplete-gamma closed form, panels of a Gauss–Legendre rule.
+void BM_LimitsCpuJeffreys(benchmark::State& state) {
+  CpuBackend cpu(2);
+  run(state, cpu, stats::SignalPrior::jeffreys);
 }
 
 void BM_LimitsCuda(benchmark::State& state) {
@@ -98,6 +105,7 @@ void BM_LimitsCpuScanRepeats(benchmark::State& state) {
 
 BENCHMARK(BM_LimitsCpuScanRepeats)->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LimitsCpu)->Args({100000, 1})->Args({100000, 2})->Args({1000000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LimitsCpuJeffreys)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LimitsCuda)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -222,7 +222,8 @@ struct MarginaliseExperiment {
   // c = g b̂, a (y, z) node's posterior mass below S is
   //   (2/√g) ∫_{√c}^{√(gS + c)} Σ_j A_j Pois(j; u² − c) du,
   // a smooth integrand in u (the prior's 1/sqrt singularity is gone), taken by the
-  // Gauss–Legendre rule on panels that span at most 0.5 in u and 2 in t = u² − c.
+  // 12-node Gauss–Legendre rule on panels that span at most 1 in u and 4 in t = u² − c
+  // (e^{−t} over 4 units of t: error below 1e-13; tested against the reference).
   DS_FUNCTION double jeffreys_mass(double g, double c, double t_end, int n, const double* a,
                                    const double* inverse) const {
     const GaussRule& rule = rules[legendre];
@@ -230,7 +231,7 @@ struct MarginaliseExperiment {
     double u = sqrt(c);
     double mass = 0.0;
     while (u < u_end) {
-      double width = u > 2.0 ? 1.0 / u : 0.5;
+      const double width = u > 2.0 ? 2.0 / u : 1.0;
       const double next = u + width < u_end ? u + width : u_end;
       const double half = 0.5 * (next - u), mid = 0.5 * (next + u);
       for (int q = 0; q < rule.n; ++q) {
@@ -243,23 +244,37 @@ struct MarginaliseExperiment {
     return 2.0 * mass / sqrt(g);
   }
 
+  // Beyond t = g s = t_max the Poisson terms j <= N are below 1e-20 of their peak.
+  DS_FORCEINLINE_FUNCTION static double jeffreys_t_max(int n) { return n + 50.0 + 12.0 * sqrt(n + 1.0); }
+
+  // The posterior's total mass under the Jeffreys prior (up to the common factor).
+  DS_FUNCTION double jeffreys_total(const CountingExperiment& e, const double* a, const double* inverse,
+                                    const double* gy, const double* wy, int ny, const double* gz, const double* wz,
+                                    int nz) const {
+    const double b_hat = (e.n_sb + 1.0) / e.f;
+    double total = 0.0;
+    for (int qy = 0; qy < ny; ++qy)
+      for (int qz = 0; qz < nz; ++qz) {
+        const double g = gy[qy] * gz[qz];
+        total += wy[qy] * wz[qz] * jeffreys_mass(g, g * b_hat, jeffreys_t_max(e.n_obs), e.n_obs, a, inverse);
+      }
+    return total;
+  }
+
   // tail(S) − (1 − cl)·total and its derivative under the Jeffreys prior.
   DS_FUNCTION void jeffreys_evaluate(const CountingExperiment& e, const double* a, const double* inverse,
                                      const double* gy, const double* wy, int ny, const double* gz, const double* wz,
-                                     int nz, double s, double& value, double& slope) const {
+                                     int nz, double total, double s, double& value, double& slope) const {
     const int n = e.n_obs;
     const double b_hat = (e.n_sb + 1.0) / e.f;
-    // Beyond t = g s = t_max the Poisson terms j <= N are below 1e-20 of their peak.
-    const double t_max = n + 50.0 + 12.0 * sqrt(n + 1.0);
-    double total = 0.0, below = 0.0, density = 0.0;
+    const double t_max = jeffreys_t_max(n);
+    double below = 0.0, density = 0.0;
     for (int qy = 0; qy < ny; ++qy) {
       for (int qz = 0; qz < nz; ++qz) {
         const double g = gy[qy] * gz[qz];
         const double w = wy[qy] * wz[qz];
-        const double c = g * b_hat;
         const double t = g * s;
-        total += w * jeffreys_mass(g, c, t_max, n, a, inverse);
-        below += w * jeffreys_mass(g, c, t < t_max ? t : t_max, n, a, inverse);
+        below += w * jeffreys_mass(g, g * b_hat, t < t_max ? t : t_max, n, a, inverse);
         density += w * poisson_mixture(t, n, a, inverse);
       }
     }
@@ -287,9 +302,10 @@ struct MarginaliseExperiment {
     double inverse[kMaxObserved + 1];  // 1/i: the inner loops multiply instead of dividing
     for (int i = 1; i <= n; ++i) inverse[i] = 1.0 / i;
     if (signal_prior == SignalPrior::jeffreys) {
+      const double total = jeffreys_total(e, a, inverse, gy, wy, ny, gz, wz, nz);
       r.ul_events = find_limit(
           [&](double s, double& value, double& slope, double& curvature) {
-            jeffreys_evaluate(e, a, inverse, gy, wy, ny, gz, wz, nz, s, value, slope);
+            jeffreys_evaluate(e, a, inverse, gy, wy, ny, gz, wz, nz, total, s, value, slope);
             curvature = 0.0;
           },
           start_value(e), r);
