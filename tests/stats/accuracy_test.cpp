@@ -77,5 +77,25 @@ TEST(StatsAccuracy, AgreesWithTheHighPrecisionReferenceToOneInTenToTheEight) {
   EXPECT_LE(flagged, 3) << "more flagged points than the ill-conditioned corners explain";
 }
 
+TEST(StatsAccuracy, JeffreysLimitsAgreeWithTheReferenceToOneInTenToTheEight) {
+  CpuBackend cpu(2);
+  std::vector<Case> some;  // every third case: the reference's s quadrature is the slow part
+  const auto all = cases();
+  for (std::size_t i = 0; i < all.size(); i += 3) some.push_back(all[i]);
+  for (const auto& c : some) {
+    StatsOptions options{0.95, c.prior};
+    options.signal_prior = SignalPrior::jeffreys;
+    const std::vector<CountingExperiment> batch{c.e};
+    const auto r = cpu.marginalise(batch, plan_statistics(batch, options), options)[0];
+    if (r.flags & kIllConditioned) continue;
+    const reference::Experiment re{c.e.n_obs, c.e.n_sb, c.e.f, c.e.delta, c.e.eff_rel_unc, c.e.lumi_rel_unc,
+                                   c.prior == NuisancePrior::lognormal};
+    const double ul = static_cast<double>(reference::upper_limit_events(re, 0.95L, reference::SignalPrior::jeffreys));
+    EXPECT_NEAR(r.ul_events / ul, 1.0, 1e-8) << ::testing::PrintToString(std::vector<double>{
+        double(c.e.n_obs), double(c.e.n_sb), c.e.f, c.e.delta, c.e.eff_rel_unc, c.e.lumi_rel_unc})
+                                             << " limit " << r.ul_events << " reference " << ul;
+  }
+}
+
 }  // namespace
 }  // namespace darkscan::stats

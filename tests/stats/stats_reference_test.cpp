@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/math/quadrature/exp_sinh.hpp>
 #include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 
 namespace darkscan {
@@ -19,6 +22,7 @@ namespace {
 
 using Real = long double;
 using reference::Experiment;
+using reference::SignalPrior;
 
 Real relative_difference(Real a, Real b) { return std::fabs(a - b) / std::fabs(b); }
 
@@ -99,6 +103,44 @@ Real direct_upper_mass_fraction_no_background(const Experiment& e, Real s) {
     return integrate(given_y, -5, 5);
   };
   return mass(s) / mass(0);
+}
+
+// The known-background Bayesian limit with the Jeffreys prior (s + b)^-1/2: the posterior is
+// ∝ (s + b)^(N - 1/2) e^-(s + b), its mass above s Q(N + 1/2, s + b) (times Γ(N + 1/2)), so s_up solves
+// Q(N + 1/2, s_up + b) / Q(N + 1/2, b) = 1 - cl.
+Real known_background_jeffreys_limit(int n, Real b, Real cl = 0.95L) {
+  const Real a = n + 0.5L;
+  const auto excess = [&](Real s) { return boost::math::gamma_q(a, s + b) / boost::math::gamma_q(a, b) - (1 - cl); };
+  std::uintmax_t max_iter = 200;
+  const auto [lo, hi] = boost::math::tools::toms748_solve(excess, Real{0}, Real{500},
+                                                          boost::math::tools::eps_tolerance<Real>(60), max_iter);
+  return (lo + hi) / 2;
+}
+
+// The Jeffreys posterior mass above s, relative to the whole, straight from section 5 with every integral numerical
+// and in s itself (no substitution): L(s) = ∫dmu Pois(M; mu) E_y[Pois(N; s g(y) + mu/f)] (delta = 0, at most one
+// signal factor), the prior (s + bhat)^-1/2 with bhat = (M + 1)/f, tanh-sinh on [0, s] (it takes the near-s^-1/2
+// endpoint when bhat is tiny) and exp-sinh on [s, inf).
+Real direct_jeffreys_upper_mass_fraction(const Experiment& e, Real s) {
+  const Real r = e.eff_rel_unc;
+  const Real b = 1 / Real(e.f);
+  const Real bhat = (e.n_sb + 1) / Real(e.f);
+  const auto factor = [&](Real y) { return e.lognormal ? std::pow(1 + r, y) : 1 + r * y; };
+  const auto likelihood_at = [&](Real t, Real g) {
+    const auto pois = [&](Real lambda) { return boost::math::gamma_p_derivative(Real(e.n_obs + 1), lambda); };
+    if (e.n_sb == 0 && e.f > 1e12) return pois(t * g + b);  // negligible background: no mu integral needed
+    return mu_integral(e.n_sb, [&](Real mu) { return pois(t * g + mu * b); });
+  };
+  const auto posterior = [&](Real t) {
+    if (r == 0) return likelihood_at(t, 1) / std::sqrt(t + bhat);
+    const Real like = boost::math::quadrature::gauss_kronrod<Real, 61>::integrate(
+        [&](Real y) { return phi(y) * likelihood_at(t, factor(y)); }, -5, 5, 15, 1e-14L);
+    return like / std::sqrt(t + bhat);
+  };
+  const Real below = boost::math::quadrature::tanh_sinh<Real>().integrate(posterior, Real{0}, s, 1e-15L);
+  const Real above = boost::math::quadrature::exp_sinh<Real>().integrate(posterior, s, 
+      std::numeric_limits<Real>::infinity(), 1e-15L);
+  return above / (below + above);
 }
 
 TEST(StatsReference, NoObservedEventsWithoutSystematicsGivesMinusLogOfOneMinusCl) {
@@ -227,11 +269,125 @@ TEST(StatsReference, QuadratureConvergesOnHardPoints) {
   }
 }
 
+TEST(StatsReference, JeffreysKnownBackgroundFormulaGivesGammaQuantiles) {
+  // Checks the test's own helper: with b = 0 the posterior is a Gamma(N + 1/2, 1) law.
+  for (const int n : {0, 1, 2, 5, 20, 50}) {
+    const Real expected = boost::math::gamma_p_inv(n + 0.5L, 0.95L);
+    EXPECT_LT(relative_difference(known_background_jeffreys_limit(n, 0), expected), 1e-16L) << "N = " << n;
+  }
+  EXPECT_NEAR(static_cast<double>(boost::math::gamma_p_inv(0.5L, 0.95L)), 1.9207294103470, 1e-12);
+}
+
+TEST(StatsReference, JeffreysNegligibleBackgroundGivesGammaQuantiles) {
+  // M = 0, no systematics: the posterior is ∝ e^-s s^N (s + bhat)^-1/2, a Gamma(N + 1/2, 1) law as bhat -> 0.
+  // N >= 1: bhat = 10^-15 moves the limit by O(bhat).
+  for (const int n : {1, 2, 5, 20, 50}) {
+    const Experiment e{n, 0, 1e15};
+    EXPECT_LT(relative_difference(reference::upper_limit_events(e, 0.95L, SignalPrior::jeffreys),
+                                  boost::math::gamma_p_inv(n + 0.5L, 0.95L)),
+              1e-13)
+        << "N = " << n;
+  }
+  // N = 0: the prior's weight near s = 0 shifts the limit by O(sqrt(bhat)) (1.6e-8 for bhat = 10^-15), so the Gamma
+  // quantile needs bhat = 10^-30; for any bhat the posterior is e^-s (s + bhat)^-1/2, the known-background form.
+  EXPECT_LT(relative_difference(reference::upper_limit_events({0, 0, 1e30}, 0.95L, SignalPrior::jeffreys),
+                                boost::math::gamma_p_inv(0.5L, 0.95L)),
+            1e-13);
+  const Real shifted = reference::upper_limit_events({0, 0, 1e15}, 0.95L, SignalPrior::jeffreys);
+  EXPECT_LT(relative_difference(shifted, known_background_jeffreys_limit(0, 1e-15L)), 1e-13);
+  EXPECT_GT(relative_difference(shifted, boost::math::gamma_p_inv(0.5L, 0.95L)), 1e-8);
+}
+
+TEST(StatsReference, JeffreysWithNoObservedEventsDependsOnlyOnBhat) {
+  // N = 0: the likelihood is e^-s times a constant whatever the background and its shape uncertainty, so s_up
+  // solves Q(1/2, s_up + bhat) / Q(1/2, bhat) = 1 - cl with bhat = (M + 1)/f.
+  for (const Experiment e : {Experiment{0, 0, 1}, Experiment{0, 10, 3}, Experiment{0, 10000, 1},
+                             Experiment{0, 137, 0.5, 0.3}, Experiment{0, 3, 1e4, 0.5}}) {
+    for (const Real cl : {0.95L, 0.9L}) {
+      const Real bhat = (e.n_sb + 1) / Real(e.f);
+      EXPECT_LT(relative_difference(reference::upper_limit_events(e, cl, SignalPrior::jeffreys),
+                                    known_background_jeffreys_limit(0, bhat, cl)),
+                1e-13)
+          << "M = " << e.n_sb << ", f = " << e.f << ", cl = " << static_cast<double>(cl);
+    }
+  }
+}
+
+TEST(StatsReference, JeffreysLargeSidebandTendsToTheKnownBackgroundLimit) {
+  // M -> infinity at fixed b = M/f: bhat = b (1 + 1/M) -> b and the background posterior narrows to b; deviations
+  // O(1/M), except where the 1/M coefficient happens to vanish (b = 0.5, N = 1: O(1/M^2)).
+  for (const Real b : {0.5L, 2.0L, 5.0L}) {
+    for (const int n : {0, 1, 3, 10}) {
+      const Real expected = known_background_jeffreys_limit(n, b);
+      const auto deviation = [&](int m) {
+        return relative_difference(
+            reference::upper_limit_events({n, m, static_cast<double>(m / b)}, 0.95L, SignalPrior::jeffreys), expected);
+      };
+      const Real far = deviation(1000000);
+      const Real near = deviation(10000);
+      EXPECT_LT(far, 1e-4) << "b = " << b << ", N = " << n;
+      if (near > 1e-8L) {
+        EXPECT_NEAR(static_cast<double>(near / far), 100, 2) << "b = " << b << ", N = " << n;
+      } else {
+        EXPECT_LT(far, 1e-12) << "b = " << b << ", N = " << n;
+      }
+    }
+  }
+}
+
+TEST(StatsReference, JeffreysLimitIsBelowTheUniformOne) {
+  // The Jeffreys prior decreases with s: the posterior is the uniform one reweighted towards small s, so every
+  // quantile is lower (N = 0 included).
+  for (const Experiment base : {Experiment{0, 0, 1e15}, Experiment{0, 10, 3, 0.3}, Experiment{0, 10000, 1, 0.5},
+                                Experiment{0, 5, 2, 0.2, 0.15, 0.1}, Experiment{0, 20, 2, 0.3, 1, 0.5, true}}) {
+    for (const int n : {0, 1, 3, 12}) {
+      Experiment e = base;
+      e.n_obs = n;
+      const Real uniform = reference::upper_limit_events(e, 0.95L, SignalPrior::uniform);
+      EXPECT_EQ(uniform, reference::upper_limit_events(e));
+      EXPECT_LT(reference::upper_limit_events(e, 0.95L, SignalPrior::jeffreys), uniform)
+          << "N = " << n << ", M = " << e.n_sb << ", f = " << e.f;
+    }
+  }
+}
+
+TEST(StatsReference, JeffreysLimitLeavesOneMinusClOfTheDirectlyIntegratedPosteriorAbove) {
+  // The mu and y integrals done numerically and the s integrals in s itself, at the reference's limit.
+  for (const Experiment e : {Experiment{4, 5, 3}, Experiment{1, 0, 0.7}, Experiment{3, 0, 1e15, 0, 0.15},
+                             Experiment{0, 0, 1e15, 0, 0.15}, Experiment{2, 0, 1e15, 0, 0.8, 0, true}}) {
+    for (const Real cl : {0.95L, 0.9L}) {
+      const Real s = reference::upper_limit_events(e, cl, SignalPrior::jeffreys);
+      EXPECT_NEAR(static_cast<double>(direct_jeffreys_upper_mass_fraction(e, s)), static_cast<double>(1 - cl), 1e-13)
+          << "N = " << e.n_obs << ", M = " << e.n_sb << ", f = " << e.f << ", r = " << e.eff_rel_unc
+          << ", cl = " << static_cast<double>(cl);
+    }
+  }
+}
+
+TEST(StatsReference, JeffreysQuadratureConvergesOnHardPoints) {
+  // Default resolution against a finer one (x tolerance 100 times tighter on another partition, twice the y and z
+  // panels, s tolerance 10 times tighter), on hard points of the uniform case that stress the s integrals: the
+  // s^-1/2-like prior near 0 (bhat = 10^-4) with factors near zero (Gaussian r = 0.19) or spanning 2^-10..2^10
+  // (log-normal r = 1, a posterior tail over decades of s). The x quadrature is shared with the uniform limit and
+  // checked there.
+  const reference::Quadrature fine{1e-17L, 5, 2, 1e-15L};
+  for (const Experiment e : {Experiment{0, 0, 1e4, 0.5, 0.19, 0.19},
+                             Experiment{1, 0, 1e4, 0.5, 1, 1, true}, Experiment{50, 0, 1e4, 0.5, 1, 1, true},
+                             Experiment{10, 20, 2, 0.3, 1, 0.5, true}}) {
+    EXPECT_LT(relative_difference(reference::upper_limit_events(e, 0.95L, SignalPrior::jeffreys),
+                                  reference::upper_limit_events(e, 0.95L, SignalPrior::jeffreys, fine)),
+              1e-12)
+        << "N = " << e.n_obs << ", M = " << e.n_sb << ", lognormal = " << e.lognormal;
+  }
+}
+
 TEST(StatsReference, RefusesAnImproperGaussianSignalPrior) {
   // Section 5: a Gaussian factor reaching zero within 5 sigma (r >= 0.2) leaves the posterior of s improper.
   EXPECT_THROW(reference::upper_limit_events({3, 10, 2, 0, 0.2}), std::invalid_argument);
   EXPECT_THROW(reference::upper_limit_events({3, 10, 2, 0, 0, 0.25}), std::invalid_argument);
   EXPECT_GT(reference::upper_limit_events({3, 10, 2, 0, 0.25, 0.25, true}), 0);
+  EXPECT_THROW(reference::upper_limit_events({3, 10, 2, 0, 0.2}, 0.95L, SignalPrior::jeffreys), std::invalid_argument);
+  EXPECT_GT(reference::upper_limit_events({3, 10, 2, 0, 0.25, 0.25, true}, 0.95L, SignalPrior::jeffreys), 0);
 }
 
 }  // namespace
