@@ -2,6 +2,7 @@
 // Boost.Math: the background-free and known-background Bayesian limits, the
 // no-systematics p-value as an incomplete beta function, and determinism.
 #include "darkscan/stats/marginalise.hpp"
+#include "darkscan/stats/combination.hpp"
 
 #include <gtest/gtest.h>
 
@@ -167,6 +168,22 @@ TEST(MarginaliseJeffreys, LowersTheLimitForObservedEvents) {
     EXPECT_EQ(j[i].p0, u[i].p0);  // the prior on the signal does not touch p0
     EXPECT_EQ(j[i].flags, 0u);
   }
+}
+
+}  // namespace
+}  // namespace darkscan::stats
+
+namespace darkscan::stats {
+namespace {
+
+TEST(CombinedP0, IsTheProductOverChannels) {
+  const double p[] = {0.5, 1e-3, 0.2};
+  EXPECT_DOUBLE_EQ(combined_p0(p, 3), 0.5 * 1e-3 * 0.2);
+  EXPECT_EQ(combined_p0(p, 0), 1.0);
+  // A channel with no events (p0 = 1) leaves the others' combination unchanged.
+  const double q[] = {1.0, 2.7e-3};
+  EXPECT_EQ(combined_p0(q, 2), 2.7e-3);
+  EXPECT_NEAR(significance(combined_p0(q, 2)), 2.7822, 1e-4);
 }
 
 }  // namespace
