@@ -18,6 +18,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/cpu_backend.hpp"
+#include "bench_support.hpp"
 #include "events/synthetic_sample.hpp"
 #include "io/event_file.hpp"
 #include "support/h5_builder.hpp"
@@ -106,15 +107,8 @@ void BM_LoadHostCompoundTable(benchmark::State& state) {
   load(state, files().compound, "variables", cpu);
 }
 void BM_LoadDeviceUncompressed(benchmark::State& state) {
-  const std::string reason = cuda_unavailable_reason();
-  if (!reason.empty()) {
-    state.SkipWithError(("no CUDA: " + reason).c_str());
-    for (auto _ : state) {
-    }
-    return;
-  }
-  auto cuda = make_backend(BackendChoice::cuda, {});
-  load(state, files().plain, "data", *cuda);
+  auto cuda = bench::cuda_backend_or_skip(state);
+  if (cuda) load(state, files().plain, "data", *cuda);
 }
 
 BENCHMARK(BM_MemcpyFloor)->Unit(benchmark::kMillisecond)->UseRealTime();

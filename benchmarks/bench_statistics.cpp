@@ -13,6 +13,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/cpu_backend.hpp"
+#include "bench_support.hpp"
 #include "darkscan/core/random.hpp"
 #include "stats/marginalise_batch.hpp"
 #include "stats/stats_plan.hpp"
@@ -62,15 +63,8 @@ void BM_LimitsCpuJeffreys(benchmark::State& state) {
 }
 
 void BM_LimitsCuda(benchmark::State& state) {
-  const std::string reason = cuda_unavailable_reason();
-  if (!reason.empty()) {
-    state.SkipWithError(("no CUDA: " + reason).c_str());
-    for (auto _ : state) {
-    }
-    return;
-  }
-  auto cuda = make_backend(BackendChoice::cuda, {});
-  run(state, *cuda);
+  auto cuda = bench::cuda_backend_or_skip(state);
+  if (cuda) run(state, *cuda);
 }
 
 // The peer a user would write by hand: per-point quadrature of the original integrals

@@ -85,6 +85,11 @@ io::HostBatch copy_chunk_to_host(const ChunkView& chunk, const std::vector<std::
   return batch;
 }
 
+// Chunked reads need a positive chunk size (the config refuses others; this guards the API).
+inline void check_chunk_rows(std::uint64_t chunk_rows) {
+  if (chunk_rows == 0) throw std::invalid_argument("chunk_rows must be positive");
+}
+
 enum class BackendChoice { automatic, cpu, cuda };
 
 // "auto", "cpu" or "cuda"; InputError naming `origin` otherwise.

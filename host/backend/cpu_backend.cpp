@@ -36,10 +36,6 @@ io::HostBatch allocate(const io::SampleReader& reader, std::uint64_t rows) {
   return batch;
 }
 
-void check_chunk_rows(std::uint64_t chunk_rows) {
-  if (chunk_rows == 0) throw std::invalid_argument("chunk_rows must be positive");
-}
-
 }  // namespace
 
 std::string CpuBackend::description() const { return fmt::format("cpu ({} OpenMP threads)", launcher_.threads()); }

@@ -143,7 +143,7 @@ class CudaBackend final : public Backend {
   template <class Destination, class AfterCopy>
   void pipeline(io::SampleReader& reader, std::uint64_t chunk_rows, const Destination& destination,
                 const AfterCopy& after_copy) {
-    if (chunk_rows == 0) throw std::invalid_argument("chunk_rows must be positive");
+    check_chunk_rows(chunk_rows);
     const std::uint64_t rows = std::min(chunk_rows, reader.rows());
     const ColumnLayout layout(reader, rows);
     std::array<PinnedBuffer, 2> pinned{pinned_alloc(layout.bytes), pinned_alloc(layout.bytes)};

@@ -285,20 +285,10 @@ struct MarginaliseExperiment {
   DS_FUNCTION void upper_limit(const CountingExperiment& e, const RuleChoice& c, const double* a,
                                StatsResult& r) const {
     const int n = e.n_obs;
-    double b[kMaxObserved + 1];  // B_i = Σ_{j ≥ i} A_j
-    double running = 0.0;
-    for (int i = n; i >= 0; --i) {
-      running += a[i];
-      b[i] = running;
-    }
-    // Factors and weights of the efficiency (y) and luminosity (z) nodes; g = gy·gz. The
-    // tail carries a 1/g: its weights are kept divided once here, not at every step.
+    // Factors and weights of the efficiency (y) and luminosity (z) nodes; g = gy·gz.
     double gy[kMaxGaussNodes], wy[kMaxGaussNodes], gz[kMaxGaussNodes], wz[kMaxGaussNodes];
-    double vy[kMaxGaussNodes], vz[kMaxGaussNodes];  // w / g per axis
     const int ny = factor_nodes(c.y, e.eff_rel_unc, gy, wy);
     const int nz = factor_nodes(c.z, e.lumi_rel_unc, gz, wz);
-    for (int q = 0; q < ny; ++q) vy[q] = wy[q] / gy[q];
-    for (int q = 0; q < nz; ++q) vz[q] = wz[q] / gz[q];
     double inverse[kMaxObserved + 1];  // 1/i: the inner loops multiply instead of dividing
     for (int i = 1; i <= n; ++i) inverse[i] = 1.0 / i;
     if (signal_prior == SignalPrior::jeffreys) {
@@ -311,6 +301,16 @@ struct MarginaliseExperiment {
           start_value(e), r);
       return;
     }
+    double b[kMaxObserved + 1];  // B_i = Σ_{j ≥ i} A_j
+    double running = 0.0;
+    for (int i = n; i >= 0; --i) {
+      running += a[i];
+      b[i] = running;
+    }
+    // The tail carries a 1/g: its weights are kept divided once here, not at every step.
+    double vy[kMaxGaussNodes], vz[kMaxGaussNodes];  // w / g per axis
+    for (int q = 0; q < ny; ++q) vy[q] = wy[q] / gy[q];
+    for (int q = 0; q < nz; ++q) vz[q] = wz[q] / gz[q];
     double total = 0.0;
     for (int qy = 0; qy < ny; ++qy)
       for (int qz = 0; qz < nz; ++qz) total += vy[qy] * vz[qz] * b[0];
