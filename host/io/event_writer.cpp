@@ -8,6 +8,19 @@
 
 namespace darkscan::io {
 
+namespace {
+
+// Creation properties of groups without modification times: HDF5 stamps every object
+// with the time it was written unless told not to, and the same inputs must give the
+// same bytes.
+h5::PropertyList untimed_group_properties(const std::string& ctx) {
+  h5::PropertyList create(h5::check_id(H5Pcreate(H5P_GROUP_CREATE), ctx, "create a property list"));
+  h5::check_status(H5Pset_obj_track_times(create.get(), false), ctx, "turn off modification times");
+  return create;
+}
+
+}  // namespace
+
 struct EventFileWriter::Open {
   std::string name;
   h5::Group group;
@@ -20,10 +33,13 @@ EventFileWriter::EventFileWriter(std::filesystem::path destination, WriteOptions
     : output_(std::move(destination)), options_(options) {
   h5::silence_errors();
   const std::string ctx = output_.destination().string();
-  file_ = h5::File(h5::check_id(H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                                ctx, "create the file"));
+  h5::PropertyList file_create(h5::check_id(H5Pcreate(H5P_FILE_CREATE), ctx, "create a property list"));
+  h5::check_status(H5Pset_obj_track_times(file_create.get(), false), ctx, "turn off modification times");
+  file_ = h5::File(h5::check_id(
+      H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, file_create.get(), H5P_DEFAULT), ctx, "create the file"));
+  const auto group_create = untimed_group_properties(ctx);
   samples_ = h5::Group(
-      h5::check_id(H5Gcreate2(file_.get(), "samples", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), ctx, "create /samples"));
+      h5::check_id(H5Gcreate2(file_.get(), "samples", H5P_DEFAULT, group_create.get(), H5P_DEFAULT), ctx, "create /samples"));
 }
 
 EventFileWriter::~EventFileWriter() = default;
@@ -36,8 +52,9 @@ void EventFileWriter::begin_sample(const std::string& name, const Attributes& at
   const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), name);
   current_ = std::make_unique<Open>();
   current_->name = name;
+  const auto group_create = untimed_group_properties(ctx);
   current_->group = h5::Group(
-      h5::check_id(H5Gcreate2(samples_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), ctx, "create it"));
+      h5::check_id(H5Gcreate2(samples_.get(), name.c_str(), H5P_DEFAULT, group_create.get(), H5P_DEFAULT), ctx, "create it"));
   for (const auto& [k, v] : attributes) h5::write_attribute(current_->group.get(), k, v, ctx);
 
   for (const auto& col : first_rows.columns) {
@@ -47,6 +64,7 @@ void EventFileWriter::begin_sample(const std::string& name, const Attributes& at
     h5::PropertyList create(h5::check_id(H5Pcreate(H5P_DATASET_CREATE), ctx, "create a property list"));
     const hsize_t chunk = std::max<std::uint64_t>(1, options_.chunk_rows);
     h5::check_status(H5Pset_chunk(create.get(), 1, &chunk), ctx, "set the chunk size");
+    h5::check_status(H5Pset_obj_track_times(create.get(), false), ctx, "turn off modification times");
     if (options_.deflate_level > 0) {
       h5::check_status(H5Pset_shuffle(create.get()), ctx, "enable shuffle");
       h5::check_status(H5Pset_deflate(create.get(), options_.deflate_level), ctx, "enable deflate");
