@@ -29,12 +29,16 @@ int main(int argc, char** argv) {
   darkscan::cli::add_info_command(app, action);
   darkscan::cli::add_config_command(app, action);
   darkscan::cli::add_stats_command(app, action);
+  darkscan::cli::add_generate_command(app, action);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? darkscan::kExitOk : darkscan::kExitBadInput;
+    // --help and --version print as CLI11 does; a bad command line is one error line.
+    if (e.get_exit_code() == 0) return app.exit(e) == 0 ? darkscan::kExitOk : darkscan::kExitBadInput;
+    fmt::print(stderr, "darkscan: error: {} (darkscan --help lists the commands, darkscan COMMAND --help the "
+               "options)\n", e.what());
+    return darkscan::kExitBadInput;
   }
 
   try {
