@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "errors.hpp"
+#include "generator/cocktail.hpp"
 
 namespace darkscan::config {
 
@@ -104,10 +106,67 @@ Key interval(std::string path, Get get, double lo, double hi, std::string doc) {
           }};
 }
 
+template <class Get>
+Key boolean(std::string path, Get get, std::string doc) {
+  return {path, "boolean", "true | false", std::move(doc), [get](Config& c) { return get(c) ? "true" : "false"; },
+          [get](Config& c, const toml::node& n, const std::string& where) {
+            const auto v = n.value_exact<bool>();
+            if (!v) throw_input_error("{}: expected true or false", where);
+            get(c) = *v;
+          }};
+}
+
+// "file: key 'a.b'" -> "file: key 'a.b[i]'" for an element of a list.
+std::string element_where(const std::string& where, std::size_t i) {
+  return where.substr(0, where.size() - 1) + fmt::format("[{}]'", i);
+}
+
+template <class Get>
+Key real_list(std::string path, Get get, double lo, double hi, bool lo_open, std::string doc) {
+  return {path, "[float, ...]", fmt::format("non-empty, each {}", range_text(lo, hi, lo_open)), std::move(doc),
+          [get](Config& c) { return fmt::format("[{}]", fmt::join(get(c), ", ")); },
+          [get, lo, hi, lo_open](Config& c, const toml::node& n, const std::string& where) {
+            const auto* arr = n.as_array();
+            if (arr == nullptr || arr->empty()) throw_input_error("{}: expected a non-empty list of numbers", where);
+            std::vector<double> values;
+            for (std::size_t i = 0; i < arr->size(); ++i) {
+              const std::string item = element_where(where, i);
+              values.push_back(read_number(*arr->get(i), item));
+              check_range(values.back(), lo, hi, lo_open, item);
+            }
+            get(c) = std::move(values);
+          }};
+}
+
+template <class Get>
+Key text_list(std::string path, Get get, std::vector<std::string> choices, std::string doc) {
+  std::string range;
+  for (const auto& ch : choices) range += (range.empty() ? "" : " | ") + ch;
+  return {path, "[string, ...]", "non-empty, each " + range, std::move(doc),
+          [get](Config& c) {
+            std::vector<std::string> quoted;
+            for (const auto& v : get(c)) quoted.push_back(fmt::format("\"{}\"", v));
+            return fmt::format("[{}]", fmt::join(quoted, ", "));
+          },
+          [get, choices, range](Config& c, const toml::node& n, const std::string& where) {
+            const auto* arr = n.as_array();
+            if (arr == nullptr || arr->empty()) throw_input_error("{}: expected a non-empty list of strings", where);
+            std::vector<std::string> values;
+            for (std::size_t i = 0; i < arr->size(); ++i) {
+              const auto v = arr->get(i)->value_exact<std::string>();
+              if (!v) throw_input_error("{}: expected a string", element_where(where, i));
+              if (std::find(choices.begin(), choices.end(), *v) == choices.end())
+                throw_input_error("{}: '{}' is not one of {}", element_where(where, i), *v, range);
+              values.push_back(*v);
+            }
+            get(c) = std::move(values);
+          }};
+}
+
 #define DS_FIELD(member) [](Config& c) -> auto& { return c.member; }
 
-const std::vector<Key>& registry() {
-  static const std::vector<Key> keys = {
+std::vector<Key> make_registry() {
+  std::vector<Key> keys = {
       // [run]
       text("run.name", DS_FIELD(run.name), {}, "Name of the scan, written into every output's provenance."),
       text("run.output_dir", DS_FIELD(run.output_dir), {},
@@ -169,7 +228,57 @@ const std::vector<Key>& registry() {
            "Cut 18: ECL energy not matched to the tracks below this (GeV)."),
       real("selection.hp_opening_angle_max_rad", DS_FIELD(selection.hp_opening_angle_max_rad), 0, 3.1416, true,
            "Cut 19: h' track-pair opening angle below this (rad; cosmic muons)."),
+      // [model], ANALYSIS.md section 1: the dark-sector point of the generated signal
+      real("model.m_chi1_gev", DS_FIELD(model.m_chi1_gev), 0, 5.29, true, "m(chi1) of generated signal (GeV)."),
+      real("model.delta_m_gev", DS_FIELD(model.delta_m_gev), 0, 5.29, true,
+           "Delta m = m(chi2) - m(chi1) of generated signal (GeV); M(e+e-) of the chi2 decay lies below it."),
+      real("model.m_ap_gev", DS_FIELD(model.m_ap_gev), 0, 100, true,
+           "m(A') (GeV); off shell (virtual mass from the production integrand) where A' -> chi1 chi2 or "
+           "e+e- -> h'A' is closed."),
+      real("model.alpha_d", DS_FIELD(model.alpha_d), 0, 4 * 3.141592653589793, true, "Dark coupling alpha_D."),
+      real("model.epsilon", DS_FIELD(model.epsilon), 0, 1, true,
+           "Kinetic mixing: sets the signal cross section (THEORY.md section 3) and, unless ctau_chi2_cm is "
+           "given, cτ(chi2)."),
+      real("model.ctau_chi2_cm", DS_FIELD(model.ctau_chi2_cm), 0, 1e8, false,
+           "cτ(chi2) of generated signal (cm); 0 computes it from the model point (THEORY.md section 2)."),
+      // [generate]: the toy generator
+      text_list("generate.signal_final_states", DS_FIELD(generate.signal_final_states), {"mumu", "pipi", "kk"},
+                "Final states of the signal grid."),
+      real_list("generate.signal_m_hp_gev", DS_FIELD(generate.signal_m_hp_gev), 0, 10, true,
+                "m(h') of the signal grid (GeV); points below a final state's threshold are skipped."),
+      real_list("generate.signal_ctau_cm", DS_FIELD(generate.signal_ctau_cm), 0, 1e8, true,
+                "Generated cτ(h') of the signal grid (cm)."),
+      integer("generate.signal_events", DS_FIELD(generate.signal_events), 0, std::int64_t{1} << 40,
+              "Events generated per signal sample (0: no signal samples)."),
+      boolean("generate.backgrounds", DS_FIELD(generate.backgrounds),
+              "Write one MC sample per background process."),
+      real("generate.background_mc_scale", DS_FIELD(generate.background_mc_scale), 0, 1000, true,
+           "MC events per background process = this x cross section x luminosity."),
+      boolean("generate.data", DS_FIELD(generate.data),
+              "Write a data sample: a Poisson realisation of the cocktail at the luminosity."),
+      real("generate.duplicate_rate", DS_FIELD(generate.duplicate_rate), 0, 1, false,
+           "Share of events with a second candidate (the h' pair refitted), for the best-candidate step."),
+      text("generate.inject_final_state", DS_FIELD(generate.inject_final_state), {"mumu", "pipi", "kk"},
+           "Final state of the signal injected into data."),
+      real("generate.inject_m_hp_gev", DS_FIELD(generate.inject_m_hp_gev), 0, 10, true,
+           "m(h') of the signal injected into data (GeV)."),
+      real("generate.inject_ctau_cm", DS_FIELD(generate.inject_ctau_cm), 0, 1e8, true,
+           "cτ(h') of the signal injected into data (cm)."),
+      real("generate.inject_sigma_fb", DS_FIELD(generate.inject_sigma_fb), 0, 1e9, false,
+           "Cross section of the injected signal, sigma x B(chi2) x B(h' -> x+x-), before selection (fb); 0: none."),
   };
+  const auto& processes = generator::background_processes();
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    const auto& p = processes[i];
+    keys.push_back(real(fmt::format("generate.xsec_{}_fb", p.name),
+                        [i](Config& c) -> double& { return c.generate.xsec_fb[i]; }, 0, 1e9, false,
+                        fmt::format("Skim cross section of background '{}' (fb): {}.", p.name, p.description)));
+  }
+  return keys;
+}
+
+const std::vector<Key>& registry() {
+  static const std::vector<Key> keys = make_registry();
   return keys;
 }
 
@@ -248,6 +357,10 @@ void cross_check(const Config& cfg, const std::string& origin) {
 }
 
 }  // namespace
+
+GenerateConfig::GenerateConfig() {
+  for (const auto& p : generator::background_processes()) xsec_fb.push_back(p.cross_section_fb);
+}
 
 Config parse(const std::string& text_in, const std::string& origin) {
   Config cfg;

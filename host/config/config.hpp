@@ -64,12 +64,45 @@ struct SelectionConfig {
   double hp_opening_angle_max_rad = 3.0;      // 19
 };
 
+// The dark-sector model point of the generated signal (ANALYSIS.md section 1).
+// Defaults: the point of the paper's figure 3 (m(A') = 3 m(chi1), Δm = 0.4 m(chi1)).
+struct ModelConfig {
+  double m_chi1_gev = 2.5;
+  double delta_m_gev = 1.0;
+  double m_ap_gev = 7.5;
+  double alpha_d = 0.1;
+  double epsilon = 1.5e-3;
+  double ctau_chi2_cm = 0;  // 0: from the model point (THEORY.md section 2)
+};
+
+// The toy generator: the signal grid, the background cocktail and the data sample.
+struct GenerateConfig {
+  GenerateConfig();  // takes the cocktail's default cross sections
+
+  std::vector<std::string> signal_final_states{"mumu", "pipi", "kk"};
+  std::vector<double> signal_m_hp_gev{0.4, 1.5, 2.5};
+  std::vector<double> signal_ctau_cm{1.0, 10.0, 100.0};
+  std::uint64_t signal_events = 20000;  // generated events per signal sample
+  bool backgrounds = true;              // one MC sample per background process
+  double background_mc_scale = 1.0;     // MC events per process = scale x cross section x luminosity
+  bool data = true;                     // a Poisson realisation of the cocktail
+  double duplicate_rate = 0.03;         // events with a second (refitted) candidate
+  // Optional signal injected into the data sample (closure tests); off when sigma is 0.
+  std::string inject_final_state = "pipi";
+  double inject_m_hp_gev = 0.5;
+  double inject_ctau_cm = 1.0;
+  double inject_sigma_fb = 0.0;
+  std::vector<double> xsec_fb;  // per background process (generator/cocktail.hpp), in its order
+};
+
 struct Config {
   RunConfig run;
   InputConfig input;
   io::ColumnMapping columns;
   ColliderConfig collider;
   SelectionConfig selection;
+  ModelConfig model;
+  GenerateConfig generate;
 
   std::filesystem::path source;  // the file it was read from ("" for defaults)
   std::string text;              // its text, kept for provenance in outputs
@@ -83,7 +116,7 @@ Config parse(const std::string& text, const std::string& origin);
 // One documented key of the registry.
 struct KeyDoc {
   std::string key;        // "selection.track_hits_min"
-  std::string type;       // "float", "integer", "string", "[lo, hi]"
+  std::string type;       // "float", "integer", "string", "boolean", "[lo, hi]", "[float, ...]", "[string, ...]"
   std::string default_value;
   std::string range;
   std::string doc;

@@ -1,0 +1,279 @@
+#include "generator/generate.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/math/distributions/poisson.hpp>
+#include <chrono>
+#include <limits>
+#include <variant>
+
+#include "darkscan/generator/event_functor.hpp"
+#include "darkscan/version.hpp"
+#include "errors.hpp"
+#include "generator/candidate_columns.hpp"
+#include "generator/cocktail.hpp"
+#include "io/event_writer.hpp"
+#include "launch.hpp"
+#include "progress.hpp"
+
+namespace darkscan::generator {
+
+namespace {
+
+// Events generated per parallel step: bounds the slot buffers (2 rows of ~150 bytes
+// per event) and sets how often progress is reported.
+constexpr std::uint64_t kChunkEvents = 1 << 16;
+
+// A run of events from one model: an MC sample is one part; the data sample is one
+// part per background process (plus the injected signal).
+struct Part {
+  std::variant<SignalModel, BackgroundModel> model;
+  RandomKey key;
+  std::uint64_t events = 0;
+  std::int64_t first_number = 0;  // event number of the part's first event
+};
+
+struct SamplePlan {
+  std::string name;
+  std::string kind;
+  io::Attributes attributes;
+  std::vector<Part> parts;
+  double cross_section_fb = 0;
+};
+
+physics::DarkSectorPoint dark_point(const config::ModelConfig& m) {
+  physics::DarkSectorPoint d;
+  d.m_chi1 = m.m_chi1_gev;
+  d.delta_m = m.delta_m_gev;
+  d.m_ap = m.m_ap_gev;
+  d.alpha_d = m.alpha_d;
+  d.epsilon = m.epsilon;
+  return d;
+}
+
+// A Poisson count of mean `mean`, by inversion of a Philox uniform (Boost.Math's quantile).
+std::uint64_t poisson_count(double mean, RandomKey key) {
+  if (mean <= 0) return 0;
+  const auto w = random_words(key, 0);
+  const double u = std::fmin(uniform01(w[0], w[1]), 1.0 - std::numeric_limits<double>::epsilon());
+  using namespace boost::math::policies;
+  const boost::math::poisson_distribution<double, policy<discrete_quantile<integer_round_up>>> poisson(mean);
+  return static_cast<std::uint64_t>(boost::math::quantile(poisson, u));
+}
+
+io::Attributes signal_attributes(const SignalPoint& p, const SignalModel& m, double sigma_fb, std::uint64_t events,
+                                 double luminosity_fb) {
+  return {{"kind", std::string("signal")},
+          {"final_state", std::string(final_state_name(p.final_state))},
+          {"m_hp", p.m_hp},
+          {"ctau_hp_cm", p.ctau_hp_cm},
+          {"m_chi1", p.dark.m_chi1},
+          {"delta_m", p.dark.delta_m},
+          {"m_ap", p.dark.m_ap},
+          {"alpha_d", p.dark.alpha_d},
+          {"epsilon", p.dark.epsilon},
+          {"ctau_chi2_cm", m.ctau_chi2_cm},
+          {"ap_on_shell", static_cast<std::int64_t>(m.ap_on_shell)},
+          {"cross_section_fb", sigma_fb},
+          {"cross_section_note", std::string("sigma(e+e- -> h' chi1 chi2) at the model's epsilon (THEORY.md section 3), "
+                                             "no branching fractions")},
+          {"n_generated", static_cast<std::int64_t>(events)},
+          {"luminosity_fb", luminosity_fb}};
+}
+
+SamplePlan signal_sample(const SignalPoint& p, const Collision& col, std::uint64_t seed, std::uint64_t events,
+                         double luminosity_fb, const std::string& where) {
+  SamplePlan plan;
+  plan.name = fmt::format("signal_{}_m{:.3f}_ctau{:g}", final_state_name(p.final_state), p.m_hp, p.ctau_hp_cm);
+  plan.kind = "signal";
+  const SignalModel model = build_signal_model(p, col, where);
+  plan.cross_section_fb = signal_cross_section_fb(p, col);
+  plan.attributes = signal_attributes(p, model, plan.cross_section_fb, events, luminosity_fb);
+  plan.parts.push_back({model, RandomKey{seed, sample_stream(plan.name)}, events, 0});
+  return plan;
+}
+
+std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision& col,
+                                     std::vector<std::string>& notes) {
+  const auto& cfg = req.config;
+  const auto& g = cfg.generate;
+  std::vector<SamplePlan> plans;
+  const std::string origin = cfg.source.empty() ? std::string("defaults") : cfg.source.string();
+
+  if (!req.signal_points.empty()) {
+    for (const auto& p : req.signal_points)
+      plans.push_back(signal_sample(p, col, req.seed, req.events_per_point, req.luminosity_fb, "--signal-point"));
+    return plans;
+  }
+
+  // The signal grid.
+  if (g.signal_events > 0) {
+    for (const auto& fs : g.signal_final_states) {
+      for (double m : g.signal_m_hp_gev) {
+        for (double ctau : g.signal_ctau_cm) {
+          SignalPoint p;
+          p.final_state = final_state_from_name(fs);
+          p.m_hp = m;
+          p.ctau_hp_cm = ctau;
+          p.dark = dark_point(cfg.model);
+          p.ctau_chi2_cm = cfg.model.ctau_chi2_cm;
+          const double threshold = 2 * species_mass(final_state_species(p.final_state));
+          if (!(m > threshold)) {
+            notes.push_back(fmt::format("signal grid: {} at m_hp = {} GeV skipped (below the threshold {:.3f} GeV)", fs,
+                                        m, threshold));
+            break;  // every lifetime of this mass
+          }
+          plans.push_back(signal_sample(p, col, req.seed, g.signal_events, req.luminosity_fb,
+                                        fmt::format("{}: [generate] signal grid", origin)));
+        }
+      }
+    }
+  }
+
+  // One MC sample per background process.
+  const auto& processes = background_processes();
+  if (g.backgrounds) {
+    for (int i = 0; i < kBackgroundProcesses; ++i) {
+      const double sigma = g.xsec_fb[static_cast<std::size_t>(i)];
+      const auto events = static_cast<std::uint64_t>(std::llround(g.background_mc_scale * sigma * req.luminosity_fb));
+      if (events == 0) continue;
+      SamplePlan plan;
+      plan.name = fmt::format("bkg_{}", processes[static_cast<std::size_t>(i)].name);
+      plan.kind = "background";
+      plan.cross_section_fb = sigma;
+      plan.attributes = {{"kind", std::string("background")},
+                         {"process", std::string(processes[static_cast<std::size_t>(i)].description)},
+                         {"cross_section_fb", sigma},
+                         {"n_generated", static_cast<std::int64_t>(events)},
+                         {"luminosity_fb", req.luminosity_fb}};
+      plan.parts.push_back({background_model(i, col), RandomKey{req.seed, sample_stream(plan.name)}, events, 0});
+      plans.push_back(std::move(plan));
+    }
+  }
+
+  // Data: a Poisson realisation of every process at the luminosity, with their own
+  // streams (data never repeats an MC event), and the injected signal.
+  if (g.data) {
+    SamplePlan plan;
+    plan.name = "data";
+    plan.kind = "data";
+    plan.attributes = {{"kind", std::string("data")}, {"luminosity_fb", req.luminosity_fb}};
+    std::int64_t number = 0;
+    for (int i = 0; i < kBackgroundProcesses; ++i) {
+      const std::string name = fmt::format("data/{}", processes[static_cast<std::size_t>(i)].name);
+      const double mean = g.xsec_fb[static_cast<std::size_t>(i)] * req.luminosity_fb;
+      const std::uint64_t n = poisson_count(mean, RandomKey{req.seed, sample_stream(name + "/count")});
+      plan.parts.push_back({background_model(i, col), RandomKey{req.seed, sample_stream(name)}, n, number});
+      number += static_cast<std::int64_t>(n);
+    }
+    if (g.inject_sigma_fb > 0) {
+      SignalPoint p;
+      p.final_state = final_state_from_name(g.inject_final_state);
+      p.m_hp = g.inject_m_hp_gev;
+      p.ctau_hp_cm = g.inject_ctau_cm;
+      p.dark = dark_point(cfg.model);
+      p.ctau_chi2_cm = cfg.model.ctau_chi2_cm;
+      const SignalModel model = build_signal_model(p, col, fmt::format("{}: [generate] inject_*", origin));
+      const std::uint64_t n =
+          poisson_count(g.inject_sigma_fb * req.luminosity_fb, RandomKey{req.seed, sample_stream("data/signal/count")});
+      plan.parts.push_back({model, RandomKey{req.seed, sample_stream("data/signal")}, n, number});
+      plan.attributes.emplace_back("injected_final_state", g.inject_final_state);
+      plan.attributes.emplace_back("injected_m_hp", g.inject_m_hp_gev);
+      plan.attributes.emplace_back("injected_ctau_hp_cm", g.inject_ctau_cm);
+      plan.attributes.emplace_back("injected_sigma_fb", g.inject_sigma_fb);
+      plan.attributes.emplace_back("injected_events_generated", static_cast<std::int64_t>(n));
+    }
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+// Generates events [first, first + count) of a part into `rows` (appended in event order).
+template <class Model>
+void generate_chunk(const Model& model, const Part& part, std::uint64_t first, std::uint64_t count,
+                    double duplicate_rate, const host::CpuLauncher& launcher, std::vector<CandidateRow>& slots,
+                    std::vector<std::uint8_t>& valid, std::vector<CandidateRow>& rows) {
+  slots.resize(2 * count);
+  valid.resize(2 * count);
+  const GenerateCandidates<Model> functor{model,
+                                          part.key,
+                                          first,
+                                          part.first_number + static_cast<std::int64_t>(first),
+                                          duplicate_rate,
+                                          slots.data(),
+                                          valid.data()};
+  launcher.parallel_for(count, functor);
+  for (std::uint64_t i = 0; i < 2 * count; ++i)
+    if (valid[i]) rows.push_back(slots[i]);
+}
+
+}  // namespace
+
+std::uint32_t sample_stream(std::string_view name) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return h;
+}
+
+GenerateSummary generate_file(const GenerateRequest& req) {
+  const auto start = std::chrono::steady_clock::now();
+  if (!(req.luminosity_fb > 0)) throw_input_error("--lumi-fb: the luminosity must be positive");
+  const Collision col = make_collision(req.config.collider.e_minus_gev, req.config.collider.e_plus_gev);
+  GenerateSummary summary;
+  const auto plans = plan_samples(req, col, summary.notes);
+  if (plans.empty()) throw_input_error("generate: nothing to generate (no signal points, backgrounds or data)");
+
+  std::uint64_t total_events = 0;
+  for (const auto& s : plans)
+    for (const auto& p : s.parts) total_events += p.events;
+
+  io::EventFileWriter writer(req.output);
+  writer.set_root_attributes({{"creator", std::string("darkscan generate: toy Belle II events (DATA.md schema)")},
+                              {"darkscan_version", std::string(version())},
+                              {"darkscan_commit", std::string(commit())},
+                              {"seed", static_cast<std::int64_t>(req.seed)},
+                              {"luminosity_fb", req.luminosity_fb},
+                              {"config", req.config.text}});
+
+  const host::CpuLauncher launcher(req.threads);
+  const double duplicate_rate = req.config.generate.duplicate_rate;
+  std::unique_ptr<Progress> progress;
+  if (req.progress) progress = std::make_unique<Progress>("generate", total_events, "events");
+  std::vector<CandidateRow> slots, rows;
+  std::vector<std::uint8_t> valid;
+
+  for (const auto& plan : plans) {
+    SampleSummary s{plan.name, plan.kind, 0, 0, plan.cross_section_fb};
+    bool begun = false;
+    auto flush = [&] {
+      const auto batch = to_host_batch(rows, plan.kind, s.candidates);
+      if (!begun) writer.begin_sample(plan.name, plan.attributes, batch);
+      else writer.append(batch);
+      begun = true;
+      s.candidates += rows.size();
+      rows.clear();
+    };
+    for (const auto& part : plan.parts) {
+      for (std::uint64_t first = 0; first < part.events; first += kChunkEvents) {
+        const std::uint64_t count = std::min(kChunkEvents, part.events - first);
+        std::visit([&](const auto& model) {
+          generate_chunk(model, part, first, count, duplicate_rate, launcher, slots, valid, rows);
+        }, part.model);
+        s.events += count;
+        if (progress) progress->advance(count);
+        if (rows.size() >= kChunkEvents) flush();
+      }
+    }
+    if (!rows.empty() || !begun) flush();
+    summary.samples.push_back(s);
+  }
+  if (progress) progress->finish();
+  writer.commit();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace darkscan::generator

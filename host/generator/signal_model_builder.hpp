@@ -1,0 +1,36 @@
+#pragma once
+// The host side of the signal model: turns a signal point (final state, m(h'), cτ(h')
+// and the dark-sector point) into the plain SignalModel the event functor samples from,
+// tabulating the off-shell A' mass and the M(e+e-) spectrum of the chi2 decay
+// (THEORY.md sections 2 and 3), and gives its cross section.
+#include <functional>
+#include <string>
+
+#include "darkscan/generator/signal_process.hpp"
+#include "darkscan/physics/dark_sector.hpp"
+
+namespace darkscan::generator {
+
+struct SignalPoint {
+  int final_state = 1;  // 0 mumu, 1 pipi, 2 kk
+  double m_hp = 0.5;
+  double ctau_hp_cm = 1.0;
+  physics::DarkSectorPoint dark;
+  double ctau_chi2_cm = 0;  // 0: from the dark-sector point
+};
+
+std::string_view final_state_name(int final_state);
+// -1 when `name` is not mumu, pipi or kk.
+int final_state_from_name(std::string_view name);
+
+// The inverse CDF of `density` on [lo, hi], from its integral on a fine grid.
+InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, double lo, double hi);
+
+// Checks the point (InputError naming `where` and the offending parameter) and builds
+// its model. cτ(chi2) = 0 in the point is replaced by THEORY.md's value.
+SignalModel build_signal_model(const SignalPoint& point, const Collision& collision, const std::string& where);
+
+// σ(e+e- -> h' chi1 chi2) of the point in fb (THEORY.md section 3).
+double signal_cross_section_fb(const SignalPoint& point, const Collision& collision);
+
+}  // namespace darkscan::generator
