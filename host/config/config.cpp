@@ -122,12 +122,15 @@ std::string element_where(const std::string& where, std::size_t i) {
 }
 
 template <class Get>
-Key real_list(std::string path, Get get, double lo, double hi, bool lo_open, std::string doc) {
-  return {path, "[float, ...]", fmt::format("non-empty, each {}", range_text(lo, hi, lo_open)), std::move(doc),
+Key real_list(std::string path, Get get, double lo, double hi, bool lo_open, std::string doc,
+              bool may_be_empty = false) {
+  return {path, "[float, ...]",
+          fmt::format("{}each {}", may_be_empty ? "" : "non-empty, ", range_text(lo, hi, lo_open)), std::move(doc),
           [get](Config& c) { return fmt::format("[{}]", fmt::join(get(c), ", ")); },
-          [get, lo, hi, lo_open](Config& c, const toml::node& n, const std::string& where) {
+          [get, lo, hi, lo_open, may_be_empty](Config& c, const toml::node& n, const std::string& where) {
             const auto* arr = n.as_array();
-            if (arr == nullptr || arr->empty()) throw_input_error("{}: expected a non-empty list of numbers", where);
+            if (arr == nullptr || (arr->empty() && !may_be_empty))
+              throw_input_error("{}: expected a {}list of numbers", where, may_be_empty ? "" : "non-empty ");
             std::vector<double> values;
             for (std::size_t i = 0; i < arr->size(); ++i) {
               const std::string item = element_where(where, i);
@@ -248,6 +251,10 @@ std::vector<Key> make_registry() {
                 "m(h') of the signal grid (GeV); points below a final state's threshold are skipped."),
       real_list("generate.signal_ctau_cm", DS_FIELD(generate.signal_ctau_cm), 0, 1e8, true,
                 "Generated cτ(h') of the signal grid (cm)."),
+      real_list("generate.signal_m_chi1_gev", DS_FIELD(generate.signal_m_chi1_gev), 0, 5.29, true,
+                "m(chi1) of the signal grid (GeV), m(A') and delta m scaled with it as in [model]; empty: the "
+                "[model] point only.",
+                true),
       integer("generate.signal_events", DS_FIELD(generate.signal_events), 0, std::int64_t{1} << 40,
               "Events generated per signal sample (0: no signal samples)."),
       boolean("generate.backgrounds", DS_FIELD(generate.backgrounds),

@@ -81,10 +81,12 @@ io::Attributes signal_attributes(const SignalPoint& p, const SignalModel& m, dou
           {"luminosity_fb", luminosity_fb}};
 }
 
+// `suffix` tells apart samples that differ in more than the final state, m(h') and cτ(h').
 SamplePlan signal_sample(const SignalPoint& p, const Collision& col, std::uint64_t seed, std::uint64_t events,
-                         double luminosity_fb, const std::string& where) {
+                         double luminosity_fb, const std::string& where, const std::string& suffix = "") {
   SamplePlan plan;
-  plan.name = fmt::format("signal_{}_m{:.3f}_ctau{:g}", final_state_name(p.final_state), p.m_hp, p.ctau_hp_cm);
+  plan.name =
+      fmt::format("signal_{}_m{:.3f}_ctau{:g}{}", final_state_name(p.final_state), p.m_hp, p.ctau_hp_cm, suffix);
   plan.kind = "signal";
   const SignalModel model = build_signal_model(p, col, where);
   plan.cross_section_fb = signal_cross_section_fb(p, col);
@@ -106,25 +108,35 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
     return plans;
   }
 
-  // The signal grid.
+  // The signal grid: final state x m(h') x cτ(h') (x m(chi1), the model's mass ratios kept).
   if (g.signal_events > 0) {
-    for (const auto& fs : g.signal_final_states) {
-      for (double m : g.signal_m_hp_gev) {
-        for (double ctau : g.signal_ctau_cm) {
-          SignalPoint p;
-          p.final_state = final_state_from_name(fs);
-          p.m_hp = m;
-          p.ctau_hp_cm = ctau;
-          p.dark = dark_point(cfg.model);
-          p.ctau_chi2_cm = cfg.model.ctau_chi2_cm;
-          const double threshold = 2 * species_mass(final_state_species(p.final_state));
+    std::vector<double> chi1_masses = g.signal_m_chi1_gev;
+    if (chi1_masses.empty()) chi1_masses.push_back(cfg.model.m_chi1_gev);
+    for (double m1 : chi1_masses) {
+      physics::DarkSectorPoint dark = dark_point(cfg.model);
+      dark.m_chi1 = m1;
+      dark.m_ap = cfg.model.m_ap_gev / cfg.model.m_chi1_gev * m1;
+      dark.delta_m = cfg.model.delta_m_gev / cfg.model.m_chi1_gev * m1;
+      for (const auto& fs : g.signal_final_states) {
+        for (double m : g.signal_m_hp_gev) {
+          const int state = final_state_from_name(fs);
+          const double threshold = 2 * species_mass(final_state_species(state));
           if (!(m > threshold)) {
-            notes.push_back(fmt::format("signal grid: {} at m_hp = {} GeV skipped (below the threshold {:.3f} GeV)", fs,
-                                        m, threshold));
-            break;  // every lifetime of this mass
+            notes.push_back(fmt::format("signal grid: {} at m_hp = {} GeV skipped (below the threshold {:.3f} GeV)",
+                                        fs, m, threshold));
+            continue;
           }
-          plans.push_back(signal_sample(p, col, req.seed, g.signal_events, req.luminosity_fb,
-                                        fmt::format("{}: [generate] signal grid", origin)));
+          if (!(m + dark.m_chi1 + dark.m_chi2() < col.sqrt_s)) {
+            notes.push_back(fmt::format("signal grid: m_hp = {} GeV with m_chi1 = {} GeV skipped (above sqrt(s))", m,
+                                        m1));
+            continue;
+          }
+          for (double ctau : g.signal_ctau_cm) {
+            SignalPoint p{state, m, ctau, dark, cfg.model.ctau_chi2_cm};
+            plans.push_back(signal_sample(p, col, req.seed, g.signal_events, req.luminosity_fb,
+                                          fmt::format("{}: [generate] signal grid", origin),
+                                          g.signal_m_chi1_gev.empty() ? "" : fmt::format("_mchi1{:.3f}", m1)));
+          }
         }
       }
     }

@@ -101,6 +101,29 @@ TEST_F(GenerateCommand, SameSeedSameBytesAnyThreadCountOtherSeedOtherEvents) {
   EXPECT_EQ(std::get<double>(*file.sample("signal_mumu_m1.100_ctau20").attribute("m_ap")), 3.0);
 }
 
+TEST_F(GenerateCommand, GridOverChi1MassKeepsTheModelsMassRatios) {
+  // [model] defaults: m(A') = 3 m(chi1), Δm = 0.4 m(chi1) (the paper's figure 3).
+  const auto config = write_file("chi1.toml",
+                                 "[generate]\n"
+                                 "signal_final_states = [\"mumu\"]\n"
+                                 "signal_m_hp_gev = [0.3]\n"
+                                 "signal_ctau_cm = [1.0]\n"
+                                 "signal_m_chi1_gev = [0.5, 1.2]\n"
+                                 "signal_events = 500\n"
+                                 "backgrounds = false\n"
+                                 "data = false\n");
+  const auto out = path("chi1.h5").string();
+  const auto r = generate({"--config", config, "--output", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  io::EventFile file(out);
+  ASSERT_EQ(file.samples().size(), 2u);
+  const auto& s = file.sample("signal_mumu_m0.300_ctau1_mchi11.200");
+  EXPECT_DOUBLE_EQ(std::get<double>(*s.attribute("m_chi1")), 1.2);
+  EXPECT_DOUBLE_EQ(std::get<double>(*s.attribute("m_ap")), 3.6);
+  EXPECT_DOUBLE_EQ(std::get<double>(*s.attribute("delta_m")), 0.48);
+  EXPECT_NO_THROW(file.sample("signal_mumu_m0.300_ctau1_mchi10.500"));
+}
+
 TEST_F(GenerateCommand, BadInputIsOneLineAndNoFile) {
   const auto out = path("never.h5");
   auto expect_refused = [&](std::vector<std::string> args, const std::string& mention) {
