@@ -3,6 +3,7 @@
 # Benchmark JSON (with machine, commit and input size) under benchmarks/results/.
 #   usage: benchmarks/run_benchmarks.sh [extra Google Benchmark flags]
 #   DARKSCAN_BENCH_ROWS sets the event-store input size (default 1,000,000 rows).
+#   DARKSCAN_BENCH_ONLY=generator runs only the programs whose name contains it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh bench >/dev/null
@@ -48,6 +49,7 @@ fi
 
 for program in build/bench/benchmarks/bench_*; do
   name=$(basename "$program")
+  [[ "$name" == *"${DARKSCAN_BENCH_ONLY:-}"* ]] || continue
   out="benchmarks/results/${stamp}_${name}_${device}_${commit}.json"
   "$program" --benchmark_context=commit="$commit" --benchmark_context=device="$device" \
     --benchmark_context=host="$host" --benchmark_context=rows="${DARKSCAN_BENCH_ROWS:-1000000}" \

@@ -25,14 +25,20 @@ class CpuLauncher {
     std::mutex error_mutex;
     const auto count = static_cast<std::int64_t>(n);
 #pragma omp parallel for num_threads(threads_) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i) {
-      try {
-        f(static_cast<std::uint64_t>(i));
-      } catch (...) {
-        const std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    }
+    for (std::int64_t i = 0; i < count; ++i) run_one(f, i, error, error_mutex);
+    if (error) std::rethrow_exception(error);
+  }
+
+  // The same, handing out blocks of `grain` items as threads become free: for work
+  // whose items vary in cost or that shares the cores with another thread (the
+  // generator's writer), where a static split waits for the slowest thread.
+  template <class F>
+  void parallel_for_dynamic(std::uint64_t n, const F& f, int grain = 256) const {
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, grain)
+    for (std::int64_t i = 0; i < count; ++i) run_one(f, i, error, error_mutex);
     if (error) std::rethrow_exception(error);
   }
 
@@ -55,6 +61,16 @@ class CpuLauncher {
   }
 
  private:
+  template <class F>
+  static void run_one(const F& f, std::int64_t i, std::exception_ptr& error, std::mutex& error_mutex) {
+    try {
+      f(static_cast<std::uint64_t>(i));
+    } catch (...) {
+      const std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+    }
+  }
+
   int threads_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <boost/math/distributions/poisson.hpp>
 #include <chrono>
+#include <future>
 #include <limits>
 #include <variant>
 
@@ -214,7 +215,7 @@ void generate_chunk(const Model& model, const Part& part, std::uint64_t first, s
                                           duplicate_rate,
                                           slots.data(),
                                           valid.data()};
-  launcher.parallel_for(count, functor);
+  launcher.parallel_for_dynamic(count, functor);
   for (std::uint64_t i = 0; i < 2 * count; ++i)
     if (valid[i]) rows.push_back(slots[i]);
 }
@@ -257,16 +258,29 @@ GenerateSummary generate_file(const GenerateRequest& req) {
   std::vector<CandidateRow> slots, rows;
   std::vector<std::uint8_t> valid;
 
+  // Writing (the transpose to columns, shuffle + deflate) runs on its own thread while
+  // the next chunk is generated: zlib costs about as much as generating the events. One
+  // write is in flight at a time, so rows reach the file in order, and only that thread
+  // calls HDF5 while it runs; get() rethrows what it threw.
+  std::future<void> in_flight;
+  auto wait_for_write = [&] {
+    if (in_flight.valid()) in_flight.get();
+  };
   for (const auto& plan : plans) {
     SampleSummary s{plan.name, plan.kind, 0, 0, plan.cross_section_fb};
     bool begun = false;
     auto flush = [&] {
-      const auto batch = to_host_batch(rows, plan.kind, s.candidates);
-      if (!begun) writer.begin_sample(plan.name, plan.attributes, batch);
-      else writer.append(batch);
-      begun = true;
+      wait_for_write();
+      const std::uint64_t first_row = s.candidates;
       s.candidates += rows.size();
-      rows.clear();
+      in_flight = std::async(std::launch::async,
+                             [&writer, &plan, begin = !begun, first_row, batch_rows = std::move(rows)] {
+                               const auto batch = to_host_batch(batch_rows, plan.kind, first_row);
+                               if (begin) writer.begin_sample(plan.name, plan.attributes, batch);
+                               else writer.append(batch);
+                             });
+      begun = true;
+      rows = {};
     };
     for (const auto& part : plan.parts) {
       for (std::uint64_t first = 0; first < part.events; first += kChunkEvents) {
@@ -282,6 +296,7 @@ GenerateSummary generate_file(const GenerateRequest& req) {
     if (!rows.empty() || !begun) flush();
     summary.samples.push_back(s);
   }
+  wait_for_write();
   if (progress) progress->finish();
   writer.commit();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

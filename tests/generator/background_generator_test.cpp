@@ -59,7 +59,7 @@ TEST_F(BackgroundGenerator, KshortPeakAndFlight) {
     EXPECT_NEAR((ev.hp.track[0].p + ev.hp.track[1].p).mass(), 0.497611, 1e-10);
     sum += ev.hp_ctau;
   }
-  EXPECT_NEAR(sum / evs.size(), 2.6844, 4 * 2.6844 / std::sqrt(20000.0));
+  EXPECT_NEAR(sum / static_cast<double>(evs.size()), 2.6844, 4 * 2.6844 / std::sqrt(20000.0));
   const double mpi = 0.13957039;
   EXPECT_NEAR(reconstructed_mass_median("kshort", mpi, mpi, 20000), 0.4976, 0.001);
 }

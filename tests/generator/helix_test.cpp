@@ -55,7 +55,7 @@ TEST_P(HelixVersusIntegration, PositionsRadiiAndCrossingsAgree) {
   double r_max = 0;
   for (std::size_t i = 0; i < path.size(); i += 500) {
     const Vec3 expected = path[i];
-    const Vec3 got = h.at(i * per_step);
+    const Vec3 got = h.at(static_cast<double>(i) * per_step);
     EXPECT_NEAR(got.x, expected.x, 1e-6) << "step " << i;
     EXPECT_NEAR(got.y, expected.y, 1e-6) << "step " << i;
     EXPECT_NEAR(got.z, expected.z, 1e-6) << "step " << i;
@@ -66,7 +66,7 @@ TEST_P(HelixVersusIntegration, PositionsRadiiAndCrossingsAgree) {
   double first = -1;
   for (std::size_t i = 0; i <= half_turn && i < path.size(); ++i) {
     r_max = std::max(r_max, path[i].perp());
-    if (first < 0 && path[i].perp() >= r_test) first = i * per_step;
+    if (first < 0 && path[i].perp() >= r_test) first = static_cast<double>(i) * per_step;
   }
   EXPECT_NEAR(h.max_radius(M_PI), r_max, 1e-3);
   const double psi_test = h.psi_at_radius(r_test);

@@ -42,7 +42,8 @@ double ks_distance(std::vector<double> x, Cdf cdf) {
   const double n = static_cast<double>(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double f = cdf(x[i]);
-    d = std::max({d, std::fabs(f - i / n), std::fabs((i + 1) / n - f)});
+    const double rank = static_cast<double>(i);
+    d = std::max({d, std::fabs(f - rank / n), std::fabs((rank + 1) / n - f)});
   }
   return d;
 }
@@ -151,7 +152,7 @@ TEST_F(SignalGenerator, ProductionAngleFollowsTheHiggsstrahlungLaw) {
     const double c = -hp.p.z / hp.p.norm();  // the A' flies opposite the h'
     sum += c * c;
   }
-  const double mean = sum / evs.size();
+  const double mean = sum / static_cast<double>(evs.size());
   // Var(cos²) <= 1/4 / n: 4 standard deviations.
   EXPECT_NEAR(mean, expected, 4 * 0.5 / std::sqrt(static_cast<double>(evs.size())));
   EXPECT_GT(std::fabs(expected - 1.0 / 3), 0.01);  // distinguishable from isotropy
@@ -172,7 +173,7 @@ TEST_F(SignalGenerator, ElectronPairMassFollowsTheChi2Spectrum) {
   double sum = 0;
   for (const auto& ev : evs) sum += (ev.chi.track[0].p + ev.chi.track[1].p).mass();
   const double sd = std::sqrt(mean_q2 - mean_q * mean_q);
-  EXPECT_NEAR(sum / evs.size(), mean_q, 4 * sd / std::sqrt(static_cast<double>(evs.size())));
+  EXPECT_NEAR(sum / static_cast<double>(evs.size()), mean_q, 4 * sd / std::sqrt(static_cast<double>(evs.size())));
 }
 
 TEST_F(SignalGenerator, OffShellDarkPhotonMassFollowsTheProductionIntegrand) {
@@ -200,7 +201,7 @@ TEST_F(SignalGenerator, OffShellDarkPhotonMassFollowsTheProductionIntegrand) {
     sum += mu;
   }
   // The spread is below the range's width / 2: a conservative 4σ.
-  EXPECT_NEAR(sum / evs.size(), mean_mu, 4 * (std::sqrt(hi) - std::sqrt(lo)) / 2 / std::sqrt(20000.0));
+  EXPECT_NEAR(sum / static_cast<double>(evs.size()), mean_mu, 4 * (std::sqrt(hi) - std::sqrt(lo)) / 2 / std::sqrt(20000.0));
 }
 
 // Half the central 68 % interval of the reconstructed minus the true mass.

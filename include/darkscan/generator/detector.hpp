@@ -197,7 +197,10 @@ DS_FUNCTION inline RecoTrack reconstruct_track(int species, const Vec3& start, c
     }
   }
   t.pid = static_cast<std::int8_t>(identify(species, p.norm(), r0, rng));
-  if (species == muon && psi_klm < 0 && t.pid == muon) t.pid = pion;  // never reached the muon system
+  // Without the calorimeter or the muon system, only dE/dx is left: electrons and muons
+  // are then often taken for pions.
+  if (species == muon && psi_klm < 0 && t.pid == muon) t.pid = pion;
+  if (species == electron && t.ecl_theta < 0 && t.pid == electron && rng.chance(0.5)) t.pid = pion;
   return t;
 }
 
