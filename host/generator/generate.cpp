@@ -238,6 +238,14 @@ GenerateSummary generate_file(const GenerateRequest& req) {
   GenerateSummary summary;
   const auto plans = plan_samples(req, col, summary.notes);
   if (plans.empty()) throw_input_error("generate: nothing to generate (no signal points, backgrounds or data)");
+  // Two points that differ only where the sample name does not look would collide.
+  for (std::size_t i = 0; i < plans.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (plans[i].name == plans[j].name)
+        throw_input_error("{}: two samples would be named '{}' (a value repeated in a grid, or signal points that "
+                          "differ only in m_chi1, delta_m, m_ap, alpha_d, epsilon or ctau_chi2_cm: write those to "
+                          "separate files, or scan m_chi1 with [generate] signal_m_chi1_gev)",
+                          req.signal_points.empty() ? "[generate]" : "--signal-point", plans[i].name);
 
   std::uint64_t total_events = 0;
   for (const auto& s : plans)

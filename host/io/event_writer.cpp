@@ -49,6 +49,7 @@ void EventFileWriter::set_root_attributes(const Attributes& attributes) {
 }
 
 void EventFileWriter::begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows) {
+  h5::silence_errors();  // this may be another thread than the constructor's
   const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), name);
   current_ = std::make_unique<Open>();
   current_->name = name;
@@ -79,6 +80,7 @@ void EventFileWriter::begin_sample(const std::string& name, const Attributes& at
 }
 
 void EventFileWriter::append(const HostBatch& rows) {
+  h5::silence_errors();
   if (!current_) throw std::logic_error("EventFileWriter::append before begin_sample");
   const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), current_->name);
   if (rows.columns.size() != current_->columns.size())

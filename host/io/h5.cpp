@@ -10,8 +10,13 @@
 namespace darkscan::h5 {
 
 void silence_errors() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  // Automatic printing is a per-thread setting in thread-safe HDF5 builds (Debian's):
+  // every thread that calls HDF5 turns it off, once.
+  thread_local bool silenced = false;
+  if (!silenced) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    silenced = true;
+  }
 }
 
 namespace {

@@ -142,6 +142,11 @@ TEST_F(GenerateCommand, BadInputIsOneLineAndNoFile) {
   expect_refused({"--signal-point", "final_state=pipi,m_hp=0.5,ctau_hp_cm=1,m_chi1=5"}, "above sqrt(s)");
   expect_refused({"--signal-point", "final_state=pipi,m_hp=0.5,ctau_hp_cm=1,m_chi1=0.5,delta_m=1,m_ap=0.8"},
                  "delta_m = 1 GeV must be below m_ap");
+  expect_refused({"--signal-point", "final_state=pipi,m_hp=0.7,ctau_hp_cm=1", "--signal-point",
+                  "final_state=pipi,m_hp=0.7,ctau_hp_cm=1,m_chi1=1"},
+                 "two samples would be named 'signal_pipi_m0.700_ctau1'");
+  const auto twice = write_file("twice.toml", "[generate]\nsignal_ctau_cm = [1.0, 1.0]\n");
+  expect_refused({"--config", twice}, "[generate]: two samples would be named");
   expect_refused({"--lumi-fb", "-3"}, "--lumi-fb: -3 is not a positive luminosity");
   expect_refused({"--events", "10"}, "--signal-point");
   const auto bad = write_file("bad.toml", "[generate]\nsignal_m_hp_gev = [0.5, -1]\n");
