@@ -72,6 +72,10 @@ TEST_F(GenerateCommand, WritesTheSamplesOfTheDataSchema) {
   EXPECT_EQ(std::get<double>(*data.attribute("luminosity_fb")), 2.0);
   EXPECT_EQ(data.find_column("true_hp_ctau"), nullptr);  // no truth on data
 
+  // The DATA.md conventions as h5py and pandas see them.
+  const auto py = testing::run_command(
+      {"/usr/bin/python3", DARKSCAN_SOURCE_DIR "/tests/support/interop.py", "check-darkscan", out});
+  EXPECT_EQ(py.exit_code, 0) << py.out << py.err;
   // Every sample passes the event store's schema check.
   const auto info = run_darkscan({"info", "--check", out});
   EXPECT_EQ(info.exit_code, 0) << info.err;
