@@ -11,23 +11,18 @@
 #include "darkscan/generator/helix.hpp"
 #include "darkscan/generator/random_stream.hpp"
 #include "darkscan/physics/four_vector.hpp"
+#include "darkscan/physics/particles.hpp"
 
 namespace darkscan::generator {
 
-// PID codes of DATA.md.
-enum Species : std::int8_t { electron = 0, muon = 1, pion = 2, kaon = 3, proton = 4 };
-inline constexpr int kSpecies = 5;
-
-// PDG 2024 masses (GeV).
-DS_FUNCTION inline double species_mass(int s) {
-  switch (s) {
-    case electron: return 0.000510998950;
-    case muon: return 0.1056583755;
-    case pion: return 0.13957039;
-    case kaon: return 0.493677;
-    default: return 0.93827208816;
-  }
-}
+using physics::electron;
+using physics::kaon;
+using physics::kSpecies;
+using physics::muon;
+using physics::pion;
+using physics::proton;
+using physics::Species;
+using physics::species_mass;
 
 namespace toy_detector {
 inline constexpr double kFieldTesla = 1.5;
@@ -104,7 +99,7 @@ DS_FUNCTION inline double psi_to_surface(const Helix& h, double r, double z_bwd,
   return best <= max_psi ? best : -1;
 }
 
-// Energy deposited in the calorimeter by a particle of energy e and species s.
+// Energy deposited in the calorimeter by a particle of the given species, energy e and mass m.
 DS_FUNCTION inline double calorimeter_energy(int species, double e, double m, RandomStream& rng) {
   if (species == electron) {
     // Full shower: σ_E/E = 2 % ⊕ 1.6 %/sqrt(E), and leakage (brems, rear) a few per cent.
@@ -113,23 +108,23 @@ DS_FUNCTION inline double calorimeter_energy(int species, double e, double m, Ra
   }
   const double kinetic = e - m;
   // Minimum ionising: about 0.2 GeV in 16 X0 of CsI(Tl), a Landau-like tail.
-  double mip = 0.18 + 0.02 * rng.exponential(1.0);
-  if (species != muon && rng.chance(0.35)) mip = kinetic * rng.uniform(0.15, 0.9);  // hadronic shower
-  return fmin(mip, kinetic);
+  double deposit = 0.18 + 0.02 * rng.exponential(1.0);
+  if (species != muon && rng.chance(0.35)) deposit = kinetic * rng.uniform(0.15, 0.9);  // hadronic shower
+  return fmin(deposit, kinetic);
 }
 
-// Most likely species assigned by the PID likelihoods to a track of true species s:
+// Most likely species assigned by the PID likelihoods to a track of the given true species:
 // efficiency and misidentification of the size Belle II reports, worse for muons that
 // do not reach the KLM and for tracks that start far out (less dE/dx, fewer hits).
 DS_FUNCTION inline int identify(int species, double p, double r_start, RandomStream& rng) {
   // Rows: true e, mu, pi, K, p. Columns: assigned e, mu, pi, K, p.
-  constexpr double kFast[kSpecies][kSpecies] = {{0.970, 0.004, 0.020, 0.004, 0.002},
+  constexpr double kRates[kSpecies][kSpecies] = {{0.970, 0.004, 0.020, 0.004, 0.002},
                                                 {0.002, 0.930, 0.060, 0.006, 0.002},
                                                 {0.008, 0.040, 0.920, 0.027, 0.005},
                                                 {0.003, 0.002, 0.095, 0.885, 0.015},
                                                 {0.002, 0.002, 0.045, 0.051, 0.900}};
   double row[kSpecies];
-  for (int j = 0; j < kSpecies; ++j) row[j] = kFast[species][j];
+  for (int j = 0; j < kSpecies; ++j) row[j] = kRates[species][j];
   if (species == muon && p < toy_detector::kMuonIdMinP) {
     row[muon] = 0.45;  // below the KLM threshold, muons look like pions
     row[pion] = 0.545;

@@ -19,10 +19,7 @@
 
 namespace darkscan::generator {
 
-// Final states of DATA.md: 0 mu+mu-, 1 pi+pi-, 2 K+K-.
-DS_FUNCTION inline int final_state_species(int final_state) {
-  return final_state == 0 ? muon : (final_state == 1 ? pion : kaon);
-}
+using physics::final_state_species;
 
 // The collision: beam energies and the c.m. frame's velocity in the lab.
 struct Collision {

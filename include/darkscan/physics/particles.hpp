@@ -1,0 +1,31 @@
+#pragma once
+// Particle species as DATA.md codes them (the `_pid` columns) and their PDG masses.
+#include <cstdint>
+
+#include "darkscan/core/macros.hpp"
+
+namespace darkscan::physics {
+
+// PID codes of DATA.md.
+enum Species : std::int8_t { electron = 0, muon = 1, pion = 2, kaon = 3, proton = 4 };
+inline constexpr int kSpecies = 5;
+
+// PDG 2024 masses (GeV).
+DS_FUNCTION inline double species_mass(int s) {
+  switch (s) {
+    case electron: return 0.000510998950;
+    case muon: return 0.1056583755;
+    case pion: return 0.13957039;
+    case kaon: return 0.493677;
+    default: return 0.93827208816;
+  }
+}
+
+// Final states of DATA.md (the `final_state` of selected candidates): 0 mu+mu-,
+// 1 pi+pi-, 2 K+K-; the species of their two tracks.
+inline constexpr int kFinalStates = 3;
+DS_FUNCTION inline int final_state_species(int final_state) {
+  return final_state == 0 ? muon : (final_state == 1 ? pion : kaon);
+}
+
+}  // namespace darkscan::physics
