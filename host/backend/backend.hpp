@@ -14,6 +14,7 @@
 
 #include "darkscan/core/column_summary.hpp"
 #include "darkscan/core/column_view.hpp"
+#include "darkscan/selection/evaluate.hpp"
 #include "io/host_batch.hpp"
 #include "stats/stats_plan.hpp"
 
@@ -65,6 +66,11 @@ class Backend {
                                                       const stats::StatsPlan& plan,
                                                       const stats::StatsOptions& options) = 0;
 
+  // The selection of ANALYSIS.md section 2 for every candidate of a chunk (its columns
+  // bound by selection::bind_columns), verdicts returned in host memory, in row order.
+  virtual std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns,
+                                                          std::uint64_t rows,
+                                                          const selection::SelectionParams& params) = 0;
   // A copy of a chunk in host memory; `names` gives the columns' names, in order.
   virtual io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) = 0;
 };

@@ -86,6 +86,14 @@ std::vector<stats::StatsResult> CpuBackend::marginalise(std::span<const stats::C
   return results;
 }
 
+std::vector<selection::CandidateVerdict> CpuBackend::select(const selection::CandidateColumns& columns,
+                                                            std::uint64_t rows,
+                                                            const selection::SelectionParams& params) {
+  std::vector<selection::CandidateVerdict> out(rows);
+  launcher_.parallel_for(rows, selection::EvaluateCandidates{columns, params, out.data()});
+  return out;
+}
+
 io::HostBatch CpuBackend::copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) {
   return copy_chunk_to_host(chunk, names, [](void* dst, const void* src, std::size_t bytes) {
     if (bytes > 0) std::memcpy(dst, src, bytes);

@@ -17,6 +17,8 @@ class CpuBackend final : public Backend {
   std::vector<ColumnSummary> summarize(const ChunkView& chunk) override;
   std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                               const stats::StatsPlan& plan, const stats::StatsOptions& options) override;
+  std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,
+                                                  const selection::SelectionParams& params) override;
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override;
 
   const host::CpuLauncher& launcher() const { return launcher_; }

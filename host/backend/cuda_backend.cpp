@@ -14,6 +14,7 @@
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
 #include "marginalise.hpp"
+#include "select_candidates.hpp"
 
 namespace darkscan::cuda {
 
@@ -125,6 +126,19 @@ class CudaBackend final : public Backend {
                                   cudaMemcpyDeviceToHost, stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
     return results;
+  }
+
+  std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,
+                                                  const selection::SelectionParams& params) override {
+    std::vector<selection::CandidateVerdict> out(rows);
+    if (rows == 0) return out;
+    DeviceBuffer d_out = device_alloc(rows * sizeof(selection::CandidateVerdict));
+    select_candidates(selection::EvaluateCandidates{columns, params, static_cast<selection::CandidateVerdict*>(d_out.get())},
+                      rows, stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), rows * sizeof(selection::CandidateVerdict),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return out;
   }
 
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override {

@@ -86,18 +86,9 @@ void check_sample(const io::EventFile& file, const io::SampleInfo& s, const conf
   }
 }
 
-// The config's [input] events, relative to the config's folder.
-std::string config_events_file(const config::Config& cfg, const std::string& config_path) {
-  if (config_path.empty()) throw_input_error("info: no event file: give FILE, or --config with [input] events set");
-  if (cfg.input.events.empty())
-    throw_input_error("{}: key 'input.events' is not set and no FILE was given", config_path);
-  const std::filesystem::path events(cfg.input.events);
-  return events.is_absolute() ? events.string() : (cfg.source.parent_path() / events).lexically_normal().string();
-}
-
 int run_info(const InfoOptions& opt) {
   const config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
-  const io::EventFile file(opt.file.empty() ? config_events_file(cfg, opt.config) : opt.file);
+  const io::EventFile file(opt.file.empty() ? config::events_file(cfg, "info", "FILE") : opt.file);
 
   std::vector<const io::SampleInfo*> chosen;
   if (opt.samples.empty()) {

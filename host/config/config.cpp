@@ -396,6 +396,15 @@ Config load(const std::filesystem::path& path) {
   return cfg;
 }
 
+std::string events_file(const Config& cfg, std::string_view command, std::string_view argument) {
+  if (cfg.source.empty())
+    throw_input_error("{}: no event file: give {}, or --config with [input] events set", command, argument);
+  if (cfg.input.events.empty())
+    throw_input_error("{}: key 'input.events' is not set and no {} was given", cfg.source.string(), argument);
+  const std::filesystem::path events(cfg.input.events);
+  return events.is_absolute() ? events.string() : (cfg.source.parent_path() / events).lexically_normal().string();
+}
+
 std::vector<KeyDoc> documentation() {
   Config defaults;
   std::vector<KeyDoc> out;

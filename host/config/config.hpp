@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -115,6 +116,11 @@ struct Config {
 Config load(const std::filesystem::path& path);
 // Parses config text; `origin` names it in errors.
 Config parse(const std::string& text, const std::string& origin);
+
+// The config's [input] events, relative to the config's folder, for a command whose
+// own event-file argument (`argument`, e.g. "--input") was not given; InputError if
+// there is none.
+std::string events_file(const Config& config, std::string_view command, std::string_view argument);
 
 // One documented key of the registry.
 struct KeyDoc {

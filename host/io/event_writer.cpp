@@ -37,9 +37,6 @@ EventFileWriter::EventFileWriter(std::filesystem::path destination, WriteOptions
   h5::check_status(H5Pset_obj_track_times(file_create.get(), false), ctx, "turn off modification times");
   file_ = h5::File(h5::check_id(
       H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, file_create.get(), H5P_DEFAULT), ctx, "create the file"));
-  const auto group_create = untimed_group_properties(ctx);
-  samples_ = h5::Group(
-      h5::check_id(H5Gcreate2(file_.get(), "samples", H5P_DEFAULT, group_create.get(), H5P_DEFAULT), ctx, "create /samples"));
 }
 
 EventFileWriter::~EventFileWriter() = default;
@@ -48,14 +45,24 @@ void EventFileWriter::set_root_attributes(const Attributes& attributes) {
   for (const auto& [k, v] : attributes) h5::write_attribute(file_.get(), k, v, output_.destination().string());
 }
 
-void EventFileWriter::begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows) {
+void EventFileWriter::begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
+                                  const HostBatch& first_rows) {
   h5::silence_errors();  // this may be another thread than the constructor's
-  const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), name);
-  current_ = std::make_unique<Open>();
-  current_->name = name;
+  const std::string ctx = fmt::format("{}: /{}/{}", output_.destination().string(), parent, name);
   const auto group_create = untimed_group_properties(ctx);
+  hid_t parent_id = -1;
+  for (const auto& [n, g] : parents_)
+    if (n == parent) parent_id = g.get();
+  if (parent_id < 0) {
+    parents_.emplace_back(parent, h5::Group(h5::check_id(H5Gcreate2(file_.get(), parent.c_str(), H5P_DEFAULT,
+                                                                    group_create.get(), H5P_DEFAULT),
+                                                         ctx, fmt::format("create /{}", parent))));
+    parent_id = parents_.back().second.get();
+  }
+  current_ = std::make_unique<Open>();
+  current_->name = fmt::format("{}/{}", parent, name);
   current_->group = h5::Group(
-      h5::check_id(H5Gcreate2(samples_.get(), name.c_str(), H5P_DEFAULT, group_create.get(), H5P_DEFAULT), ctx, "create it"));
+      h5::check_id(H5Gcreate2(parent_id, name.c_str(), H5P_DEFAULT, group_create.get(), H5P_DEFAULT), ctx, "create it"));
   for (const auto& [k, v] : attributes) h5::write_attribute(current_->group.get(), k, v, ctx);
 
   for (const auto& col : first_rows.columns) {
@@ -82,7 +89,7 @@ void EventFileWriter::begin_sample(const std::string& name, const Attributes& at
 void EventFileWriter::append(const HostBatch& rows) {
   h5::silence_errors();
   if (!current_) throw std::logic_error("EventFileWriter::append before begin_sample");
-  const std::string ctx = fmt::format("{}: /samples/{}", output_.destination().string(), current_->name);
+  const std::string ctx = fmt::format("{}: /{}", output_.destination().string(), current_->name);
   if (rows.columns.size() != current_->columns.size())
     throw std::logic_error(fmt::format("{}: appended rows have {} columns, the sample has {}", ctx,
                                        rows.columns.size(), current_->columns.size()));
@@ -111,7 +118,7 @@ void EventFileWriter::append(const HostBatch& rows) {
 void EventFileWriter::commit() {
   const std::string ctx = output_.destination().string();
   current_.reset();
-  samples_.reset();
+  parents_.clear();
   // Closing writes the last chunks and the metadata: its status is checked.
   if (file_) h5::check_status(H5Fclose(file_.release()), ctx, "write and close the file");
   output_.commit();

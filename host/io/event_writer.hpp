@@ -31,8 +31,14 @@ class EventFileWriter {
 
   void set_root_attributes(const Attributes& attributes);
   // Creates /samples/<name> with its attributes and the batch's columns.
-  void begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows);
-  // Appends rows to the sample begun last (same columns, same order).
+  void begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows) {
+    begin_table("samples", name, attributes, first_rows);
+  }
+  // The same for any table, /<parent>/<name> (e.g. /selected/data): a group of
+  // equal-length 1-D datasets in the same convention.
+  void begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
+                   const HostBatch& first_rows);
+  // Appends rows to the table begun last (same columns, same order).
   void append(const HostBatch& rows);
   // Closes the file and moves it into place.
   void commit();
@@ -42,7 +48,7 @@ class EventFileWriter {
   AtomicOutput output_;
   WriteOptions options_;
   h5::File file_;
-  h5::Group samples_;
+  std::vector<std::pair<std::string, h5::Group>> parents_;  // top-level groups, made when first used
   std::unique_ptr<Open> current_;
 };
 

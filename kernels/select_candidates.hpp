@@ -1,0 +1,12 @@
+#pragma once
+// The selection on the device: EvaluateCandidates over a chunk's rows.
+#include <cuda_runtime_api.h>
+
+#include "darkscan/selection/evaluate.hpp"
+
+namespace darkscan::cuda {
+
+// Column pointers and the output in device memory; asynchronous on `stream`.
+void select_candidates(const selection::EvaluateCandidates& functor, std::uint64_t rows, cudaStream_t stream);
+
+}  // namespace darkscan::cuda
