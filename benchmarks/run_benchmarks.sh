@@ -31,20 +31,30 @@ if [[ "${DARKSCAN_BENCH_PEERS:-1}" == "1" ]]; then
 fi
 
 # End to end: `darkscan generate` on the demo config (signal grid, cocktail, 365 fb^-1
-# data), wall time and events per second from its own summary line.
+# data), wall time and events per second from its own summary line. The file it writes
+# is the input of the selection benchmarks below (bench_selection and its numpy peer).
+workdir=$(mktemp -d)
+trap 'rm -rf "$workdir"' EXIT
+file="$workdir/events.h5"
 if [[ "${DARKSCAN_BENCH_GENERATE:-1}" == "1" ]]; then
   out="benchmarks/results/${stamp}_generate_demo_${device}_${commit}.json"
-  file=$(mktemp -d)/events.h5
   start=$(date +%s.%N)
   summary=$(build/bench/darkscan generate --config scan_configs/demo.toml --output "$file" 2>/dev/null | tail -1)
   end=$(date +%s.%N)
   size=$(stat -c %s "$file")
-  rm -rf "$(dirname "$file")"
   events=$(awk '{print $1}' <<<"$summary")
   candidates=$(awk '{print $3}' <<<"$summary")
   printf '{"program": "darkscan generate --config scan_configs/demo.toml", "commit": "%s", "device": "%s", "host": "%s", "threads": %s, "events": %s, "candidates": %s, "file_bytes": %s, "wall_s": %.3f}\n' \
     "$commit" "$device" "$host" "$(nproc)" "$events" "$candidates" "$size" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" > "$out"
   echo "wrote $out: $(cat "$out")"
+fi
+
+# The selection's peer: the same selection vectorised in numpy, on the same candidates.
+if [[ -f "$file" && "bench_selection" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
+  out="benchmarks/results/${stamp}_peer_numpy_selection_${device}_${commit}.json"
+  /usr/bin/python3 benchmarks/peers/numpy_selection.py "$file" > "$out"
+  echo "wrote $out: $(cat "$out")"
+  export DARKSCAN_BENCH_EVENTS="$file"
 fi
 
 for program in build/bench/benchmarks/bench_*; do
