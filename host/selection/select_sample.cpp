@@ -126,6 +126,9 @@ SampleSelection select_sample(Backend& backend, const io::EventFile& file, const
 
     for (std::uint64_t i = 0; i < chunk.rows; ++i) {
       const CandidateVerdict& v = verdicts[i];
+      if (v.step == kNotFinite)
+        throw_input_error("{}: row {}: a column holds NaN or inf (darkscan info --check names it)", ctx,
+                          chunk.first_row + i);
       const double mc_weight = truth[2] ? truth[2]->values<float>()[i] : 1.0f;
       const double w = mc ? out.weight_scale * mc_weight : 1.0;
       for (int k = 0; k < v.step && k < kCutSteps; ++k) {

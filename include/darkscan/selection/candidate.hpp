@@ -75,4 +75,15 @@ DS_FUNCTION inline Candidate load_candidate(const CandidateColumns& c, std::uint
   return out;
 }
 
+// Whether every floating-point column of the candidate is finite (NaN or inf in a real
+// ntuple is bad input: the selection refuses it rather than let it fail cuts quietly).
+DS_FUNCTION inline bool is_finite(const Candidate& c) {
+  double sum = c.ecl_energy_trigger + c.ecl_energy_extra + c.miss_klm_angle + c.hp_vertex.x + c.hp_vertex.y +
+               c.hp_vertex.z + c.chi_vertex.x + c.chi_vertex.y + c.chi_vertex.z;
+  for (int t = 0; t < 4; ++t) sum += c.trk[t].p.x + c.trk[t].p.y + c.trk[t].p.z + c.trk[t].theta_ext + c.trk[t].e_ecl;
+  // A sum of finite float32 values cannot overflow a double: it is finite iff they all
+  // are, and x - x is 0 exactly for finite x, NaN otherwise.
+  return sum - sum == 0.0;
+}
+
 }  // namespace darkscan::selection

@@ -15,9 +15,12 @@ struct CandidateVerdict {
   double mass = 0;      // M(x+x-) under the final state's hypothesis (GeV)
   double pointing = 0;  // h' pointing angle (rad), the best-candidate criterion
   double hp_dv = 0, chi_dv = 0;  // cm
-  std::int8_t step = 0;          // first failed step (0 preselection, 1-19 the cuts), kPassed if none
+  std::int8_t step = 0;          // first failed step (0 preselection, 1-19 the cuts), kPassed if none,
+                                 // kNotFinite if a column holds NaN or inf
   std::int8_t final_state = -1;  // 0 mu+mu-, 1 pi+pi-, 2 K+K-, -1 none
 };
+
+inline constexpr std::int8_t kNotFinite = -1;
 
 struct SelectionParams {
   Beams beams;
@@ -31,8 +34,13 @@ struct EvaluateCandidates {
 
   DS_FUNCTION void operator()(std::uint64_t i) const {
     const Candidate c = load_candidate(columns, i);
-    const Derived d = derive(c, params.beams);
     CandidateVerdict v;
+    if (!is_finite(c)) {
+      v.step = kNotFinite;
+      out[i] = v;
+      return;
+    }
+    const Derived d = derive(c, params.beams);
     v.mass = d.m_hp;
     v.pointing = d.pointing;
     v.hp_dv = d.hp_dv;
