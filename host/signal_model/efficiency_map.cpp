@@ -1,0 +1,42 @@
+#include "signal_model/efficiency_map.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace darkscan::signal_model {
+
+std::vector<double> log_grid(double lo, double hi, int per_decade) {
+  if (!(lo > 0 && hi >= lo && per_decade > 0)) throw std::invalid_argument("log_grid: need 0 < lo <= hi, per_decade > 0");
+  const double decades = std::log10(hi / lo);
+  const auto steps = static_cast<int>(std::lround(decades * per_decade));
+  std::vector<double> grid;
+  for (int i = 0; i <= steps; ++i) grid.push_back(lo * std::pow(10.0, static_cast<double>(i) / per_decade));
+  if (steps > 0) grid.back() = hi;  // the end exactly, not 10^(n/k) rounded
+  return grid;
+}
+
+EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
+                             std::span<const double> ctau_cm, const host::CpuLauncher& launcher) {
+  if (selected.ell.size() != selected.final_state.size() ||
+      (!selected.mc_weight.empty() && selected.mc_weight.size() != selected.ell.size()))
+    throw std::invalid_argument("efficiency_map: columns of unequal length");
+  const double n = generated.total();
+  EfficiencyMap map;
+  map.ctau_cm.assign(ctau_cm.begin(), ctau_cm.end());
+  std::vector<WeightSums> sums(ctau_cm.size() * physics::kFinalStates);
+  launcher.parallel_for(ctau_cm.size(), [&](std::uint64_t j) {
+    WeightSums* cell = &sums[j * physics::kFinalStates];
+    for (std::size_t i = 0; i < selected.ell.size(); ++i) {
+      const int fs = selected.final_state[i];
+      if (fs < 0 || fs >= physics::kFinalStates) continue;
+      const double m = selected.mc_weight.empty() ? 1.0 : selected.mc_weight[i];
+      cell[fs].add(m * generated.weight(selected.ell[i], ctau_cm[j]));
+    }
+  });
+  for (int fs = 0; fs < physics::kFinalStates; ++fs)
+    for (std::size_t j = 0; j < ctau_cm.size(); ++j)
+      map.cells[fs].push_back(efficiency_cell(sums[j * physics::kFinalStates + static_cast<std::size_t>(fs)], n));
+  return map;
+}
+
+}  // namespace darkscan::signal_model

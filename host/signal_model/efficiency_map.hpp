@@ -1,0 +1,35 @@
+#pragma once
+// Efficiency of a signal point on a grid of cτ(h') by lifetime reweighting (ANALYSIS.md
+// section 3, darkscan/signal_model/lifetime_reweighting.hpp) of its selected
+// candidates: one cell per (final state, cτ), all lifetimes in one pass over the
+// candidates, on the CPU threads (lifetimes in parallel, candidates in their order, so
+// the sums have the same bits on any number of threads).
+#include <span>
+#include <vector>
+
+#include "darkscan/physics/particles.hpp"
+#include "darkscan/signal_model/lifetime_reweighting.hpp"
+#include "launch.hpp"
+
+namespace darkscan::signal_model {
+
+// The selected candidates of one signal point (its samples together), as columns.
+struct SelectedTruth {
+  std::span<const double> ell;           // true proper decay length of the h' (cm)
+  std::span<const std::int8_t> final_state;
+  std::span<const double> mc_weight;     // empty: 1
+};
+
+struct EfficiencyMap {
+  std::vector<double> ctau_cm;
+  // cells[final_state][lifetime]
+  std::vector<EfficiencyCell> cells[physics::kFinalStates];
+};
+
+// The log-spaced grid of cτ: `per_decade` points a decade from lo to hi, both included.
+std::vector<double> log_grid(double lo, double hi, int per_decade);
+
+EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
+                             std::span<const double> ctau_cm, const host::CpuLauncher& launcher);
+
+}  // namespace darkscan::signal_model
