@@ -3,7 +3,8 @@
 # sample of scan_configs/demo.toml (signal grid, background cocktail and a 365 fb^-1
 # data sample with an injected signal), runs the event store's check over it (every
 # sample loaded in chunks, checked against the DATA.md schema, each column's range
-# reported), and the selection of ANALYSIS.md section 2 (cutflows, best candidates).
+# reported), the selection of ANALYSIS.md section 2 (cutflows, best candidates) and the
+# signal model of section 3 (efficiency maps over cτ, resolution fits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh default
@@ -14,3 +15,4 @@ mkdir -p "$out"
 # The config names the event file ([input] events).
 ./build/default/darkscan info --check --config scan_configs/demo.toml
 ./build/default/darkscan select --config scan_configs/demo.toml --output "$out/selected.h5"
+./build/default/darkscan efficiency --config scan_configs/demo.toml --output "$out/signal_model.h5"

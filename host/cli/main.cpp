@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   darkscan::cli::add_stats_command(app, action);
   darkscan::cli::add_generate_command(app, action);
   darkscan::cli::add_select_command(app, action);
+  darkscan::cli::add_efficiency_command(app, action);
 
   try {
     app.parse(argc, argv);

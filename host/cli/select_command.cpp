@@ -72,7 +72,6 @@ int run_select(const SelectOptions& opt) {
   auto backend = make_backend(parse_backend_choice(opt.backend.empty() ? cfg.run.backend : opt.backend,
                                                    opt.backend.empty() ? "run.backend" : "--backend"),
                               bo, &why);
-  fmt::print(stderr, "{}\n", why);
 
   const auto params = selection::params_from_config(cfg);
   const double luminosity = cfg.collider.luminosity_fb;
@@ -85,6 +84,7 @@ int run_select(const SelectOptions& opt) {
     results.push_back(selection::select_sample(*backend, file, *s, cfg.columns, params, luminosity,
                                                cfg.input.chunk_rows, &progress));
   progress.finish();
+  fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   io::EventFileWriter writer(opt.output);

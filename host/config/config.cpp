@@ -273,6 +273,22 @@ std::vector<Key> make_registry() {
            "cτ(h') of the signal injected into data (cm)."),
       real("generate.inject_sigma_fb", DS_FIELD(generate.inject_sigma_fb), 0, 1e9, false,
            "Cross section of the injected signal, sigma x B(chi2) x B(h' -> x+x-), before selection (fb); 0: none."),
+      // [signal_model], ANALYSIS.md section 3
+      interval("signal_model.ctau_range_cm", DS_FIELD(signal_model.ctau_range_cm), 1e-6, 1e9,
+               "cτ(h') range of the efficiency maps (cm), log-spaced."),
+      integer("signal_model.ctau_points_per_decade", DS_FIELD(signal_model.ctau_points_per_decade), 1, 1000,
+              "Points per decade of the cτ(h') grid."),
+      real("signal_model.min_n_eff", DS_FIELD(signal_model.min_n_eff), 0, 1e9, false,
+           "Efficiency cells with fewer effective MC events (Sum w)^2/Sum w^2 are flagged untrusted."),
+      real("signal_model.tracking_rel_unc", DS_FIELD(signal_model.tracking_rel_unc), 0, 1, false,
+           "Relative efficiency uncertainty of displaced-track finding."),
+      real("signal_model.pid_electron_rel_unc", DS_FIELD(signal_model.pid_electron_rel_unc), 0, 1, false,
+           "Relative efficiency uncertainty of identifying the two chi2 electrons."),
+      real("signal_model.pid_hadron_rel_unc", DS_FIELD(signal_model.pid_hadron_rel_unc), 0, 1, false,
+           "Relative efficiency uncertainty of identifying the h' daughters (mu, pi, K)."),
+      real("signal_model.pid_displaced_rel_unc", DS_FIELD(signal_model.pid_displaced_rel_unc), 0, 1, false,
+           "Additional PID uncertainty at 100 cm transverse displacement, scaled with the selected h' vertices' "
+           "mean dv at each lifetime (lifetime-dependent PID)."),
   };
   const auto& processes = generator::background_processes();
   for (std::size_t i = 0; i < processes.size(); ++i) {

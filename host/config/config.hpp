@@ -99,6 +99,18 @@ struct GenerateConfig {
   std::vector<double> xsec_fb;  // per background process (generator/cocktail.hpp), in its order
 };
 
+// The signal model (ANALYSIS.md section 3): the lifetime grid of the efficiency maps,
+// when a cell is trusted, and the efficiency uncertainties added in quadrature.
+struct SignalModelConfig {
+  Interval ctau_range_cm{0.1, 10000};  // cτ(h') grid ends
+  int ctau_points_per_decade = 10;
+  double min_n_eff = 20;                // cells with fewer effective MC events are flagged
+  double tracking_rel_unc = 0.02;       // displaced-track finding
+  double pid_electron_rel_unc = 0.03;   // the two chi2 electrons
+  double pid_hadron_rel_unc = 0.01;     // mu, pi, K identification
+  double pid_displaced_rel_unc = 0.10;  // extra PID uncertainty at 100 cm displacement, linear in <dv>
+};
+
 struct Config {
   RunConfig run;
   InputConfig input;
@@ -107,6 +119,7 @@ struct Config {
   SelectionConfig selection;
   ModelConfig model;
   GenerateConfig generate;
+  SignalModelConfig signal_model;
 
   std::filesystem::path source;  // the file it was read from ("" for defaults)
   std::string text;              // its text, kept for provenance in outputs

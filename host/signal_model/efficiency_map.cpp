@@ -18,24 +18,35 @@ std::vector<double> log_grid(double lo, double hi, int per_decade) {
 EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
                              std::span<const double> ctau_cm, const host::CpuLauncher& launcher) {
   if (selected.ell.size() != selected.final_state.size() ||
-      (!selected.mc_weight.empty() && selected.mc_weight.size() != selected.ell.size()))
+      (!selected.mc_weight.empty() && selected.mc_weight.size() != selected.ell.size()) ||
+      (!selected.hp_dv.empty() && selected.hp_dv.size() != selected.ell.size()))
     throw std::invalid_argument("efficiency_map: columns of unequal length");
   const double n = generated.total();
   EfficiencyMap map;
   map.ctau_cm.assign(ctau_cm.begin(), ctau_cm.end());
-  std::vector<WeightSums> sums(ctau_cm.size() * physics::kFinalStates);
+  const std::size_t cells = ctau_cm.size() * physics::kFinalStates;
+  std::vector<WeightSums> sums(cells);
+  std::vector<double> sum_dv(cells, 0.0);
   launcher.parallel_for(ctau_cm.size(), [&](std::uint64_t j) {
     WeightSums* cell = &sums[j * physics::kFinalStates];
+    double* dv = &sum_dv[j * physics::kFinalStates];
     for (std::size_t i = 0; i < selected.ell.size(); ++i) {
       const int fs = selected.final_state[i];
       if (fs < 0 || fs >= physics::kFinalStates) continue;
       const double m = selected.mc_weight.empty() ? 1.0 : selected.mc_weight[i];
-      cell[fs].add(m * generated.weight(selected.ell[i], ctau_cm[j]));
+      const double w = m * generated.weight(selected.ell[i], ctau_cm[j]);
+      cell[fs].add(w);
+      if (!selected.hp_dv.empty()) dv[fs] += w * selected.hp_dv[i];
     }
   });
   for (int fs = 0; fs < physics::kFinalStates; ++fs)
-    for (std::size_t j = 0; j < ctau_cm.size(); ++j)
-      map.cells[fs].push_back(efficiency_cell(sums[j * physics::kFinalStates + static_cast<std::size_t>(fs)], n));
+    for (std::size_t j = 0; j < ctau_cm.size(); ++j) {
+      const std::size_t k = j * physics::kFinalStates + static_cast<std::size_t>(fs);
+      MapCell c;
+      static_cast<EfficiencyCell&>(c) = efficiency_cell(sums[k], n);
+      c.mean_hp_dv = sums[k].sum > 0 ? sum_dv[k] / sums[k].sum : 0.0;
+      map.cells[fs].push_back(c);
+    }
   return map;
 }
 

@@ -18,12 +18,19 @@ struct SelectedTruth {
   std::span<const double> ell;           // true proper decay length of the h' (cm)
   std::span<const std::int8_t> final_state;
   std::span<const double> mc_weight;     // empty: 1
+  std::span<const double> hp_dv;         // transverse displacement of the h' vertex (cm); empty: not used
+};
+
+// A cell and the weighted mean displacement of its selected h' vertices (the scale of
+// the lifetime-dependent PID uncertainty).
+struct MapCell : EfficiencyCell {
+  double mean_hp_dv = 0;
 };
 
 struct EfficiencyMap {
   std::vector<double> ctau_cm;
   // cells[final_state][lifetime]
-  std::vector<EfficiencyCell> cells[physics::kFinalStates];
+  std::vector<MapCell> cells[physics::kFinalStates];
 };
 
 // The log-spaced grid of cτ: `per_decade` points a decade from lo to hi, both included.

@@ -3,6 +3,7 @@
 // counted by (event, draw), so an event's numbers depend on nothing but the seed, the
 // sample and the event number: any split over threads, chunks or machines makes the
 // same events. Each Philox call gives four 32-bit words, used as two doubles.
+#include <cmath>
 #include <cstdint>
 
 #include "darkscan/core/macros.hpp"

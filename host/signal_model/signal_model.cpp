@@ -1,0 +1,245 @@
+#include "signal_model/signal_model.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "errors.hpp"
+#include "progress.hpp"
+#include "selection/select_sample.hpp"
+#include "selection/selection_params.hpp"
+
+namespace darkscan::signal_model {
+
+namespace {
+
+constexpr const char* kFinalStateNames[physics::kFinalStates] = {"mumu", "pipi", "kk"};
+
+// The dark-sector parameters that, with the final state and m(h'), make a signal point.
+constexpr const char* kPointKeys[] = {"m_chi1", "delta_m", "m_ap", "alpha_d", "epsilon", "ctau_chi2_cm"};
+
+double number(const io::SampleInfo& s, const char* key, const std::string& ctx) {
+  const auto* v = s.attribute(key);
+  if (v == nullptr) throw_input_error("{}: attribute '{}' is missing (signal samples carry their parameters)", ctx, key);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
+  throw_input_error("{}: attribute '{}' is not a number", ctx, key);
+}
+
+int final_state_of(const io::SampleInfo& s, const std::string& ctx) {
+  const auto* v = s.attribute("final_state");
+  const auto* text = v ? std::get_if<std::string>(v) : nullptr;
+  for (int k = 0; k < physics::kFinalStates; ++k)
+    if (text && *text == kFinalStateNames[k]) return k;
+  throw_input_error("{}: attribute 'final_state' must be mumu, pipi or kk", ctx);
+}
+
+}  // namespace
+
+SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& cfg,
+                               Progress* progress) {
+  const auto& sm = cfg.signal_model;
+  SignalModel model;
+  model.ctau_cm = log_grid(sm.ctau_range_cm.lo, sm.ctau_range_cm.hi, sm.ctau_points_per_decade);
+
+  // Group the signal samples into points.
+  std::map<std::string, SignalPointModel> points;  // by a key of their parameters
+  std::map<std::string, std::vector<const io::SampleInfo*>> members;
+  for (const auto& s : file.samples()) {
+    if (s.kind != "signal") continue;
+    const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s.name);
+    const int fs = final_state_of(s, ctx);
+    const double m_hp = number(s, "m_hp", ctx);
+    number(s, "ctau_hp_cm", ctx);
+    number(s, "n_generated", ctx);
+    std::string key = fmt::format("{} {:.17g}", fs, m_hp);
+    io::Attributes attributes;
+    for (const char* k : kPointKeys)
+      if (const auto* v = s.attribute(k)) {
+        attributes.emplace_back(k, *v);
+        key += fmt::format(" {}={:.17g}", k, number(s, k, ctx));
+      }
+    auto& p = points[key];
+    p.final_state = fs;
+    p.m_hp = m_hp;
+    p.attributes = attributes;
+    members[key].push_back(&s);
+  }
+  if (points.empty()) throw_input_error("{}: no signal samples (kind = \"signal\")", file.path());
+
+  const auto params = selection::params_from_config(cfg);
+  const host::CpuLauncher launcher(cfg.run.threads);
+  std::map<std::string, int> per_mass;  // names of points sharing final state and mass
+  for (auto& [key, p] : points) {
+    const auto& samples = members[key];
+    const std::string base = fmt::format("signal_{}_m{:.4f}", kFinalStateNames[p.final_state], p.m_hp);
+    const int k = per_mass[base]++;
+    p.name = k == 0 ? base : fmt::format("{}_{}", base, k);
+    if (samples.size() > static_cast<std::size_t>(LifetimeMixture::kMaxComponents))
+      throw_input_error("{}: point {} has {} samples; at most {} generated lifetimes combine", file.path(), p.name,
+                        samples.size(), LifetimeMixture::kMaxComponents);
+    std::vector<double> ell, mc_weight, hp_dv;
+    std::vector<std::int8_t> fs;
+    double inverse_variance = 0, weighted_sigma = 0;
+    for (const auto* s : samples) {
+      const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s->name);
+      p.samples.push_back(s->name);
+      const int c = p.generated.components++;
+      p.generated.ctau0[c] = number(*s, "ctau_hp_cm", ctx);
+      p.generated.n_generated[c] = number(*s, "n_generated", ctx);
+      const auto sel = selection::select_sample(backend, file, *s, cfg.columns, params, cfg.collider.luminosity_fb,
+                                                cfg.input.chunk_rows, progress);
+      const auto truth = sel.selected.find("true_hp_ctau")->values<float>();
+      const auto states = sel.selected.find("final_state")->values<std::int8_t>();
+      const auto masses = sel.selected.find("mass")->values<double>();
+      const auto weights = sel.selected.find("mc_weight")->values<float>();
+      const auto dv = sel.selected.find("hp_dv")->values<double>();
+      ell.insert(ell.end(), truth.begin(), truth.end());
+      fs.insert(fs.end(), states.begin(), states.end());
+      mc_weight.insert(mc_weight.end(), weights.begin(), weights.end());
+      hp_dv.insert(hp_dv.end(), dv.begin(), dv.end());
+
+      // The resolution: the sample's own final state.
+      std::vector<double> own;
+      for (std::size_t i = 0; i < masses.size(); ++i)
+        if (states[i] == p.final_state) own.push_back(masses[i]);
+      const auto range = fit_range(own);
+      SampleResolution r{s->name, p.name, p.generated.ctau0[c], fit_crystal_ball(own, range[0], range[1])};
+      if (r.fit.converged && r.fit.errors[1] > 0) {
+        const double w = 1 / (r.fit.errors[1] * r.fit.errors[1]);
+        inverse_variance += w;
+        weighted_sigma += w * r.fit.shape.sigma;
+      }
+      model.resolutions.push_back(std::move(r));
+    }
+    p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
+    p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
+    p.map = efficiency_map({ell, fs, mc_weight, hp_dv}, p.generated, model.ctau_cm, launcher);
+
+    // Systematics in quadrature (ANALYSIS.md section 3), the lifetime-dependent PID
+    // scaled with the selected vertices' mean displacement at each cτ.
+    for (const auto& cell : p.map.cells[p.final_state]) {
+      const double displaced = sm.pid_displaced_rel_unc * std::min(1.0, cell.mean_hp_dv / 100.0);
+      const double mc = cell.efficiency > 0 ? cell.efficiency_unc / cell.efficiency : 0.0;
+      const double rel = std::sqrt(sm.tracking_rel_unc * sm.tracking_rel_unc +
+                                   sm.pid_electron_rel_unc * sm.pid_electron_rel_unc +
+                                   sm.pid_hadron_rel_unc * sm.pid_hadron_rel_unc + displaced * displaced + mc * mc);
+      const bool trusted = cell.efficiency > 0 && cell.n_eff >= sm.min_n_eff;
+      p.rel_unc.push_back(cell.efficiency > 0 ? rel : std::numeric_limits<double>::quiet_NaN());
+      p.trusted.push_back(trusted ? 1 : 0);
+    }
+    model.points.push_back(p);
+  }
+  std::sort(model.points.begin(), model.points.end(), [](const auto& a, const auto& b) {
+    return a.final_state != b.final_state ? a.final_state < b.final_state : a.m_hp < b.m_hp;
+  });
+  return model;
+}
+
+void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
+  const std::size_t n = model.ctau_cm.size();
+  for (const auto& p : model.points) {
+    const auto& own = p.map.cells[p.final_state];
+    std::vector<double> eff, unc, n_eff, dv;
+    std::vector<std::int8_t> trusted;
+    for (std::size_t j = 0; j < n; ++j) {
+      eff.push_back(own[j].efficiency);
+      unc.push_back(own[j].efficiency_unc);
+      n_eff.push_back(own[j].n_eff);
+      dv.push_back(own[j].mean_hp_dv);
+      trusted.push_back(static_cast<std::int8_t>(p.trusted[j]));
+    }
+    io::HostBatch b;
+    b.rows = n;
+    b.columns.push_back(io::HostColumn::from<double>("ctau_cm", model.ctau_cm));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+    b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+    b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", p.rel_unc));
+    b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+    b.columns.push_back(io::HostColumn::from<double>("mean_hp_dv", dv));
+    for (int f = 0; f < physics::kFinalStates; ++f) {
+      std::vector<double> as;
+      for (const auto& c : p.map.cells[f]) as.push_back(c.efficiency);
+      b.columns.push_back(io::HostColumn::from<double>(fmt::format("efficiency_as_{}", kFinalStateNames[f]), as));
+    }
+    io::Attributes attributes = p.attributes;
+    attributes.emplace_back("final_state", std::string(kFinalStateNames[p.final_state]));
+    attributes.emplace_back("m_hp", p.m_hp);
+    attributes.emplace_back("samples", fmt::format("{}", fmt::join(p.samples, ", ")));
+    attributes.emplace_back("n_generated", p.generated.total());
+    attributes.emplace_back("sigma_gev", p.sigma);
+    attributes.emplace_back("sigma_unc_gev", p.sigma_unc);
+    writer.begin_table("efficiency", p.name, attributes, b);
+  }
+
+  for (const auto& r : model.resolutions) {
+    io::HostBatch b;
+    b.rows = 1;
+    const double values[6] = {r.fit.shape.mu,      r.fit.shape.sigma,       r.fit.shape.alpha_left,
+                              r.fit.shape.n_left,  r.fit.shape.alpha_right, r.fit.shape.n_right};
+    for (int k = 0; k < CrystalBallFit::kParameters; ++k) {
+      const std::string name = CrystalBallFit::kNames[k];
+      b.columns.push_back(io::HostColumn::from<double>(name, std::span<const double>(&values[k], 1)));
+      b.columns.push_back(
+          io::HostColumn::from<double>(name + "_unc", std::span<const double>(&r.fit.errors[static_cast<std::size_t>(k)], 1)));
+    }
+    const double range[2] = {r.fit.lo, r.fit.hi};
+    b.columns.push_back(io::HostColumn::from<double>("fit_lo", std::span<const double>(&range[0], 1)));
+    b.columns.push_back(io::HostColumn::from<double>("fit_hi", std::span<const double>(&range[1], 1)));
+    const std::int64_t events = static_cast<std::int64_t>(r.fit.events);
+    b.columns.push_back(io::HostColumn::from<std::int64_t>("events", std::span<const std::int64_t>(&events, 1)));
+    const std::int8_t converged = r.fit.converged ? 1 : 0;
+    b.columns.push_back(io::HostColumn::from<std::int8_t>("converged", std::span<const std::int8_t>(&converged, 1)));
+    const std::int32_t status = r.fit.nlopt_status;
+    b.columns.push_back(io::HostColumn::from<std::int32_t>("nlopt_status", std::span<const std::int32_t>(&status, 1)));
+    writer.begin_table("resolution", r.sample, {{"point", r.point}, {"ctau_hp_cm", r.ctau0}, {"status", r.fit.status}},
+                       b);
+  }
+
+  // The maps the scan interpolates: one long table per final state, a row per (point, cτ).
+  for (int f = 0; f < physics::kFinalStates; ++f) {
+    std::vector<double> m, m_chi1, ctau, eff, unc, rel, n_eff, sigma;
+    std::vector<std::int8_t> trusted;
+    for (const auto& p : model.points) {
+      if (p.final_state != f) continue;
+      double chi1 = std::numeric_limits<double>::quiet_NaN();
+      for (const auto& [k, v] : p.attributes)
+        if (k == "m_chi1" && std::holds_alternative<double>(v)) chi1 = std::get<double>(v);
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto& c = p.map.cells[f][j];
+        m.push_back(p.m_hp);
+        m_chi1.push_back(chi1);
+        ctau.push_back(model.ctau_cm[j]);
+        eff.push_back(c.efficiency);
+        unc.push_back(c.efficiency_unc);
+        rel.push_back(p.rel_unc[j]);
+        n_eff.push_back(c.n_eff);
+        sigma.push_back(p.sigma);
+        trusted.push_back(static_cast<std::int8_t>(p.trusted[j]));
+      }
+    }
+    if (m.empty()) continue;
+    io::HostBatch b;
+    b.rows = m.size();
+    b.columns.push_back(io::HostColumn::from<double>("m_hp", m));
+    b.columns.push_back(io::HostColumn::from<double>("m_chi1", m_chi1));
+    b.columns.push_back(io::HostColumn::from<double>("ctau_cm", ctau));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+    b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", rel));
+    b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+    b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+    b.columns.push_back(io::HostColumn::from<double>("sigma_gev", sigma));
+    writer.begin_table("maps", kFinalStateNames[f],
+                       {{"layout", std::string("one row per (signal point, ctau); interpolate linearly in m_hp "
+                                               "between the points of one m_chi1, the ctau grid is shared")}},
+                       b);
+  }
+}
+
+}  // namespace darkscan::signal_model

@@ -1,0 +1,58 @@
+#pragma once
+// The signal model stage (ANALYSIS.md section 3, `darkscan efficiency`): the signal
+// samples of an event file grouped into signal points (one final state, m(h') and
+// dark-sector point; samples generated at several cτ0 of a point combine as a mixture),
+// each point selected, its efficiency reweighted onto the cτ(h') grid with the MC
+// uncertainty, n_eff and the systematic sources added in quadrature, and the mass
+// resolution of every sample fitted with a double-sided Crystal Ball.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "config/config.hpp"
+#include "io/event_file.hpp"
+#include "io/event_writer.hpp"
+#include "signal_model/efficiency_map.hpp"
+#include "signal_model/resolution_fit.hpp"
+
+namespace darkscan {
+class Progress;
+}
+
+namespace darkscan::signal_model {
+
+struct SignalPointModel {
+  std::string name;  // signal_<fs>_m<m_hp>[_<k>] (k tells apart dark-sector points of one mass)
+  int final_state = 0;
+  double m_hp = 0;
+  io::Attributes attributes;          // the dark-sector point, as its samples carry it
+  std::vector<std::string> samples;   // combined as a mixture
+  LifetimeMixture generated;
+  EfficiencyMap map;                  // every final state (the others are cross-feed)
+  std::vector<double> rel_unc;        // all sources, the point's own final state, per cτ
+  std::vector<std::uint8_t> trusted;  // n_eff >= signal_model.min_n_eff and ε > 0
+  double sigma = 0, sigma_unc = 0;    // mass resolution: inverse-variance mean of its samples' fits
+};
+
+struct SampleResolution {
+  std::string sample;
+  std::string point;
+  double ctau0 = 0;
+  CrystalBallFit fit;
+};
+
+struct SignalModel {
+  std::vector<double> ctau_cm;
+  std::vector<SignalPointModel> points;  // sorted by final state, then m(h')
+  std::vector<SampleResolution> resolutions;
+};
+
+SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
+                               Progress* progress = nullptr);
+
+// /efficiency/<point>, /resolution/<sample> and /maps/<final state> (see README).
+void write_signal_model(io::EventFileWriter& writer, const SignalModel& model);
+
+}  // namespace darkscan::signal_model

@@ -1,0 +1,124 @@
+// darkscan efficiency through the executable: the efficiency of a signal point from two
+// samples generated at different cτ0 (a mixture), checked against the same reweighting
+// computed here from the selected candidates that darkscan select writes; the
+// resolution fits, the maps, and bad input.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "errors.hpp"
+#include "io/event_file.hpp"
+#include "io/h5.hpp"
+#include "support/run_command.hpp"
+#include "support/temp_dir.hpp"
+
+namespace darkscan {
+namespace {
+
+using testing::run_darkscan;
+
+// Reads a 1-D dataset of doubles (or floats, widened) from an open file.
+std::vector<double> read_column(hid_t file, const std::string& path) {
+  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
+  EXPECT_GE(ds.get(), 0) << path;
+  h5::Dataspace space(H5Dget_space(ds.get()));
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  std::vector<double> v(n);
+  H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  return v;
+}
+
+class EfficiencyCommand : public testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    events_ = path("signal.h5").string();
+    const auto r = run_darkscan({"generate", "--output", events_, "--events", "20000", "--seed", "4",
+                                 "--signal-point", "final_state=pipi,m_hp=0.9,ctau_hp_cm=2",
+                                 "--signal-point", "final_state=pipi,m_hp=0.9,ctau_hp_cm=40",
+                                 "--signal-point", "final_state=mumu,m_hp=1.7,ctau_hp_cm=5"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    config_ = write_file("model.toml", "[signal_model]\nctau_range_cm = [1.0, 100.0]\nctau_points_per_decade = 2\n");
+  }
+  std::string events_, config_;
+};
+
+TEST_F(EfficiencyCommand, MixtureEfficiencyMatchesAReweightingDoneHere) {
+  const auto out = path("model.h5").string();
+  const auto r = run_darkscan({"efficiency", "--config", config_, "--input", events_, "--output", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto sel = path("selected.h5").string();
+  ASSERT_EQ(run_darkscan({"select", "--input", events_, "--output", sel}).exit_code, 0);
+
+  const auto model = h5::open_file_readonly(out);
+  const auto selected = h5::open_file_readonly(sel);
+  const std::string point = "/efficiency/signal_pipi_m0.9000";
+  const auto grid = read_column(model.get(), point + "/ctau_cm");
+  ASSERT_EQ(grid.size(), 5u);  // 1, 3.16, 10, 31.6, 100
+  EXPECT_NEAR(grid[1], std::sqrt(10.0), 1e-12);
+  const auto eff = read_column(model.get(), point + "/efficiency");
+  const auto unc = read_column(model.get(), point + "/efficiency_unc");
+
+  // The mixture weight N e^{-l/c}/c / Σ_k N_k e^{-l/c_k}/c_k, in long double, over the
+  // selected pi+pi- candidates of both samples.
+  const char* samples[2] = {"signal_pipi_m0.900_ctau2", "signal_pipi_m0.900_ctau40"};
+  const long double c0[2] = {2.0L, 40.0L}, n_k = 20000.0L;
+  for (std::size_t j = 0; j < grid.size(); ++j) {
+    const long double c = grid[j];
+    long double sum = 0, sum2 = 0;
+    for (const char* s : samples) {
+      const auto ell = read_column(selected.get(), std::string("/selected/") + s + "/true_hp_ctau");
+      const auto fs = read_column(selected.get(), std::string("/selected/") + s + "/final_state");
+      for (std::size_t i = 0; i < ell.size(); ++i) {
+        if (fs[i] != 1) continue;
+        const long double l = ell[i];
+        const long double w = 2 * n_k * std::exp(-l / c) / c /
+                              (n_k * std::exp(-l / c0[0]) / c0[0] + n_k * std::exp(-l / c0[1]) / c0[1]);
+        sum += w;
+        sum2 += w * w;
+      }
+    }
+    EXPECT_NEAR(eff[j], static_cast<double>(sum / 40000), 1e-12 * eff[j]) << "ctau " << grid[j];
+    EXPECT_NEAR(unc[j], static_cast<double>(std::sqrt(sum2) / 40000), 1e-12 * unc[j]) << "ctau " << grid[j];
+  }
+  // Resolution fits of every sample; the maps hold both points' rows.
+  for (const char* s : {"signal_pipi_m0.900_ctau2", "signal_pipi_m0.900_ctau40", "signal_mumu_m1.700_ctau5"}) {
+    EXPECT_EQ(read_column(model.get(), std::string("/resolution/") + s + "/converged")[0], 1.0) << s;
+    const double sigma = read_column(model.get(), std::string("/resolution/") + s + "/sigma")[0];
+    EXPECT_GT(sigma, 0.0005) << s;
+    EXPECT_LT(sigma, 0.008) << s;
+  }
+  EXPECT_EQ(read_column(model.get(), "/maps/pipi/m_hp").size(), 5u);
+  EXPECT_EQ(read_column(model.get(), "/maps/mumu/ctau_cm").size(), 5u);
+}
+
+TEST_F(EfficiencyCommand, BadInputIsOneLineAndNoFile) {
+  const auto out = path("never.h5");
+  auto expect_refused = [&](std::vector<std::string> args, const std::string& mention) {
+    args.insert(args.begin(), {"efficiency", "--output", out.string()});
+    const auto r = run_darkscan(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(mention), std::string::npos) << "'" << mention << "' not in: " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  };
+  // A sample without its m_hp attribute.
+  std::filesystem::copy_file(events_, path("broken.h5"));
+  {
+    h5::File f(H5Fopen(path("broken.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+    ASSERT_GE(H5Adelete_by_name(f.get(), "/samples/signal_mumu_m1.700_ctau5", "m_hp", H5P_DEFAULT), 0);
+  }
+  expect_refused({"--input", path("broken.h5").string()}, "sample 'signal_mumu_m1.700_ctau5': attribute 'm_hp'");
+  // No signal at all.
+  const auto data = path("data.h5").string();
+  const auto bkg = write_file("bkg.toml", "[generate]\nsignal_events = 0\nbackgrounds = false\n");
+  ASSERT_EQ(run_darkscan({"generate", "--config", bkg, "--lumi-fb", "0.1", "--output", data}).exit_code, 0);
+  expect_refused({"--input", data}, "no signal samples");
+  const auto grid = write_file("grid.toml", "[signal_model]\nctau_range_cm = [10.0, 1.0]\n");
+  expect_refused({"--config", grid, "--input", events_}, "signal_model.ctau_range_cm");
+}
+
+}  // namespace
+}  // namespace darkscan
