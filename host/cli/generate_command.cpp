@@ -36,8 +36,10 @@ double parse_number(const std::string& text, const std::string& where) {
 }
 
 // "final_state=pipi,m_hp=0.5,ctau_hp_cm=1.0[,m_chi1=..,delta_m=..,m_ap=..,alpha_d=..,epsilon=..,ctau_chi2_cm=..]";
-// parameters left out take the config's [model] values.
-generator::SignalPoint parse_signal_point(const std::string& spec, const config::ModelConfig& model) {
+// parameters left out take the config's [model] values. `suffix` receives the given
+// dark-sector parameters as a sample-name suffix ("_m_chi11_delta_m0.4").
+generator::SignalPoint parse_signal_point(const std::string& spec, const config::ModelConfig& model,
+                                          std::string& suffix) {
   const std::string where = fmt::format("--signal-point '{}'", spec);
   generator::SignalPoint p;
   p.dark.m_chi1 = model.m_chi1_gev;
@@ -63,6 +65,7 @@ generator::SignalPoint parse_signal_point(const std::string& spec, const config:
     }
     const double v = parse_number(value, at);
     if (!(v > 0)) throw_input_error("{}: {} must be positive", at, value);
+    if (key != "m_hp" && key != "ctau_hp_cm") suffix += fmt::format("_{}{:g}", key, v);
     if (key == "m_hp") p.m_hp = v;
     else if (key == "ctau_hp_cm") p.ctau_hp_cm = v;
     else if (key == "m_chi1") p.dark.m_chi1 = v;
@@ -89,7 +92,11 @@ int run_generate(const GenerateOptions& opt) {
     throw_input_error("--lumi-fb: {} is not a positive luminosity (fb^-1)", *opt.lumi_fb);
   req.luminosity_fb = opt.lumi_fb ? *opt.lumi_fb : req.config.collider.luminosity_fb;
   req.threads = opt.threads >= 0 ? opt.threads : req.config.run.threads;
-  for (const auto& spec : opt.signal_points) req.signal_points.push_back(parse_signal_point(spec, req.config.model));
+  for (const auto& spec : opt.signal_points) {
+    std::string suffix;
+    req.signal_points.push_back(parse_signal_point(spec, req.config.model, suffix));
+    req.signal_point_suffixes.push_back(suffix);
+  }
   req.events_per_point = opt.events;
 
   const auto summary = generator::generate_file(req);

@@ -289,6 +289,10 @@ std::vector<Key> make_registry() {
       real("signal_model.pid_displaced_rel_unc", DS_FIELD(signal_model.pid_displaced_rel_unc), 0, 1, false,
            "Additional PID uncertainty at 100 cm transverse displacement, scaled with the selected h' vertices' "
            "mean dv at each lifetime (lifetime-dependent PID)."),
+      interval("signal_model.ctau_chi2_range_cm", DS_FIELD(signal_model.ctau_chi2_range_cm), 1e-6, 1e9,
+               "cτ(chi2) range of the efficiency maps over both lifetimes (cm), log-spaced."),
+      integer("signal_model.ctau_chi2_points_per_decade", DS_FIELD(signal_model.ctau_chi2_points_per_decade), 0, 1000,
+              "Points per decade of the cτ(chi2) grid; 0 writes no maps over cτ(chi2)."),
   };
   const auto& processes = generator::background_processes();
   for (std::size_t i = 0; i < processes.size(); ++i) {

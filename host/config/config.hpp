@@ -109,6 +109,8 @@ struct SignalModelConfig {
   double pid_electron_rel_unc = 0.03;   // the two chi2 electrons
   double pid_hadron_rel_unc = 0.01;     // mu, pi, K identification
   double pid_displaced_rel_unc = 0.10;  // extra PID uncertainty at 100 cm displacement, linear in <dv>
+  Interval ctau_chi2_range_cm{0.01, 1000};  // cτ(chi2) grid ends of the 2-D maps
+  int ctau_chi2_points_per_decade = 0;      // 0: no maps over cτ(chi2)
 };
 
 struct Config {

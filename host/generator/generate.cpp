@@ -104,8 +104,10 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
   const std::string origin = cfg.source.empty() ? std::string("defaults") : cfg.source.string();
 
   if (!req.signal_points.empty()) {
-    for (const auto& p : req.signal_points)
-      plans.push_back(signal_sample(p, col, req.seed, req.events_per_point, req.luminosity_fb, "--signal-point"));
+    for (std::size_t i = 0; i < req.signal_points.size(); ++i)
+      plans.push_back(signal_sample(req.signal_points[i], col, req.seed, req.events_per_point, req.luminosity_fb,
+                                    "--signal-point",
+                                    i < req.signal_point_suffixes.size() ? req.signal_point_suffixes[i] : ""));
     return plans;
   }
 

@@ -25,6 +25,10 @@ struct GenerateRequest {
   // Explicit signal points (--signal-point): when given, only these samples are
   // written, `events_per_point` events each, without backgrounds or data.
   std::vector<SignalPoint> signal_points;
+  // Appended to each explicit point's sample name (empty or one per point): the
+  // dark-sector parameters given on the command line, so points differing there differ
+  // in name.
+  std::vector<std::string> signal_point_suffixes;
   std::uint64_t events_per_point = 10000;
   int threads = 0;             // 0: every core
   bool progress = true;

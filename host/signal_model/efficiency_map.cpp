@@ -50,4 +50,28 @@ EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixtur
   return map;
 }
 
+std::vector<EfficiencyCell> efficiency_map_chi2(const SelectedTruth& selected, int final_state,
+                                                const LifetimeMixture& generated, double ctau_chi2_0,
+                                                std::span<const double> ctau_cm,
+                                                std::span<const double> ctau_chi2_cm,
+                                                const host::CpuLauncher& launcher) {
+  if (selected.ell_chi2.size() != selected.ell.size() || selected.final_state.size() != selected.ell.size())
+    throw std::invalid_argument("efficiency_map_chi2: columns of unequal length");
+  const double n = generated.total();
+  const std::size_t nk = ctau_chi2_cm.size();
+  std::vector<WeightSums> sums(ctau_cm.size() * nk);
+  launcher.parallel_for(sums.size(), [&](std::uint64_t cell) {
+    const double ctau = ctau_cm[cell / nk], ctau_chi2 = ctau_chi2_cm[cell % nk];
+    for (std::size_t i = 0; i < selected.ell.size(); ++i) {
+      if (selected.final_state[i] != final_state) continue;
+      const double m = selected.mc_weight.empty() ? 1.0 : selected.mc_weight[i];
+      sums[cell].add(m * generated.weight(selected.ell[i], ctau) *
+                     lifetime_weight(selected.ell_chi2[i], ctau_chi2_0, ctau_chi2));
+    }
+  });
+  std::vector<EfficiencyCell> cells;
+  for (const auto& s : sums) cells.push_back(efficiency_cell(s, n));
+  return cells;
+}
+
 }  // namespace darkscan::signal_model

@@ -19,6 +19,7 @@ struct SelectedTruth {
   std::span<const std::int8_t> final_state;
   std::span<const double> mc_weight;     // empty: 1
   std::span<const double> hp_dv;         // transverse displacement of the h' vertex (cm); empty: not used
+  std::span<const double> ell_chi2;      // true proper decay length of the chi2 (cm); for the 2-D map
 };
 
 // A cell and the weighted mean displacement of its selected h' vertices (the scale of
@@ -38,5 +39,15 @@ std::vector<double> log_grid(double lo, double hi, int per_decade);
 
 EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
                              std::span<const double> ctau_cm, const host::CpuLauncher& launcher);
+
+// The efficiency of one final state over cτ(h') x cτ(chi2) (the y interpretation moves
+// the chi2 lifetime): the weight is the product of the h' mixture's and the chi2's, all
+// samples of a point sharing the generated cτ(chi2) `ctau_chi2_0`. cells[i * n_chi2 + k]
+// for ctau_cm[i] and ctau_chi2_cm[k].
+std::vector<EfficiencyCell> efficiency_map_chi2(const SelectedTruth& selected, int final_state,
+                                                const LifetimeMixture& generated, double ctau_chi2_0,
+                                                std::span<const double> ctau_cm,
+                                                std::span<const double> ctau_chi2_cm,
+                                                const host::CpuLauncher& launcher);
 
 }  // namespace darkscan::signal_model

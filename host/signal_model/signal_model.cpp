@@ -45,6 +45,8 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   const auto& sm = cfg.signal_model;
   SignalModel model;
   model.ctau_cm = log_grid(sm.ctau_range_cm.lo, sm.ctau_range_cm.hi, sm.ctau_points_per_decade);
+  if (sm.ctau_chi2_points_per_decade > 0)
+    model.ctau_chi2_cm = log_grid(sm.ctau_chi2_range_cm.lo, sm.ctau_chi2_range_cm.hi, sm.ctau_chi2_points_per_decade);
 
   // Group the signal samples into points.
   std::map<std::string, SignalPointModel> points;  // by a key of their parameters
@@ -82,7 +84,7 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
     if (samples.size() > static_cast<std::size_t>(LifetimeMixture::kMaxComponents))
       throw_input_error("{}: point {} has {} samples; at most {} generated lifetimes combine", file.path(), p.name,
                         samples.size(), LifetimeMixture::kMaxComponents);
-    std::vector<double> ell, mc_weight, hp_dv;
+    std::vector<double> ell, mc_weight, hp_dv, ell_chi2;
     std::vector<std::int8_t> fs;
     double inverse_variance = 0, weighted_sigma = 0;
     for (const auto* s : samples) {
@@ -98,6 +100,9 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       const auto masses = sel.selected.find("mass")->values<double>();
       const auto weights = sel.selected.find("mc_weight")->values<float>();
       const auto dv = sel.selected.find("hp_dv")->values<double>();
+      const auto truth_chi2 = sel.selected.find("true_chi2_ctau")->values<float>();
+      ell_chi2.insert(ell_chi2.end(), truth_chi2.begin(), truth_chi2.end());
+      if (!model.ctau_chi2_cm.empty()) p.ctau_chi2_0 = number(*s, "ctau_chi2_cm", ctx);
       ell.insert(ell.end(), truth.begin(), truth.end());
       fs.insert(fs.end(), states.begin(), states.end());
       mc_weight.insert(mc_weight.end(), weights.begin(), weights.end());
@@ -118,7 +123,13 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
     }
     p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
     p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
-    p.map = efficiency_map({ell, fs, mc_weight, hp_dv}, p.generated, model.ctau_cm, launcher);
+    const SelectedTruth truth{ell, fs, mc_weight, hp_dv, ell_chi2};
+    p.map = efficiency_map(truth, p.generated, model.ctau_cm, launcher);
+    if (!model.ctau_chi2_cm.empty()) {
+      p.chi2_map = efficiency_map_chi2(truth, p.final_state, p.generated, p.ctau_chi2_0, model.ctau_cm,
+                                       model.ctau_chi2_cm, launcher);
+      for (const auto& c : p.chi2_map) p.chi2_trusted.push_back(c.efficiency > 0 && c.n_eff >= sm.min_n_eff);
+    }
 
     // Systematics in quadrature (ANALYSIS.md section 3), the lifetime-dependent PID
     // scaled with the selected vertices' mean displacement at each cτ.
@@ -175,6 +186,31 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
     attributes.emplace_back("sigma_gev", p.sigma);
     attributes.emplace_back("sigma_unc_gev", p.sigma_unc);
     writer.begin_table("efficiency", p.name, attributes, b);
+  }
+
+  // Over both lifetimes, one row per (cτ, cτ(chi2)).
+  if (!model.ctau_chi2_cm.empty()) {
+    for (const auto& p : model.points) {
+      std::vector<double> ctau, ctau_chi2, eff, unc, n_eff;
+      std::vector<std::int8_t> trusted;
+      for (std::size_t c = 0; c < p.chi2_map.size(); ++c) {
+        ctau.push_back(model.ctau_cm[c / model.ctau_chi2_cm.size()]);
+        ctau_chi2.push_back(model.ctau_chi2_cm[c % model.ctau_chi2_cm.size()]);
+        eff.push_back(p.chi2_map[c].efficiency);
+        unc.push_back(p.chi2_map[c].efficiency_unc);
+        n_eff.push_back(p.chi2_map[c].n_eff);
+        trusted.push_back(static_cast<std::int8_t>(p.chi2_trusted[c]));
+      }
+      io::HostBatch b;
+      b.rows = ctau.size();
+      b.columns.push_back(io::HostColumn::from<double>("ctau_cm", ctau));
+      b.columns.push_back(io::HostColumn::from<double>("ctau_chi2_cm", ctau_chi2));
+      b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+      b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+      b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+      b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+      writer.begin_table("efficiency_chi2", p.name, {{"ctau_chi2_generated_cm", p.ctau_chi2_0}}, b);
+    }
   }
 
   for (const auto& r : model.resolutions) {

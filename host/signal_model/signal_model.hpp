@@ -34,6 +34,9 @@ struct SignalPointModel {
   std::vector<double> rel_unc;        // all sources, the point's own final state, per cτ
   std::vector<std::uint8_t> trusted;  // n_eff >= signal_model.min_n_eff and ε > 0
   double sigma = 0, sigma_unc = 0;    // mass resolution: inverse-variance mean of its samples' fits
+  double ctau_chi2_0 = 0;             // generated cτ(chi2), shared by the point's samples
+  std::vector<EfficiencyCell> chi2_map;  // own final state over ctau_cm x ctau_chi2_cm (when scanned)
+  std::vector<std::uint8_t> chi2_trusted;
 };
 
 struct SampleResolution {
@@ -45,6 +48,7 @@ struct SampleResolution {
 
 struct SignalModel {
   std::vector<double> ctau_cm;
+  std::vector<double> ctau_chi2_cm;  // empty unless [signal_model] ctau_chi2_points_per_decade > 0
   std::vector<SignalPointModel> points;  // sorted by final state, then m(h')
   std::vector<SampleResolution> resolutions;
 };
@@ -52,7 +56,8 @@ struct SignalModel {
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
                                Progress* progress = nullptr);
 
-// /efficiency/<point>, /resolution/<sample> and /maps/<final state> (see README).
+// /efficiency/<point>, /efficiency_chi2/<point>, /resolution/<sample> and
+// /maps/<final state> (see README).
 void write_signal_model(io::EventFileWriter& writer, const SignalModel& model);
 
 }  // namespace darkscan::signal_model

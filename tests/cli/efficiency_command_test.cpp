@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "errors.hpp"
 #include "io/event_file.hpp"
@@ -92,6 +93,48 @@ TEST_F(EfficiencyCommand, MixtureEfficiencyMatchesAReweightingDoneHere) {
   }
   EXPECT_EQ(read_column(model.get(), "/maps/pipi/m_hp").size(), 5u);
   EXPECT_EQ(read_column(model.get(), "/maps/mumu/ctau_cm").size(), 5u);
+}
+
+TEST_F(EfficiencyCommand, ChiTwoLifetimeReweightingClosesOnDirectSamples) {
+  // Three points that differ only in the generated cτ(chi2): 10^(1/3), 10^(2/3) and 10 cm
+  // (the grid points of [1, 10] cm at three a decade). The middle one, reweighted to
+  // the others (2.15 times shorter and longer), must give their plain efficiencies.
+  const auto file = path("chi2.h5").string();
+  const std::string point = "final_state=pipi,m_hp=0.9,ctau_hp_cm=3,ctau_chi2_cm=";
+  const auto gen = run_darkscan({"generate", "--output", file, "--events", "40000", "--seed", "6",
+                                 "--signal-point", point + "2.154434690031884", "--signal-point",
+                                 point + "4.641588833612779", "--signal-point", point + "10"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const auto config = write_file("chi2.toml",
+                                 "[signal_model]\nctau_range_cm = [3.0, 30.0]\nctau_points_per_decade = 1\n"
+                                 "ctau_chi2_range_cm = [1.0, 10.0]\nctau_chi2_points_per_decade = 3\n");
+  const auto out = path("chi2_model.h5").string();
+  const auto r = run_darkscan({"efficiency", "--config", config, "--input", file, "--output", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = h5::open_file_readonly(out);
+  // The points' names do not say their cτ(chi2): find them by the attribute.
+  std::map<int, std::string> by_chi2;  // 1, 2, 3: 10^(k/3) cm
+  for (const char* name : {"signal_pipi_m0.9000", "signal_pipi_m0.9000_1", "signal_pipi_m0.9000_2"}) {
+    h5::Group group(H5Gopen2(model.get(), (std::string("/efficiency_chi2/") + name).c_str(), H5P_DEFAULT));
+    ASSERT_GE(group.get(), 0) << name;
+    for (const auto& [k, v] : h5::read_attributes(group.get(), out))
+      if (k == "ctau_chi2_generated_cm") by_chi2[static_cast<int>(std::lround(3 * std::log10(std::get<double>(v))))] = name;
+  }
+  ASSERT_EQ(by_chi2.size(), 3u);
+  const std::string base = "/efficiency_chi2/" + by_chi2[2];
+  const auto grid = read_column(model.get(), base + "/ctau_chi2_cm");
+  ASSERT_EQ(grid.size(), 8u);  // cτ 3 and 30, each with cτ(chi2) 1, 2.15, 4.64, 10
+  const auto eff = read_column(model.get(), base + "/efficiency");
+  const auto unc = read_column(model.get(), base + "/efficiency_unc");
+  // At the generated lifetimes (3, 4.64) the weights are all one: the plain fraction.
+  EXPECT_EQ(eff[2], read_column(model.get(), "/efficiency/" + by_chi2[2] + "/efficiency")[0]);
+  for (int k : {1, 3}) {
+    const auto direct = read_column(model.get(), "/efficiency/" + by_chi2[k] + "/efficiency")[0];
+    const auto direct_unc = read_column(model.get(), "/efficiency/" + by_chi2[k] + "/efficiency_unc")[0];
+    EXPECT_NEAR(eff[static_cast<std::size_t>(k)], direct, 3 * std::hypot(unc[static_cast<std::size_t>(k)], direct_unc))
+        << "cτ(chi2) " << grid[static_cast<std::size_t>(k)] << ": reweighted " << eff[static_cast<std::size_t>(k)]
+        << " ± " << unc[static_cast<std::size_t>(k)] << ", direct " << direct << " ± " << direct_unc;
+  }
 }
 
 TEST_F(EfficiencyCommand, BadInputIsOneLineAndNoFile) {

@@ -102,7 +102,8 @@ TEST_F(GenerateCommand, SameSeedSameBytesAnyThreadCountOtherSeedOtherEvents) {
   // Only the requested samples.
   io::EventFile file(path("a.h5").string());
   ASSERT_EQ(file.samples().size(), 2u);
-  EXPECT_EQ(std::get<double>(*file.sample("signal_mumu_m1.100_ctau20").attribute("m_ap")), 3.0);
+  EXPECT_EQ(std::get<double>(*file.sample("signal_mumu_m1.100_ctau20_m_chi11_delta_m0.4_m_ap3").attribute("m_ap")),
+            3.0);
 }
 
 TEST_F(GenerateCommand, GridOverChi1MassKeepsTheModelsMassRatios) {
@@ -147,7 +148,7 @@ TEST_F(GenerateCommand, BadInputIsOneLineAndNoFile) {
   expect_refused({"--signal-point", "final_state=pipi,m_hp=0.5,ctau_hp_cm=1,m_chi1=0.5,delta_m=1,m_ap=0.8"},
                  "delta_m = 1 GeV must be below m_ap");
   expect_refused({"--signal-point", "final_state=pipi,m_hp=0.7,ctau_hp_cm=1", "--signal-point",
-                  "final_state=pipi,m_hp=0.7,ctau_hp_cm=1,m_chi1=1"},
+                  "final_state=pipi,m_hp=0.7,ctau_hp_cm=1.0"},
                  "two samples would be named 'signal_pipi_m0.700_ctau1'");
   const auto twice = write_file("twice.toml", "[generate]\nsignal_ctau_cm = [1.0, 1.0]\n");
   expect_refused({"--config", twice}, "[generate]: two samples would be named");
