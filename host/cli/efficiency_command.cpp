@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "backend/backend.hpp"
+#include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "darkscan/version.hpp"
@@ -24,21 +25,15 @@ struct EfficiencyOptions {
   std::string config;
   std::string input;
   std::string output;
-  std::string backend;
-  int threads = -1;
+  BackendFlags compute;
 };
 
 int run_efficiency(const EfficiencyOptions& opt) {
   config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
-  if (opt.threads >= 0) cfg.run.threads = opt.threads;
+  if (opt.compute.threads >= 0) cfg.run.threads = opt.compute.threads;  // the reweighting's threads too
   const io::EventFile file(opt.input.empty() ? config::events_file(cfg, "efficiency", "--input") : opt.input);
-  BackendOptions bo;
-  bo.cpu_threads = cfg.run.threads;
-  bo.cuda_device = cfg.run.cuda_device;
   std::string why;
-  auto backend = make_backend(parse_backend_choice(opt.backend.empty() ? cfg.run.backend : opt.backend,
-                                                   opt.backend.empty() ? "run.backend" : "--backend"),
-                              bo, &why);
+  auto backend = make_backend(opt.compute, cfg, &why);
 
   std::uint64_t rows = 0;
   for (const auto& s : file.samples())
@@ -90,10 +85,7 @@ void add_efficiency_command(CLI::App& app, Action& action) {
   cmd->add_option("--input", opt->input, "Event file with signal samples; default: the config's [input] events");
   cmd->add_option("--output", opt->output, "HDF5 file to write (atomically): /efficiency, /resolution, /maps")
       ->required();
-  cmd->add_option("--backend", opt->backend, "auto, cpu or cuda (default: the config's run.backend)")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  cmd->add_option("--threads", opt->threads, "CPU threads (0: every core; default: the config's run.threads)")
-      ->check(CLI::NonNegativeNumber);
+  add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_efficiency(*opt); }; });
 }
 

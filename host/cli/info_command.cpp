@@ -10,6 +10,7 @@
 #include <string>
 
 #include "backend/backend.hpp"
+#include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "errors.hpp"
@@ -23,10 +24,9 @@ namespace {
 struct InfoOptions {
   std::string file;
   std::string config;
-  std::string backend;
   std::vector<std::string> samples;
   bool check = false;
-  int threads = -1;
+  BackendFlags compute;
 };
 
 std::string show_attribute(const h5::AttributeValue& v) {
@@ -99,12 +99,8 @@ int run_info(const InfoOptions& opt) {
 
   std::unique_ptr<Backend> backend;
   if (opt.check) {
-    BackendOptions bo;
-    bo.cpu_threads = opt.threads >= 0 ? opt.threads : cfg.run.threads;
-    bo.cuda_device = cfg.run.cuda_device;
     std::string why;
-    backend = make_backend(parse_backend_choice(opt.backend.empty() ? cfg.run.backend : opt.backend, "--backend"), bo,
-                           &why);
+    backend = make_backend(opt.compute, cfg, &why);
     fmt::print("{}\n", why);
   }
 
@@ -130,10 +126,7 @@ void add_info_command(CLI::App& app, Action& action) {
   cmd->add_option("--config", opt->config, "Scan config (TOML) whose [columns] mapping and [input] settings apply");
   cmd->add_option("--sample", opt->samples, "Only this sample (repeatable: --sample a --sample b)")
       ->allow_extra_args(false);
-  cmd->add_option("--backend", opt->backend, "Backend for --check: auto, cpu or cuda (default: the config's)")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  cmd->add_option("--threads", opt->threads, "CPU threads (0: every core; default: the config's)")
-      ->check(CLI::NonNegativeNumber);
+  add_backend_flags(cmd, opt->compute);  // for --check
   cmd->callback([opt, &action] { action = [opt] { return run_info(*opt); }; });
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "backend/backend.hpp"
+#include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "darkscan/version.hpp"
@@ -26,8 +27,7 @@ struct SelectOptions {
   std::string input;
   std::string output;
   std::vector<std::string> samples;
-  std::string backend;
-  int threads = -1;
+  BackendFlags compute;
 };
 
 void print_cutflow(const selection::SampleSelection& s) {
@@ -65,13 +65,8 @@ int run_select(const SelectOptions& opt) {
   else
     for (const auto& name : opt.samples) samples.push_back(&file.sample(name));
 
-  BackendOptions bo;
-  bo.cpu_threads = opt.threads >= 0 ? opt.threads : cfg.run.threads;
-  bo.cuda_device = cfg.run.cuda_device;
   std::string why;
-  auto backend = make_backend(parse_backend_choice(opt.backend.empty() ? cfg.run.backend : opt.backend,
-                                                   opt.backend.empty() ? "run.backend" : "--backend"),
-                              bo, &why);
+  auto backend = make_backend(opt.compute, cfg, &why);
 
   const auto params = selection::params_from_config(cfg);
   const double luminosity = cfg.collider.luminosity_fb;
@@ -125,10 +120,7 @@ void add_select_command(CLI::App& app, Action& action) {
   cmd->add_option("--output", opt->output, "HDF5 file to write (atomically): /selected/<sample>, /cutflow/<sample>")
       ->required();
   cmd->add_option("--sample", opt->samples, "Only this sample (repeatable); default: every sample");
-  cmd->add_option("--backend", opt->backend, "auto, cpu or cuda (default: the config's run.backend)")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  cmd->add_option("--threads", opt->threads, "CPU threads (0: every core; default: the config's run.threads)")
-      ->check(CLI::NonNegativeNumber);
+  add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_select(*opt); }; });
 }
 
