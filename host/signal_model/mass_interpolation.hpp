@@ -1,0 +1,37 @@
+#pragma once
+// The signal model at any m(h') (ANALYSIS.md section 3: "mass points without a sample:
+// interpolate ε and σ linearly in mass between neighbouring samples"): for one final
+// state and dark-sector point, ε, its uncertainties and σ on the shared cτ grid,
+// linear in m(h') between the two simulated masses around it.
+#include <cstddef>
+#include <vector>
+
+#include "signal_model/signal_model.hpp"
+
+namespace darkscan::signal_model {
+
+struct InterpolatedCell {
+  double efficiency = 0;
+  double efficiency_unc = 0;  // absolute, MC statistics
+  double rel_unc = 0;         // all sources
+  double sigma = 0;           // mass resolution (GeV)
+  bool trusted = false;       // inside the simulated masses, both neighbours trusted
+};
+
+class MassInterpolation {
+ public:
+  // The points of `model` with this final state and, where several dark-sector points
+  // share it, this m(chi1) (NaN: the final state must have one point per mass).
+  MassInterpolation(const SignalModel& model, int final_state, double m_chi1);
+
+  std::size_t masses() const { return points_.size(); }
+  double lowest() const;
+  double highest() const;
+  // Outside [lowest, highest] the cell is untrusted with zero efficiency.
+  InterpolatedCell at(double m_hp, std::size_t ctau_index) const;
+
+ private:
+  std::vector<const SignalPointModel*> points_;  // sorted by m(h')
+};
+
+}  // namespace darkscan::signal_model
