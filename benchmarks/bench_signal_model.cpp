@@ -10,6 +10,7 @@
 #include <cmath>
 #include <vector>
 
+#include "backend/cpu_backend.hpp"
 #include "darkscan/generator/random_stream.hpp"
 #include "signal_model/efficiency_map.hpp"
 #include "signal_model/resolution_fit.hpp"
@@ -36,9 +37,9 @@ void BM_EfficiencyMap(benchmark::State& state) {
     fs[i] = static_cast<std::int8_t>(i % 3);
   }
   const auto grid = log_grid(0.1, 10000, 20);  // 101 lifetimes
-  const host::CpuLauncher launcher(threads);
+  CpuBackend cpu(threads);
   for (auto _ : state) {
-    const auto map = efficiency_map({ell, fs, weight, dv}, mix, grid, launcher);
+    const auto map = efficiency_map({ell, fs, weight, dv}, mix, grid, cpu);
     benchmark::DoNotOptimize(map.cells[0].data());
   }
   const double pairs = static_cast<double>(candidates * grid.size());

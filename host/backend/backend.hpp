@@ -15,6 +15,7 @@
 #include "darkscan/core/column_summary.hpp"
 #include "darkscan/core/column_view.hpp"
 #include "darkscan/selection/evaluate.hpp"
+#include "darkscan/signal_model/reweight_blocks.hpp"
 #include "io/host_batch.hpp"
 #include "stats/stats_plan.hpp"
 
@@ -71,6 +72,9 @@ class Backend {
   virtual std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns,
                                                           std::uint64_t rows,
                                                           const selection::SelectionParams& params) = 0;
+  // Lifetime reweighting of the signal model: every (cell, block) of `job`, whose
+  // pointers are in host memory (job.out is ignored); [cell * blocks + block].
+  virtual std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) = 0;
   // A copy of a chunk in host memory; `names` gives the columns' names, in order.
   virtual io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) = 0;
 };

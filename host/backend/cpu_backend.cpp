@@ -94,6 +94,14 @@ std::vector<selection::CandidateVerdict> CpuBackend::select(const selection::Can
   return out;
 }
 
+std::vector<signal_model::BlockSums> CpuBackend::reweight(const signal_model::ReweightBlocks& job) {
+  std::vector<signal_model::BlockSums> out(job.items());
+  signal_model::ReweightBlocks run = job;
+  run.out = out.data();
+  launcher_.parallel_for(out.size(), run);
+  return out;
+}
+
 io::HostBatch CpuBackend::copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) {
   return copy_chunk_to_host(chunk, names, [](void* dst, const void* src, std::size_t bytes) {
     if (bytes > 0) std::memcpy(dst, src, bytes);

@@ -19,6 +19,7 @@ class CpuBackend final : public Backend {
                                               const stats::StatsPlan& plan, const stats::StatsOptions& options) override;
   std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,
                                                   const selection::SelectionParams& params) override;
+  std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override;
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override;
 
   const host::CpuLauncher& launcher() const { return launcher_; }

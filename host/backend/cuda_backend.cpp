@@ -14,6 +14,7 @@
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
 #include "marginalise.hpp"
+#include "reweight_blocks.hpp"
 #include "select_candidates.hpp"
 
 namespace darkscan::cuda {
@@ -136,6 +137,32 @@ class CudaBackend final : public Backend {
     select_candidates(selection::EvaluateCandidates{columns, params, static_cast<selection::CandidateVerdict*>(d_out.get())},
                       rows, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), rows * sizeof(selection::CandidateVerdict),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return out;
+  }
+
+  std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override {
+    std::vector<signal_model::BlockSums> out(job.items());
+    if (out.empty()) return out;
+    const std::size_t n = job.candidates;
+    DeviceBuffer ell = to_device(job.ell, n);
+    DeviceBuffer fs = to_device(job.final_state, n);
+    DeviceBuffer ell_chi2, mc_weight, hp_dv, ctau_chi2;
+    DeviceBuffer ctau = to_device(job.ctau, job.cells);
+    signal_model::ReweightBlocks d = job;
+    d.ell = static_cast<const double*>(ell.get());
+    d.final_state = static_cast<const std::int8_t*>(fs.get());
+    d.ctau = static_cast<const double*>(ctau.get());
+    if (job.ell_chi2) d.ell_chi2 = static_cast<const double*>((ell_chi2 = to_device(job.ell_chi2, n)).get());
+    if (job.mc_weight) d.mc_weight = static_cast<const double*>((mc_weight = to_device(job.mc_weight, n)).get());
+    if (job.hp_dv) d.hp_dv = static_cast<const double*>((hp_dv = to_device(job.hp_dv, n)).get());
+    if (job.ctau_chi2)
+      d.ctau_chi2 = static_cast<const double*>((ctau_chi2 = to_device(job.ctau_chi2, job.cells)).get());
+    DeviceBuffer d_out = device_alloc(out.size() * sizeof(signal_model::BlockSums));
+    d.out = static_cast<signal_model::BlockSums*>(d_out.get());
+    reweight_blocks(d, stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(signal_model::BlockSums),
                                   cudaMemcpyDeviceToHost, stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
     return out;

@@ -29,8 +29,7 @@ struct EfficiencyOptions {
 };
 
 int run_efficiency(const EfficiencyOptions& opt) {
-  config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
-  if (opt.compute.threads >= 0) cfg.run.threads = opt.compute.threads;  // the reweighting's threads too
+  const config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
   const io::EventFile file(opt.input.empty() ? config::events_file(cfg, "efficiency", "--input") : opt.input);
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);

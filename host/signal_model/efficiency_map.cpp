@@ -15,36 +15,61 @@ std::vector<double> log_grid(double lo, double hi, int per_decade) {
   return grid;
 }
 
+namespace {
+
+// The job over `selected` for the given cells (host pointers).
+ReweightBlocks job_for(const SelectedTruth& s, const LifetimeMixture& generated, const std::vector<double>& ctau,
+                       const std::vector<double>* ctau_chi2, double ctau_chi2_0) {
+  if (s.ell.size() != s.final_state.size() || (!s.mc_weight.empty() && s.mc_weight.size() != s.ell.size()) ||
+      (!s.hp_dv.empty() && s.hp_dv.size() != s.ell.size()) ||
+      (ctau_chi2 != nullptr && s.ell_chi2.size() != s.ell.size()))
+    throw std::invalid_argument("efficiency map: columns of unequal length");
+  ReweightBlocks job;
+  job.ell = s.ell.data();
+  job.final_state = s.final_state.data();
+  job.mc_weight = s.mc_weight.empty() ? nullptr : s.mc_weight.data();
+  job.hp_dv = s.hp_dv.empty() ? nullptr : s.hp_dv.data();
+  job.candidates = s.ell.size();
+  job.ctau = ctau.data();
+  job.cells = ctau.size();
+  job.generated = generated;
+  if (ctau_chi2 != nullptr) {
+    job.ell_chi2 = s.ell_chi2.data();
+    job.ctau_chi2 = ctau_chi2->data();
+    job.ctau_chi2_0 = ctau_chi2_0;
+  }
+  return job;
+}
+
+// The blocks of each cell added in block order.
+std::vector<BlockSums> per_cell(const std::vector<BlockSums>& blocks, std::uint64_t cells, std::uint64_t per) {
+  std::vector<BlockSums> out(cells);
+  for (std::uint64_t c = 0; c < cells; ++c)
+    for (std::uint64_t b = 0; b < per; ++b) {
+      const BlockSums& x = blocks[c * per + b];
+      for (int f = 0; f < physics::kFinalStates; ++f) {
+        out[c].fs[f].sum += x.fs[f].sum;
+        out[c].fs[f].sum2 += x.fs[f].sum2;
+        out[c].dv[f] += x.dv[f];
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
 EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
-                             std::span<const double> ctau_cm, const host::CpuLauncher& launcher) {
-  if (selected.ell.size() != selected.final_state.size() ||
-      (!selected.mc_weight.empty() && selected.mc_weight.size() != selected.ell.size()) ||
-      (!selected.hp_dv.empty() && selected.hp_dv.size() != selected.ell.size()))
-    throw std::invalid_argument("efficiency_map: columns of unequal length");
-  const double n = generated.total();
+                             std::span<const double> ctau_cm, Backend& backend) {
   EfficiencyMap map;
   map.ctau_cm.assign(ctau_cm.begin(), ctau_cm.end());
-  const std::size_t cells = ctau_cm.size() * physics::kFinalStates;
-  std::vector<WeightSums> sums(cells);
-  std::vector<double> sum_dv(cells, 0.0);
-  launcher.parallel_for(ctau_cm.size(), [&](std::uint64_t j) {
-    WeightSums* cell = &sums[j * physics::kFinalStates];
-    double* dv = &sum_dv[j * physics::kFinalStates];
-    for (std::size_t i = 0; i < selected.ell.size(); ++i) {
-      const int fs = selected.final_state[i];
-      if (fs < 0 || fs >= physics::kFinalStates) continue;
-      const double m = selected.mc_weight.empty() ? 1.0 : selected.mc_weight[i];
-      const double w = m * generated.weight(selected.ell[i], ctau_cm[j]);
-      cell[fs].add(w);
-      if (!selected.hp_dv.empty()) dv[fs] += w * selected.hp_dv[i];
-    }
-  });
+  const auto job = job_for(selected, generated, map.ctau_cm, nullptr, 0);
+  const auto sums = per_cell(backend.reweight(job), job.cells, job.blocks());
+  const double n = generated.total();
   for (int fs = 0; fs < physics::kFinalStates; ++fs)
-    for (std::size_t j = 0; j < ctau_cm.size(); ++j) {
-      const std::size_t k = j * physics::kFinalStates + static_cast<std::size_t>(fs);
+    for (const auto& s : sums) {
       MapCell c;
-      static_cast<EfficiencyCell&>(c) = efficiency_cell(sums[k], n);
-      c.mean_hp_dv = sums[k].sum > 0 ? sum_dv[k] / sums[k].sum : 0.0;
+      static_cast<EfficiencyCell&>(c) = efficiency_cell(s.fs[fs], n);
+      c.mean_hp_dv = s.fs[fs].sum > 0 ? s.dv[fs] / s.fs[fs].sum : 0.0;
       map.cells[fs].push_back(c);
     }
   return map;
@@ -53,24 +78,18 @@ EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixtur
 std::vector<EfficiencyCell> efficiency_map_chi2(const SelectedTruth& selected, int final_state,
                                                 const LifetimeMixture& generated, double ctau_chi2_0,
                                                 std::span<const double> ctau_cm,
-                                                std::span<const double> ctau_chi2_cm,
-                                                const host::CpuLauncher& launcher) {
-  if (selected.ell_chi2.size() != selected.ell.size() || selected.final_state.size() != selected.ell.size())
-    throw std::invalid_argument("efficiency_map_chi2: columns of unequal length");
-  const double n = generated.total();
-  const std::size_t nk = ctau_chi2_cm.size();
-  std::vector<WeightSums> sums(ctau_cm.size() * nk);
-  launcher.parallel_for(sums.size(), [&](std::uint64_t cell) {
-    const double ctau = ctau_cm[cell / nk], ctau_chi2 = ctau_chi2_cm[cell % nk];
-    for (std::size_t i = 0; i < selected.ell.size(); ++i) {
-      if (selected.final_state[i] != final_state) continue;
-      const double m = selected.mc_weight.empty() ? 1.0 : selected.mc_weight[i];
-      sums[cell].add(m * generated.weight(selected.ell[i], ctau) *
-                     lifetime_weight(selected.ell_chi2[i], ctau_chi2_0, ctau_chi2));
+                                                std::span<const double> ctau_chi2_cm, Backend& backend) {
+  // One cell per (cτ, cτ(chi2)), cτ(chi2) running fastest.
+  std::vector<double> ctau, ctau_chi2;
+  for (double a : ctau_cm)
+    for (double b : ctau_chi2_cm) {
+      ctau.push_back(a);
+      ctau_chi2.push_back(b);
     }
-  });
+  const auto job = job_for(selected, generated, ctau, &ctau_chi2, ctau_chi2_0);
+  const auto sums = per_cell(backend.reweight(job), job.cells, job.blocks());
   std::vector<EfficiencyCell> cells;
-  for (const auto& s : sums) cells.push_back(efficiency_cell(s, n));
+  for (const auto& s : sums) cells.push_back(efficiency_cell(s.fs[final_state], generated.total()));
   return cells;
 }
 

@@ -2,18 +2,19 @@
 // Efficiency of a signal point on a grid of cτ(h') by lifetime reweighting (ANALYSIS.md
 // section 3, darkscan/signal_model/lifetime_reweighting.hpp) of its selected
 // candidates: one cell per (final state, cτ), all lifetimes in one pass over the
-// candidates, on the CPU threads (lifetimes in parallel, candidates in their order, so
-// the sums have the same bits on any number of threads).
+// candidates on the chosen backend (darkscan/signal_model/reweight_blocks.hpp: blocks
+// of candidates summed in a fixed order, the same bits on any number of threads).
 #include <span>
 #include <vector>
 
 #include "darkscan/physics/particles.hpp"
 #include "darkscan/signal_model/lifetime_reweighting.hpp"
-#include "launch.hpp"
+#include "backend/backend.hpp"
 
 namespace darkscan::signal_model {
 
-// The selected candidates of one signal point (its samples together), as columns.
+// The selected candidates of one signal point (its samples together), as columns in
+// host memory; the backend's reweight() runs the (lifetime, block of candidates) pairs.
 struct SelectedTruth {
   std::span<const double> ell;           // true proper decay length of the h' (cm)
   std::span<const std::int8_t> final_state;
@@ -38,7 +39,7 @@ struct EfficiencyMap {
 std::vector<double> log_grid(double lo, double hi, int per_decade);
 
 EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
-                             std::span<const double> ctau_cm, const host::CpuLauncher& launcher);
+                             std::span<const double> ctau_cm, Backend& backend);
 
 // The efficiency of one final state over cτ(h') x cτ(chi2) (the y interpretation moves
 // the chi2 lifetime): the weight is the product of the h' mixture's and the chi2's, all
@@ -47,7 +48,6 @@ EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixtur
 std::vector<EfficiencyCell> efficiency_map_chi2(const SelectedTruth& selected, int final_state,
                                                 const LifetimeMixture& generated, double ctau_chi2_0,
                                                 std::span<const double> ctau_cm,
-                                                std::span<const double> ctau_chi2_cm,
-                                                const host::CpuLauncher& launcher);
+                                                std::span<const double> ctau_chi2_cm, Backend& backend);
 
 }  // namespace darkscan::signal_model

@@ -74,7 +74,6 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   if (points.empty()) throw_input_error("{}: no signal samples (kind = \"signal\")", file.path());
 
   const auto params = selection::params_from_config(cfg);
-  const host::CpuLauncher launcher(cfg.run.threads);
   std::map<std::string, int> per_mass;  // names of points sharing final state and mass
   for (auto& [key, p] : points) {
     const auto& samples = members[key];
@@ -124,10 +123,10 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
     p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
     p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
     const SelectedTruth truth{ell, fs, mc_weight, hp_dv, ell_chi2};
-    p.map = efficiency_map(truth, p.generated, model.ctau_cm, launcher);
+    p.map = efficiency_map(truth, p.generated, model.ctau_cm, backend);
     if (!model.ctau_chi2_cm.empty()) {
       p.chi2_map = efficiency_map_chi2(truth, p.final_state, p.generated, p.ctau_chi2_0, model.ctau_cm,
-                                       model.ctau_chi2_cm, launcher);
+                                       model.ctau_chi2_cm, backend);
       for (const auto& c : p.chi2_map) p.chi2_trusted.push_back(c.efficiency > 0 && c.n_eff >= sm.min_n_eff);
     }
 

@@ -1,6 +1,8 @@
 // CUDA against CPU: the same bytes in device memory after a load or a stream, the
-// same column summaries, statistics and selection verdicts. Skips, saying why, where no CUDA device can be used.
+// same column summaries, statistics, selection verdicts and reweighting sums. Skips, saying why, where no CUDA device can be used.
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "backend/backend_fixture.hpp"
 #include "backend/cpu_backend.hpp"
@@ -112,6 +114,45 @@ TEST_F(CudaAgreement, SelectionKeepsTheSameCandidates) {
     passed += on_cpu[i].step == selection::kPassed;
   }
   EXPECT_GT(passed, 1000u);
+}
+
+TEST_F(CudaAgreement, LifetimeReweightingAgreesToOneInTenToTheTwelve) {
+  // 5,000 candidates of a mixture of two cτ0, 40 cells over both lifetimes.
+  std::vector<double> ell(5000), ell_chi2(5000), dv(5000), ctau, ctau_chi2;
+  std::vector<std::int8_t> fs(5000);
+  for (std::size_t i = 0; i < ell.size(); ++i) {
+    ell[i] = 0.01 * static_cast<double>((i * 7919) % 4000);
+    ell_chi2[i] = 0.003 * static_cast<double>((i * 104729) % 1000);
+    dv[i] = 0.5 * ell[i];
+    fs[i] = static_cast<std::int8_t>(i % 3);
+  }
+  for (int a = 0; a < 8; ++a)
+    for (int b = 0; b < 5; ++b) {
+      ctau.push_back(0.3 * std::pow(2.0, a));
+      ctau_chi2.push_back(0.1 * std::pow(2.0, b));
+    }
+  signal_model::ReweightBlocks job;
+  job.ell = ell.data();
+  job.ell_chi2 = ell_chi2.data();
+  job.final_state = fs.data();
+  job.hp_dv = dv.data();
+  job.candidates = ell.size();
+  job.ctau = ctau.data();
+  job.ctau_chi2 = ctau_chi2.data();
+  job.cells = ctau.size();
+  job.generated.components = 2;
+  job.generated.ctau0[0] = 1, job.generated.n_generated[0] = 3000;
+  job.generated.ctau0[1] = 10, job.generated.n_generated[1] = 2000;
+  job.ctau_chi2_0 = 0.5;
+  const auto on_cpu = cpu_.reweight(job);
+  const auto on_cuda = cuda_->reweight(job);
+  ASSERT_EQ(on_cpu.size(), on_cuda.size());
+  for (std::size_t i = 0; i < on_cpu.size(); ++i)
+    for (int f = 0; f < 3; ++f) {
+      EXPECT_NEAR(on_cuda[i].fs[f].sum, on_cpu[i].fs[f].sum, 1e-12 * on_cpu[i].fs[f].sum) << i;
+      EXPECT_NEAR(on_cuda[i].fs[f].sum2, on_cpu[i].fs[f].sum2, 1e-12 * on_cpu[i].fs[f].sum2) << i;
+      EXPECT_NEAR(on_cuda[i].dv[f], on_cpu[i].dv[f], 1e-12 * on_cpu[i].dv[f]) << i;
+    }
 }
 
 }  // namespace

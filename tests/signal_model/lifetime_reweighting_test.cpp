@@ -125,7 +125,8 @@ class ReweightingClosure : public testing::TempDirTest {
   }
   static EfficiencyCell pipi(const Selected& s, const LifetimeMixture& m, double ctau) {
     const double grid[1] = {ctau};
-    const auto map = efficiency_map({s.ell, s.fs, {}, {}, {}}, m, grid, host::CpuLauncher(2));
+    CpuBackend cpu(2);
+    const auto map = efficiency_map({s.ell, s.fs, {}, {}, {}}, m, grid, cpu);
     return map.cells[1][0];
   }
   static double plain(const Selected& s) {
