@@ -42,6 +42,16 @@ EventFile::EventFile(std::string path) : path_(std::move(path)), file_(h5::open_
                       path_);
 }
 
+EventFile::EventFile(std::string path, std::string_view group)
+    : path_(std::move(path)), file_(h5::open_file_readonly(path_)) {
+  const std::string where = "/" + std::string(group);
+  if (!h5::link_exists(id(), where) || h5::object_type(id(), where, path_) != H5O_TYPE_GROUP)
+    throw_input_error("{}: no {} group of tables (is it the right darkscan output?)", path_, where);
+  h5::Group g(h5::check_id(H5Gopen2(id(), where.c_str(), H5P_DEFAULT), path_, "open " + where));
+  index_samples_group(g.get(), where);
+  if (samples_.empty()) throw_input_error("{}: {} holds no tables", path_, where);
+}
+
 const SampleInfo& EventFile::sample(std::string_view name) const {
   for (const auto& s : samples_)
     if (s.name == name) return s;
@@ -50,12 +60,12 @@ const SampleInfo& EventFile::sample(std::string_view name) const {
   throw_input_error("{}: no sample '{}' (the file has: {})", path_, name, names);
 }
 
-void EventFile::index_samples_group(hid_t samples_group) {
-  for (const auto& name : h5::child_names(samples_group, fmt::format("{}: /samples", path_))) {
-    auto info = index_object(samples_group, "/samples", name);
+void EventFile::index_samples_group(hid_t samples_group, const std::string& group_path) {
+  for (const auto& name : h5::child_names(samples_group, fmt::format("{}: {}", path_, group_path))) {
+    auto info = index_object(samples_group, group_path, name);
     if (!info) {
       // Under /samples every member is meant to be a sample: say what is wrong with it.
-      throw_input_error("{}: /samples/{} is neither a group of column datasets nor a compound table", path_,
+      throw_input_error("{}: {}/{} is neither a group of column datasets nor a compound table", path_, group_path,
                         name);
     }
     samples_.push_back(std::move(*info));

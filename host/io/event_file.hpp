@@ -47,6 +47,9 @@ class EventFile {
   // Opens and indexes the file; throws InputError naming the file on any problem
   // (missing, not HDF5, truncated, no samples, columns of unequal length, bad kind).
   explicit EventFile(std::string path);
+  // The tables of another top-level group of darkscan's outputs (e.g. "efficiency" of a
+  // signal model file), read with the same rules; InputError when the group is absent.
+  EventFile(std::string path, std::string_view group);
 
   const std::string& path() const { return path_; }
   hid_t id() const { return file_.get(); }
@@ -55,7 +58,7 @@ class EventFile {
   const SampleInfo& sample(std::string_view name) const;
 
  private:
-  void index_samples_group(hid_t samples_group);
+  void index_samples_group(hid_t samples_group, const std::string& group_path = "/samples");
   void index_root();
   std::optional<SampleInfo> index_object(hid_t parent, const std::string& parent_path, const std::string& name);
   SampleInfo index_compound(const std::string& name, const std::string& path, hid_t dataset,

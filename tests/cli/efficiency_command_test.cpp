@@ -8,9 +8,13 @@
 #include <filesystem>
 #include <map>
 
+#include "backend/cpu_backend.hpp"
+#include "config/config.hpp"
 #include "errors.hpp"
 #include "io/event_file.hpp"
 #include "io/h5.hpp"
+#include "signal_model/mass_interpolation.hpp"
+#include "signal_model/signal_model_file.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 
@@ -135,6 +139,38 @@ TEST_F(EfficiencyCommand, ChiTwoLifetimeReweightingClosesOnDirectSamples) {
         << "cτ(chi2) " << grid[static_cast<std::size_t>(k)] << ": reweighted " << eff[static_cast<std::size_t>(k)]
         << " ± " << unc[static_cast<std::size_t>(k)] << ", direct " << direct << " ± " << direct_unc;
   }
+}
+
+TEST_F(EfficiencyCommand, TheFileReadsBackAsTheModelBuiltInProcess) {
+  const auto out = path("model.h5").string();
+  ASSERT_EQ(run_darkscan({"efficiency", "--config", config_, "--input", events_, "--output", out}).exit_code, 0);
+  const auto from_file = signal_model::read_signal_model(out);
+  CpuBackend cpu(1);
+  const auto built =
+      signal_model::build_signal_model(cpu, io::EventFile(events_), config::load(config_), nullptr);
+  EXPECT_EQ(from_file.ctau_cm, built.ctau_cm);
+  ASSERT_EQ(from_file.points.size(), built.points.size());
+  for (const auto& p : built.points) {
+    const auto* q = &from_file.points.front();
+    for (const auto& r : from_file.points)
+      if (r.name == p.name) q = &r;
+    ASSERT_EQ(q->name, p.name);
+    EXPECT_EQ(q->final_state, p.final_state);
+    EXPECT_EQ(q->m_hp, p.m_hp);
+    EXPECT_EQ(q->sigma, p.sigma);
+    EXPECT_EQ(q->trusted, p.trusted);
+    for (std::size_t j = 0; j < p.rel_unc.size(); ++j) {
+      EXPECT_EQ(q->map.cells[p.final_state][j].efficiency, p.map.cells[p.final_state][j].efficiency) << j;
+      EXPECT_EQ(q->map.cells[p.final_state][j].n_eff, p.map.cells[p.final_state][j].n_eff) << j;
+      EXPECT_EQ(q->rel_unc[j], p.rel_unc[j]) << j;
+      EXPECT_EQ(q->map.cells[(p.final_state + 1) % 3][j].efficiency,
+                p.map.cells[(p.final_state + 1) % 3][j].efficiency);
+    }
+  }
+  // Interpolation in mass works on the file's model as on the built one.
+  const signal_model::MassInterpolation pipi(from_file, 1, std::nan(""));
+  EXPECT_EQ(pipi.at(0.9, 2).efficiency, built.points[1].map.cells[1][2].efficiency);
+  EXPECT_THROW(signal_model::read_signal_model(events_), InputError);  // an event file is not a model
 }
 
 TEST_F(EfficiencyCommand, BadInputIsOneLineAndNoFile) {

@@ -1,0 +1,15 @@
+#pragma once
+// Reading a signal model back from the file `darkscan efficiency` wrote: the points of
+// /efficiency (their efficiency maps over cτ(h'), uncertainties, trust flags and mass
+// resolution), what the scan needs. The cτ(chi2) maps and the per-sample resolution
+// fits stay in the file.
+#include <string>
+
+#include "signal_model/signal_model.hpp"
+
+namespace darkscan::signal_model {
+
+// InputError naming the file, table or attribute when the file is not such an output.
+SignalModel read_signal_model(const std::string& path);
+
+}  // namespace darkscan::signal_model
