@@ -58,7 +58,7 @@ int run_efficiency(const EfficiencyOptions& opt) {
   fmt::print("{:<24} {:>8} {:>10} {:>12} {:>12} {:>10}\n", "signal point", "samples", "sigma/MeV", "max eff",
              "at ctau/cm", "trusted");
   std::size_t unconverged = 0;
-  for (const auto& r : model.resolutions) unconverged += !r.fit.converged;
+  for (const auto& r : model.samples) unconverged += !r.fit.converged;
   for (const auto& p : model.points) {
     const auto& cells = p.map.cells[p.final_state];
     std::size_t best = 0, trusted = 0;
@@ -70,7 +70,7 @@ int run_efficiency(const EfficiencyOptions& opt) {
                cells[best].efficiency, model.ctau_cm[best], trusted, cells.size());
   }
   fmt::print("{} signal points, {} lifetimes, {} resolution fits ({} not converged) in {:.2f} s -> {}\n",
-             model.points.size(), model.ctau_cm.size(), model.resolutions.size(), unconverged, seconds, opt.output);
+             model.points.size(), model.ctau_cm.size(), model.samples.size(), unconverged, seconds, opt.output);
   return kExitOk;
 }
 
@@ -82,7 +82,7 @@ void add_efficiency_command(CLI::App& app, Action& action) {
       "efficiency", "Signal model: efficiency maps over ctau by lifetime reweighting, and the mass resolution");
   cmd->add_option("--config", opt->config, "Scan config ([signal_model], [selection], [collider], [input])");
   cmd->add_option("--input", opt->input, "Event file with signal samples; default: the config's [input] events");
-  cmd->add_option("--output", opt->output, "HDF5 file to write (atomically): /efficiency, /resolution, /maps")
+  cmd->add_option("--output", opt->output, "HDF5 file to write (atomically): /points, /efficiency, /resolution, /maps")
       ->required();
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_efficiency(*opt); }; });

@@ -38,6 +38,22 @@ int final_state_of(const io::SampleInfo& s, const std::string& ctx) {
   throw_input_error("{}: attribute 'final_state' must be mumu, pipi or kk", ctx);
 }
 
+// Relative efficiency uncertainty of each cell, all sources in quadrature (ANALYSIS.md
+// section 3; the lifetime-dependent PID scaled with the selected vertices' mean
+// displacement), and whether the cell is trusted.
+void add_uncertainties(const config::SignalModelConfig& sm, const std::vector<MapCell>& cells,
+                       std::vector<double>& rel_unc, std::vector<std::uint8_t>& trusted) {
+  for (const auto& cell : cells) {
+    const double displaced = sm.pid_displaced_rel_unc * std::min(1.0, cell.mean_hp_dv / 100.0);
+    const double mc = cell.efficiency > 0 ? cell.efficiency_unc / cell.efficiency : 0.0;
+    const double rel = std::sqrt(sm.tracking_rel_unc * sm.tracking_rel_unc +
+                                 sm.pid_electron_rel_unc * sm.pid_electron_rel_unc +
+                                 sm.pid_hadron_rel_unc * sm.pid_hadron_rel_unc + displaced * displaced + mc * mc);
+    rel_unc.push_back(cell.efficiency > 0 ? rel : std::numeric_limits<double>::quiet_NaN());
+    trusted.push_back(cell.efficiency > 0 && cell.n_eff >= sm.min_n_eff ? 1 : 0);
+  }
+}
+
 }  // namespace
 
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& cfg,
@@ -102,6 +118,7 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       const auto truth_chi2 = sel.selected.find("true_chi2_ctau")->values<float>();
       ell_chi2.insert(ell_chi2.end(), truth_chi2.begin(), truth_chi2.end());
       if (!model.ctau_chi2_cm.empty()) p.ctau_chi2_0 = number(*s, "ctau_chi2_cm", ctx);
+      const std::size_t first = ell.size();
       ell.insert(ell.end(), truth.begin(), truth.end());
       fs.insert(fs.end(), states.begin(), states.end());
       mc_weight.insert(mc_weight.end(), weights.begin(), weights.end());
@@ -112,13 +129,29 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       for (std::size_t i = 0; i < masses.size(); ++i)
         if (states[i] == p.final_state) own.push_back(masses[i]);
       const auto range = fit_range(own);
-      SampleResolution r{s->name, p.name, p.generated.ctau0[c], fit_crystal_ball(own, range[0], range[1])};
+      SampleModel r;
+      r.sample = s->name;
+      r.point = p.name;
+      r.ctau0 = p.generated.ctau0[c];
+      r.attributes = s->attributes;
+      r.fit = fit_crystal_ball(own, range[0], range[1]);
       if (r.fit.converged && r.fit.errors[1] > 0) {
         const double w = 1 / (r.fit.errors[1] * r.fit.errors[1]);
         inverse_variance += w;
         weighted_sigma += w * r.fit.shape.sigma;
       }
-      model.resolutions.push_back(std::move(r));
+      // The sample alone, reweighted from its own cτ0.
+      LifetimeMixture alone;
+      alone.components = 1;
+      alone.ctau0[0] = p.generated.ctau0[c];
+      alone.n_generated[0] = p.generated.n_generated[c];
+      const std::size_t n_rows = ell.size() - first;
+      const SelectedTruth mine{std::span(ell).subspan(first, n_rows), std::span(fs).subspan(first, n_rows),
+                               std::span(mc_weight).subspan(first, n_rows), std::span(hp_dv).subspan(first, n_rows),
+                               {}};
+      r.cells = efficiency_map(mine, alone, model.ctau_cm, backend).cells[p.final_state];
+      add_uncertainties(sm, r.cells, r.rel_unc, r.trusted);
+      model.samples.push_back(std::move(r));
     }
     p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
     p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
@@ -130,18 +163,7 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       for (const auto& c : p.chi2_map) p.chi2_trusted.push_back(c.efficiency > 0 && c.n_eff >= sm.min_n_eff);
     }
 
-    // Systematics in quadrature (ANALYSIS.md section 3), the lifetime-dependent PID
-    // scaled with the selected vertices' mean displacement at each cτ.
-    for (const auto& cell : p.map.cells[p.final_state]) {
-      const double displaced = sm.pid_displaced_rel_unc * std::min(1.0, cell.mean_hp_dv / 100.0);
-      const double mc = cell.efficiency > 0 ? cell.efficiency_unc / cell.efficiency : 0.0;
-      const double rel = std::sqrt(sm.tracking_rel_unc * sm.tracking_rel_unc +
-                                   sm.pid_electron_rel_unc * sm.pid_electron_rel_unc +
-                                   sm.pid_hadron_rel_unc * sm.pid_hadron_rel_unc + displaced * displaced + mc * mc);
-      const bool trusted = cell.efficiency > 0 && cell.n_eff >= sm.min_n_eff;
-      p.rel_unc.push_back(cell.efficiency > 0 ? rel : std::numeric_limits<double>::quiet_NaN());
-      p.trusted.push_back(trusted ? 1 : 0);
-    }
+    add_uncertainties(sm, p.map.cells[p.final_state], p.rel_unc, p.trusted);
     model.points.push_back(p);
   }
   std::sort(model.points.begin(), model.points.end(), [](const auto& a, const auto& b) {
@@ -184,7 +206,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
     attributes.emplace_back("n_generated", p.generated.total());
     attributes.emplace_back("sigma_gev", p.sigma);
     attributes.emplace_back("sigma_unc_gev", p.sigma_unc);
-    writer.begin_table("efficiency", p.name, attributes, b);
+    writer.begin_table("points", p.name, attributes, b);
   }
 
   // Over both lifetimes, one row per (cτ, cτ(chi2)).
@@ -212,7 +234,30 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
     }
   }
 
-  for (const auto& r : model.resolutions) {
+  // Each sample alone over the same lifetimes.
+  for (const auto& r : model.samples) {
+    std::vector<double> eff, unc, n_eff;
+    std::vector<std::int8_t> trusted;
+    for (std::size_t j = 0; j < n; ++j) {
+      eff.push_back(r.cells[j].efficiency);
+      unc.push_back(r.cells[j].efficiency_unc);
+      n_eff.push_back(r.cells[j].n_eff);
+      trusted.push_back(static_cast<std::int8_t>(r.trusted[j]));
+    }
+    io::HostBatch b;
+    b.rows = n;
+    b.columns.push_back(io::HostColumn::from<double>("ctau_cm", model.ctau_cm));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+    b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+    b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", r.rel_unc));
+    b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+    io::Attributes attributes = r.attributes;
+    attributes.emplace_back("point", r.point);
+    writer.begin_table("efficiency", r.sample, attributes, b);
+  }
+
+  for (const auto& r : model.samples) {
     io::HostBatch b;
     b.rows = 1;
     const double values[6] = {r.fit.shape.mu,      r.fit.shape.sigma,       r.fit.shape.alpha_left,

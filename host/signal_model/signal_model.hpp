@@ -39,10 +39,16 @@ struct SignalPointModel {
   std::vector<std::uint8_t> chi2_trusted;
 };
 
-struct SampleResolution {
+// One sample on its own: its efficiency reweighted from its cτ0 alone (a check of the
+// point's mixture, sample against sample) and its mass resolution.
+struct SampleModel {
   std::string sample;
   std::string point;
   double ctau0 = 0;
+  io::Attributes attributes;          // the sample's own
+  std::vector<MapCell> cells;         // its final state, over the cτ grid
+  std::vector<double> rel_unc;
+  std::vector<std::uint8_t> trusted;
   CrystalBallFit fit;
 };
 
@@ -50,14 +56,14 @@ struct SignalModel {
   std::vector<double> ctau_cm;
   std::vector<double> ctau_chi2_cm;  // empty unless [signal_model] ctau_chi2_points_per_decade > 0
   std::vector<SignalPointModel> points;  // sorted by final state, then m(h')
-  std::vector<SampleResolution> resolutions;
+  std::vector<SampleModel> samples;
 };
 
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
                                Progress* progress = nullptr);
 
-// /efficiency/<point>, /efficiency_chi2/<point>, /resolution/<sample> and
-// /maps/<final state> (see README).
+// /points/<point>, /efficiency_chi2/<point>, /efficiency/<sample>, /resolution/<sample>
+// and /maps/<final state> (see README).
 void write_signal_model(io::EventFileWriter& writer, const SignalModel& model);
 
 }  // namespace darkscan::signal_model

@@ -22,10 +22,10 @@ double number(const io::SampleInfo& t, const char* key, const std::string& ctx) 
 }  // namespace
 
 SignalModel read_signal_model(const std::string& path) {
-  const io::EventFile file(path, "efficiency");
+  const io::EventFile file(path, "points");
   SignalModel model;
   for (const auto& table : file.samples()) {
-    const std::string ctx = fmt::format("{}: /efficiency/{}", path, table.name);
+    const std::string ctx = fmt::format("{}: /points/{}", path, table.name);
     std::vector<io::ColumnRequest> requests;
     for (const char* name : {"ctau_cm", "efficiency", "efficiency_unc", "n_eff", "eff_rel_unc", "mean_hp_dv",
                              "efficiency_as_mumu", "efficiency_as_pipi", "efficiency_as_kk"})

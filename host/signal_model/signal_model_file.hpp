@@ -1,8 +1,8 @@
 #pragma once
 // Reading a signal model back from the file `darkscan efficiency` wrote: the points of
-// /efficiency (their efficiency maps over cτ(h'), uncertainties, trust flags and mass
-// resolution), what the scan needs. The cτ(chi2) maps and the per-sample resolution
-// fits stay in the file.
+// /points (their efficiency maps over cτ(h'), uncertainties, trust flags and mass
+// resolution), what the scan needs. The cτ(chi2) maps and the per-sample tables stay
+// in the file.
 #include <string>
 
 #include "signal_model/signal_model.hpp"

@@ -59,7 +59,7 @@ TEST_F(EfficiencyCommand, MixtureEfficiencyMatchesAReweightingDoneHere) {
 
   const auto model = h5::open_file_readonly(out);
   const auto selected = h5::open_file_readonly(sel);
-  const std::string point = "/efficiency/signal_pipi_m0.9000";
+  const std::string point = "/points/signal_pipi_m0.9000";
   const auto grid = read_column(model.get(), point + "/ctau_cm");
   ASSERT_EQ(grid.size(), 5u);  // 1, 3.16, 10, 31.6, 100
   EXPECT_NEAR(grid[1], std::sqrt(10.0), 1e-12);
@@ -96,6 +96,8 @@ TEST_F(EfficiencyCommand, MixtureEfficiencyMatchesAReweightingDoneHere) {
     EXPECT_LT(sigma, 0.008) << s;
   }
   EXPECT_EQ(read_column(model.get(), "/maps/pipi/m_hp").size(), 5u);
+  // Each sample alone: its own reweighting, over the same grid.
+  EXPECT_EQ(read_column(model.get(), "/efficiency/signal_pipi_m0.900_ctau40/efficiency").size(), 5u);
   EXPECT_EQ(read_column(model.get(), "/maps/mumu/ctau_cm").size(), 5u);
 }
 
@@ -131,10 +133,10 @@ TEST_F(EfficiencyCommand, ChiTwoLifetimeReweightingClosesOnDirectSamples) {
   const auto eff = read_column(model.get(), base + "/efficiency");
   const auto unc = read_column(model.get(), base + "/efficiency_unc");
   // At the generated lifetimes (3, 4.64) the weights are all one: the plain fraction.
-  EXPECT_EQ(eff[2], read_column(model.get(), "/efficiency/" + by_chi2[2] + "/efficiency")[0]);
+  EXPECT_EQ(eff[2], read_column(model.get(), "/points/" + by_chi2[2] + "/efficiency")[0]);
   for (int k : {1, 3}) {
-    const auto direct = read_column(model.get(), "/efficiency/" + by_chi2[k] + "/efficiency")[0];
-    const auto direct_unc = read_column(model.get(), "/efficiency/" + by_chi2[k] + "/efficiency_unc")[0];
+    const auto direct = read_column(model.get(), "/points/" + by_chi2[k] + "/efficiency")[0];
+    const auto direct_unc = read_column(model.get(), "/points/" + by_chi2[k] + "/efficiency_unc")[0];
     EXPECT_NEAR(eff[static_cast<std::size_t>(k)], direct, 3 * std::hypot(unc[static_cast<std::size_t>(k)], direct_unc))
         << "cτ(chi2) " << grid[static_cast<std::size_t>(k)] << ": reweighted " << eff[static_cast<std::size_t>(k)]
         << " ± " << unc[static_cast<std::size_t>(k)] << ", direct " << direct << " ± " << direct_unc;
