@@ -8,21 +8,6 @@
 
 namespace darkscan::generator {
 
-std::string_view final_state_name(int final_state) {
-  switch (final_state) {
-    case 0: return "mumu";
-    case 1: return "pipi";
-    default: return "kk";
-  }
-}
-
-int final_state_from_name(std::string_view name) {
-  if (name == "mumu") return 0;
-  if (name == "pipi") return 1;
-  if (name == "kk") return 2;
-  return -1;
-}
-
 InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, double lo, double hi) {
   // Trapezoid CDF on 2^14 intervals: the tabulated quantiles are then exact to far
   // below the spacing of the 128 quantile steps.

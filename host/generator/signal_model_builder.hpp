@@ -19,9 +19,9 @@ struct SignalPoint {
   double ctau_chi2_cm = 0;  // 0: from the dark-sector point
 };
 
-std::string_view final_state_name(int final_state);
-// -1 when `name` is not mumu, pipi or kk.
-int final_state_from_name(std::string_view name);
+// "mumu", "pipi" or "kk".
+inline std::string_view final_state_name(int final_state) { return physics::kFinalStateNames[final_state]; }
+using physics::final_state_from_name;
 
 // The inverse CDF of `density` on [lo, hi], from its integral on a fine grid.
 InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, double lo, double hi);

@@ -24,6 +24,14 @@ const h5::AttributeValue* SampleInfo::attribute(std::string_view key) const {
   return nullptr;
 }
 
+double SampleInfo::number(std::string_view key, const std::string& ctx) const {
+  const auto* v = attribute(key);
+  if (v == nullptr) throw_input_error("{}: attribute '{}' is missing", ctx, key);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
+  throw_input_error("{}: attribute '{}' is not a number", ctx, key);
+}
+
 // ---------------------------------------------------------------------------------
 // Indexing
 

@@ -40,6 +40,9 @@ struct SampleInfo {
 
   const StoredColumn* find_column(std::string_view stored_name) const;
   const h5::AttributeValue* attribute(std::string_view key) const;
+  // A numeric attribute (stored as integer or float); InputError "<ctx>: attribute ..."
+  // when it is missing or not a number.
+  double number(std::string_view key, const std::string& ctx) const;
 };
 
 class EventFile {

@@ -10,14 +10,6 @@ namespace darkscan::selection {
 
 namespace {
 
-double number_attribute(const io::SampleInfo& s, std::string_view key, const std::string& ctx) {
-  const auto* v = s.attribute(key);
-  if (v == nullptr) throw_input_error("{}: attribute '{}' is missing (MC samples need it for the weighted yield)", ctx, key);
-  if (const auto* d = std::get_if<double>(v)) return *d;
-  if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
-  throw_input_error("{}: attribute '{}' is not a number", ctx, key);
-}
-
 // A candidate that passed every cut, with what /selected keeps of it.
 struct Passing {
   std::int64_t event = 0;
@@ -77,9 +69,10 @@ SampleSelection select_sample(Backend& backend, const io::EventFile& file, const
   out.rows = sample.rows;
   const bool mc = sample.kind == "signal" || sample.kind == "background";
   if (mc) {
-    const double n_generated = number_attribute(sample, "n_generated", ctx);
+    // MC samples need these for the weighted yield.
+    const double n_generated = sample.number("n_generated", ctx);
     if (!(n_generated > 0)) throw_input_error("{}: attribute 'n_generated' must be positive", ctx);
-    out.weight_scale = number_attribute(sample, "cross_section_fb", ctx) * luminosity_fb / n_generated;
+    out.weight_scale = sample.number("cross_section_fb", ctx) * luminosity_fb / n_generated;
   }
 
   io::SampleReader reader(file, sample.name, mapping, io::schema_request(sample.kind));

@@ -15,28 +15,17 @@
 
 namespace darkscan::signal_model {
 
-namespace {
-
-constexpr const char* kFinalStateNames[physics::kFinalStates] = {"mumu", "pipi", "kk"};
-
-// The dark-sector parameters that, with the final state and m(h'), make a signal point.
-constexpr const char* kPointKeys[] = {"m_chi1", "delta_m", "m_ap", "alpha_d", "epsilon", "ctau_chi2_cm"};
-
-double number(const io::SampleInfo& s, const char* key, const std::string& ctx) {
-  const auto* v = s.attribute(key);
-  if (v == nullptr) throw_input_error("{}: attribute '{}' is missing (signal samples carry their parameters)", ctx, key);
-  if (const auto* d = std::get_if<double>(v)) return *d;
-  if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
-  throw_input_error("{}: attribute '{}' is not a number", ctx, key);
-}
-
-int final_state_of(const io::SampleInfo& s, const std::string& ctx) {
+int final_state_attribute(const io::SampleInfo& s, const std::string& ctx) {
   const auto* v = s.attribute("final_state");
   const auto* text = v ? std::get_if<std::string>(v) : nullptr;
-  for (int k = 0; k < physics::kFinalStates; ++k)
-    if (text && *text == kFinalStateNames[k]) return k;
-  throw_input_error("{}: attribute 'final_state' must be mumu, pipi or kk", ctx);
+  const int k = text ? physics::final_state_from_name(*text) : -1;
+  if (k < 0) throw_input_error("{}: attribute 'final_state' must be mumu, pipi or kk", ctx);
+  return k;
 }
+
+namespace {
+
+using physics::kFinalStateNames;
 
 // Relative efficiency uncertainty of each cell, all sources in quadrature (ANALYSIS.md
 // section 3; the lifetime-dependent PID scaled with the selected vertices' mean
@@ -70,16 +59,16 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   for (const auto& s : file.samples()) {
     if (s.kind != "signal") continue;
     const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s.name);
-    const int fs = final_state_of(s, ctx);
-    const double m_hp = number(s, "m_hp", ctx);
-    number(s, "ctau_hp_cm", ctx);
-    number(s, "n_generated", ctx);
+    const int fs = final_state_attribute(s, ctx);
+    const double m_hp = s.number("m_hp", ctx);
+    s.number("ctau_hp_cm", ctx);
+    s.number("n_generated", ctx);
     std::string key = fmt::format("{} {:.17g}", fs, m_hp);
     io::Attributes attributes;
-    for (const char* k : kPointKeys)
+    for (const char* k : kDarkSectorKeys)
       if (const auto* v = s.attribute(k)) {
         attributes.emplace_back(k, *v);
-        key += fmt::format(" {}={:.17g}", k, number(s, k, ctx));
+        key += fmt::format(" {}={:.17g}", k, s.number(k, ctx));
       }
     auto& p = points[key];
     p.final_state = fs;
@@ -106,8 +95,8 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s->name);
       p.samples.push_back(s->name);
       const int c = p.generated.components++;
-      p.generated.ctau0[c] = number(*s, "ctau_hp_cm", ctx);
-      p.generated.n_generated[c] = number(*s, "n_generated", ctx);
+      p.generated.ctau0[c] = s->number("ctau_hp_cm", ctx);
+      p.generated.n_generated[c] = s->number("n_generated", ctx);
       const auto sel = selection::select_sample(backend, file, *s, cfg.columns, params, cfg.collider.luminosity_fb,
                                                 cfg.input.chunk_rows, progress);
       const auto truth = sel.selected.find("true_hp_ctau")->values<float>();
@@ -117,7 +106,7 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       const auto dv = sel.selected.find("hp_dv")->values<double>();
       const auto truth_chi2 = sel.selected.find("true_chi2_ctau")->values<float>();
       ell_chi2.insert(ell_chi2.end(), truth_chi2.begin(), truth_chi2.end());
-      if (!model.ctau_chi2_cm.empty()) p.ctau_chi2_0 = number(*s, "ctau_chi2_cm", ctx);
+      if (!model.ctau_chi2_cm.empty()) p.ctau_chi2_0 = s->number("ctau_chi2_cm", ctx);
       const std::size_t first = ell.size();
       ell.insert(ell.end(), truth.begin(), truth.end());
       fs.insert(fs.end(), states.begin(), states.end());
@@ -172,27 +161,38 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   return model;
 }
 
+namespace {
+
+// The columns over the lifetime axis that /points and /efficiency tables share.
+io::HostBatch lifetime_table(const std::vector<double>& ctau, const std::vector<MapCell>& cells,
+                             const std::vector<double>& rel_unc, const std::vector<std::uint8_t>& trusted) {
+  std::vector<double> eff, unc, n_eff;
+  for (const auto& c : cells) {
+    eff.push_back(c.efficiency);
+    unc.push_back(c.efficiency_unc);
+    n_eff.push_back(c.n_eff);
+  }
+  const std::vector<std::int8_t> flags(trusted.begin(), trusted.end());
+  io::HostBatch b;
+  b.rows = ctau.size();
+  b.columns.push_back(io::HostColumn::from<double>("ctau_cm", ctau));
+  b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+  b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+  b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+  b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", rel_unc));
+  b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", flags));
+  return b;
+}
+
+}  // namespace
+
 void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
   const std::size_t n = model.ctau_cm.size();
   for (const auto& p : model.points) {
     const auto& own = p.map.cells[p.final_state];
-    std::vector<double> eff, unc, n_eff, dv;
-    std::vector<std::int8_t> trusted;
-    for (std::size_t j = 0; j < n; ++j) {
-      eff.push_back(own[j].efficiency);
-      unc.push_back(own[j].efficiency_unc);
-      n_eff.push_back(own[j].n_eff);
-      dv.push_back(own[j].mean_hp_dv);
-      trusted.push_back(static_cast<std::int8_t>(p.trusted[j]));
-    }
-    io::HostBatch b;
-    b.rows = n;
-    b.columns.push_back(io::HostColumn::from<double>("ctau_cm", model.ctau_cm));
-    b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
-    b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
-    b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
-    b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", p.rel_unc));
-    b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+    io::HostBatch b = lifetime_table(model.ctau_cm, own, p.rel_unc, p.trusted);
+    std::vector<double> dv;
+    for (const auto& c : own) dv.push_back(c.mean_hp_dv);
     b.columns.push_back(io::HostColumn::from<double>("mean_hp_dv", dv));
     for (int f = 0; f < physics::kFinalStates; ++f) {
       std::vector<double> as;
@@ -236,22 +236,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
 
   // Each sample alone over the same lifetimes.
   for (const auto& r : model.samples) {
-    std::vector<double> eff, unc, n_eff;
-    std::vector<std::int8_t> trusted;
-    for (std::size_t j = 0; j < n; ++j) {
-      eff.push_back(r.cells[j].efficiency);
-      unc.push_back(r.cells[j].efficiency_unc);
-      n_eff.push_back(r.cells[j].n_eff);
-      trusted.push_back(static_cast<std::int8_t>(r.trusted[j]));
-    }
-    io::HostBatch b;
-    b.rows = n;
-    b.columns.push_back(io::HostColumn::from<double>("ctau_cm", model.ctau_cm));
-    b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
-    b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
-    b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
-    b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", r.rel_unc));
-    b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+    const io::HostBatch b = lifetime_table(model.ctau_cm, r.cells, r.rel_unc, r.trusted);
     io::Attributes attributes = r.attributes;
     attributes.emplace_back("point", r.point);
     writer.begin_table("efficiency", r.sample, attributes, b);
@@ -315,7 +300,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model) {
     b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
     b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
     b.columns.push_back(io::HostColumn::from<double>("sigma_gev", sigma));
-    writer.begin_table("maps", kFinalStateNames[f],
+    writer.begin_table("maps", std::string(kFinalStateNames[f]),
                        {{"layout", std::string("one row per (signal point, ctau); interpolate linearly in m_hp "
                                                "between the points of one m_chi1, the ctau grid is shared")}},
                        b);

@@ -59,6 +59,12 @@ struct SignalModel {
   std::vector<SampleModel> samples;
 };
 
+// The dark-sector parameters that, with the final state and m(h'), make a signal point.
+inline constexpr const char* kDarkSectorKeys[] = {"m_chi1", "delta_m", "m_ap", "alpha_d", "epsilon", "ctau_chi2_cm"};
+
+// The `final_state` attribute of a sample or table as 0, 1, 2; InputError otherwise.
+int final_state_attribute(const io::SampleInfo& table, const std::string& ctx);
+
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
                                Progress* progress = nullptr);
 

@@ -6,20 +6,7 @@
 
 namespace darkscan::signal_model {
 
-namespace {
-
-constexpr const char* kFinalStateNames[physics::kFinalStates] = {"mumu", "pipi", "kk"};
-constexpr const char* kPointKeys[] = {"m_chi1", "delta_m", "m_ap", "alpha_d", "epsilon", "ctau_chi2_cm"};
-
-double number(const io::SampleInfo& t, const char* key, const std::string& ctx) {
-  const auto* v = t.attribute(key);
-  if (v == nullptr) throw_input_error("{}: attribute '{}' is missing", ctx, key);
-  if (const auto* d = std::get_if<double>(v)) return *d;
-  if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
-  throw_input_error("{}: attribute '{}' is not a number", ctx, key);
-}
-
-}  // namespace
+using physics::kFinalStateNames;
 
 SignalModel read_signal_model(const std::string& path) {
   const io::EventFile file(path, "points");
@@ -37,16 +24,11 @@ SignalModel read_signal_model(const std::string& path) {
 
     SignalPointModel p;
     p.name = table.name;
-    const auto* fs = table.attribute("final_state");
-    const auto* fs_name = fs ? std::get_if<std::string>(fs) : nullptr;
-    p.final_state = -1;
-    for (int f = 0; f < physics::kFinalStates; ++f)
-      if (fs_name && *fs_name == kFinalStateNames[f]) p.final_state = f;
-    if (p.final_state < 0) throw_input_error("{}: attribute 'final_state' must be mumu, pipi or kk", ctx);
-    p.m_hp = number(table, "m_hp", ctx);
-    p.sigma = number(table, "sigma_gev", ctx);
-    p.sigma_unc = number(table, "sigma_unc_gev", ctx);
-    for (const char* k : kPointKeys)
+    p.final_state = final_state_attribute(table, ctx);
+    p.m_hp = table.number("m_hp", ctx);
+    p.sigma = table.number("sigma_gev", ctx);
+    p.sigma_unc = table.number("sigma_unc_gev", ctx);
+    for (const char* k : kDarkSectorKeys)
       if (const auto* v = table.attribute(k)) p.attributes.emplace_back(k, *v);
 
     const auto ctau = column("ctau_cm");

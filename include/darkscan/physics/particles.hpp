@@ -1,6 +1,7 @@
 #pragma once
 // Particle species as DATA.md codes them (the `_pid` columns) and their PDG masses.
 #include <cstdint>
+#include <string_view>
 
 #include "darkscan/core/macros.hpp"
 
@@ -26,6 +27,14 @@ DS_FUNCTION inline double species_mass(int s) {
 inline constexpr int kFinalStates = 3;
 DS_FUNCTION inline int final_state_species(int final_state) {
   return final_state == 0 ? muon : (final_state == 1 ? pion : kaon);
+}
+
+// The names DATA.md and the configs use: "mumu", "pipi", "kk"; -1 for any other name.
+inline constexpr std::string_view kFinalStateNames[kFinalStates] = {"mumu", "pipi", "kk"};
+constexpr int final_state_from_name(std::string_view name) {
+  for (int k = 0; k < kFinalStates; ++k)
+    if (kFinalStateNames[k] == name) return k;
+  return -1;
 }
 
 }  // namespace darkscan::physics
