@@ -34,6 +34,9 @@ int run_efficiency(const EfficiencyOptions& opt) {
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
 
+  // Opened before the work, so that an unwritable destination is said at once; it
+  // appears under its name only when committed.
+  io::EventFileWriter writer(opt.output);
   std::uint64_t rows = 0;
   for (const auto& s : file.samples())
     if (s.kind == "signal") rows += s.rows;
@@ -44,7 +47,6 @@ int run_efficiency(const EfficiencyOptions& opt) {
   fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  io::EventFileWriter writer(opt.output);
   writer.set_root_attributes({{"creator", std::string("darkscan efficiency (ANALYSIS.md section 3)")},
                               {"darkscan_version", std::string(version())},
                               {"darkscan_commit", std::string(commit())},

@@ -68,6 +68,9 @@ int run_select(const SelectOptions& opt) {
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
 
+  // Opened before the work, so that an unwritable destination is said at once; it
+  // appears under its name only when committed.
+  io::EventFileWriter writer(opt.output);
   const auto params = selection::params_from_config(cfg);
   const double luminosity = cfg.collider.luminosity_fb;
   std::uint64_t total = 0;
@@ -82,7 +85,6 @@ int run_select(const SelectOptions& opt) {
   fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  io::EventFileWriter writer(opt.output);
   std::string cut_names;
   for (const char* n : selection::kCutNames) cut_names += (cut_names.empty() ? "" : ", ") + std::string(n);
   writer.set_root_attributes({{"creator", std::string("darkscan select (ANALYSIS.md section 2)")},

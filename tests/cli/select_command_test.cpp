@@ -74,6 +74,11 @@ TEST_F(SelectCommand, BadInputIsOneLineAndNoFile) {
   expect_refused({"--config", bad, "--input", in}, "selection.track_hits_min");
   const auto unset = write_file("unset.toml", "[run]\nname = \"x\"\n");
   expect_refused({"--config", unset}, "key 'input.events' is not set");
+  // An unwritable destination is said before any work, in one line.
+  const auto r = run_darkscan({"select", "--input", in, "--output", path("no/such/dir/s.h5").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
 }
 
 }  // namespace
