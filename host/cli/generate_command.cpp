@@ -41,13 +41,7 @@ double parse_number(const std::string& text, const std::string& where) {
 generator::SignalPoint parse_signal_point(const std::string& spec, const config::ModelConfig& model,
                                           std::string& suffix) {
   const std::string where = fmt::format("--signal-point '{}'", spec);
-  generator::SignalPoint p;
-  p.dark.m_chi1 = model.m_chi1_gev;
-  p.dark.delta_m = model.delta_m_gev;
-  p.dark.m_ap = model.m_ap_gev;
-  p.dark.alpha_d = model.alpha_d;
-  p.dark.epsilon = model.epsilon;
-  p.ctau_chi2_cm = model.ctau_chi2_cm;
+  generator::SignalPoint p = generator::model_point(model);
   std::map<std::string, bool> seen;
   std::stringstream in(spec);
   std::string item;

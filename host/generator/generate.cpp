@@ -42,16 +42,6 @@ struct SamplePlan {
   double cross_section_fb = 0;
 };
 
-physics::DarkSectorPoint dark_point(const config::ModelConfig& m) {
-  physics::DarkSectorPoint d;
-  d.m_chi1 = m.m_chi1_gev;
-  d.delta_m = m.delta_m_gev;
-  d.m_ap = m.m_ap_gev;
-  d.alpha_d = m.alpha_d;
-  d.epsilon = m.epsilon;
-  return d;
-}
-
 // A Poisson count of mean `mean`, by inversion of a Philox uniform (Boost.Math's quantile).
 std::uint64_t poisson_count(double mean, RandomKey key) {
   if (mean <= 0) return 0;
@@ -116,7 +106,7 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
     std::vector<double> chi1_masses = g.signal_m_chi1_gev;
     if (chi1_masses.empty()) chi1_masses.push_back(cfg.model.m_chi1_gev);
     for (double m1 : chi1_masses) {
-      physics::DarkSectorPoint dark = dark_point(cfg.model);
+      physics::DarkSectorPoint dark = model_point(cfg.model).dark;
       dark.m_chi1 = m1;
       dark.m_ap = cfg.model.m_ap_gev / cfg.model.m_chi1_gev * m1;
       dark.delta_m = cfg.model.delta_m_gev / cfg.model.m_chi1_gev * m1;
@@ -182,12 +172,10 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
       number += static_cast<std::int64_t>(n);
     }
     if (g.inject_sigma_fb > 0) {
-      SignalPoint p;
+      SignalPoint p = model_point(cfg.model);
       p.final_state = final_state_from_name(g.inject_final_state);
       p.m_hp = g.inject_m_hp_gev;
       p.ctau_hp_cm = g.inject_ctau_cm;
-      p.dark = dark_point(cfg.model);
-      p.ctau_chi2_cm = cfg.model.ctau_chi2_cm;
       const SignalModel model = build_signal_model(p, col, fmt::format("{}: [generate] inject_*", origin));
       const std::uint64_t n =
           poisson_count(g.inject_sigma_fb * req.luminosity_fb, RandomKey{req.seed, sample_stream("data/signal/count")});

@@ -8,6 +8,17 @@
 
 namespace darkscan::generator {
 
+SignalPoint model_point(const config::ModelConfig& m) {
+  SignalPoint p;
+  p.dark.m_chi1 = m.m_chi1_gev;
+  p.dark.delta_m = m.delta_m_gev;
+  p.dark.m_ap = m.m_ap_gev;
+  p.dark.alpha_d = m.alpha_d;
+  p.dark.epsilon = m.epsilon;
+  p.ctau_chi2_cm = m.ctau_chi2_cm;
+  return p;
+}
+
 InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, double lo, double hi) {
   // Trapezoid CDF on 2^14 intervals: the tabulated quantiles are then exact to far
   // below the spacing of the 128 quantile steps.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "darkscan/generator/signal_process.hpp"
+#include "config/config.hpp"
 #include "darkscan/physics/dark_sector.hpp"
 
 namespace darkscan::generator {
@@ -18,6 +19,10 @@ struct SignalPoint {
   physics::DarkSectorPoint dark;
   double ctau_chi2_cm = 0;  // 0: from the dark-sector point
 };
+
+// A signal point at the config's [model] dark-sector point (final state, m(h') and
+// cτ(h') left at their defaults for the caller to set).
+SignalPoint model_point(const config::ModelConfig& model);
 
 // "mumu", "pipi" or "kk".
 inline std::string_view final_state_name(int final_state) { return physics::kFinalStateNames[final_state]; }
