@@ -57,6 +57,28 @@ if [[ -f "$file" && "bench_selection" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
   export DARKSCAN_BENCH_EVENTS="$file"
 fi
 
+# End to end: the paper-scale scan (every final state, the 51 lifetimes of the demo's
+# grid, all windows: about 2x10^5 rows) of the generated demo sample, from HDF5 to HDF5,
+# with darkscan's own breakdown into load, count, statistics and write.
+if [[ -f "$file" && "bench_scan" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
+  build/bench/darkscan select --config scan_configs/demo.toml --input "$file" --output "$workdir/selected.h5" >/dev/null 2>&1
+  build/bench/darkscan efficiency --config scan_configs/demo.toml --input "$file" --output "$workdir/model.h5" >/dev/null 2>&1
+  for backend in cpu cuda; do
+    [[ "$backend" == cpu || "$device" != cpu ]] || continue
+    out="benchmarks/results/${stamp}_scan_demo_${backend}_${device}_${commit}.json"
+    start=$(date +%s.%N)
+    summary=$(build/bench/darkscan scan --config scan_configs/demo.toml --data "$workdir/selected.h5" \
+      --model "$workdir/model.h5" --output "$workdir/scan.h5" --backend "$backend" 2>/dev/null | tail -1)
+    end=$(date +%s.%N)
+    # "time: load A s, count B s, statistics C s (R experiments, D distinct), write E s; total F s on ..."
+    read -r load count stats rows distinct write total < <(sed -E 's/time: load ([0-9.]+) s, count ([0-9.]+) s, statistics ([0-9.]+) s \(([0-9]+) experiments, ([0-9]+) distinct\), write ([0-9.]+) s; total ([0-9.]+) s.*/\1 \2 \3 \4 \5 \6 \7/' <<<"$summary")
+    printf '{"program": "darkscan scan --config scan_configs/demo.toml", "backend": "%s", "commit": "%s", "device": "%s", "host": "%s", "threads": %s, "rows": %s, "distinct_experiments": %s, "load_s": %s, "count_s": %s, "statistics_s": %s, "write_s": %s, "total_s": %s, "wall_s": %.3f}\n' \
+      "$backend" "$commit" "$device" "$host" "$(nproc)" "$rows" "$distinct" "$load" "$count" "$stats" "$write" "$total" \
+      "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" > "$out"
+    echo "wrote $out: $(cat "$out")"
+  done
+fi
+
 for program in build/bench/benchmarks/bench_*; do
   name=$(basename "$program")
   [[ "$name" == *"${DARKSCAN_BENCH_ONLY:-}"* ]] || continue

@@ -4,7 +4,8 @@
 # data sample with an injected signal), runs the event store's check over it (every
 # sample loaded in chunks, checked against the DATA.md schema, each column's range
 # reported), the selection of ANALYSIS.md section 2 (cutflows, best candidates) and the
-# signal model of section 3 (efficiency maps over cτ, resolution fits).
+# signal model of section 3 (efficiency maps over cτ, resolution fits) and the window
+# scan of sections 4 and 5 (p0, Z and limits for every final state, lifetime and mass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh default
@@ -16,3 +17,5 @@ mkdir -p "$out"
 ./build/default/darkscan info --check --config scan_configs/demo.toml
 ./build/default/darkscan select --config scan_configs/demo.toml --output "$out/selected.h5"
 ./build/default/darkscan efficiency --config scan_configs/demo.toml --output "$out/signal_model.h5"
+./build/default/darkscan scan --config scan_configs/demo.toml --data "$out/selected.h5" \
+  --model "$out/signal_model.h5" --output "$out/scan.h5"

@@ -14,6 +14,7 @@
 
 #include "darkscan/core/column_summary.hpp"
 #include "darkscan/core/column_view.hpp"
+#include "darkscan/scan/window.hpp"
 #include "darkscan/selection/evaluate.hpp"
 #include "darkscan/signal_model/reweight_blocks.hpp"
 #include "io/host_batch.hpp"
@@ -75,6 +76,11 @@ class Backend {
   // Lifetime reweighting of the signal model: every (cell, block) of `job`, whose
   // pointers are in host memory (job.out is ignored); [cell * blocks + block].
   virtual std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) = 0;
+  // The counts of ANALYSIS.md section 4 in every window of one final state: events in
+  // the window and its sidebands, f and δ, over the final state's masses sorted in
+  // ascending order (host memory); [w] for each window, in host memory.
+  virtual std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,
+                                                        std::span<const scan::WindowGeometry> windows) = 0;
   // A copy of a chunk in host memory; `names` gives the columns' names, in order.
   virtual io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) = 0;
 };

@@ -102,6 +102,15 @@ std::vector<signal_model::BlockSums> CpuBackend::reweight(const signal_model::Re
   return out;
 }
 
+std::vector<scan::WindowCounts> CpuBackend::count_windows(std::span<const double> sorted_masses,
+                                                          std::span<const scan::WindowGeometry> windows) {
+  std::vector<scan::WindowCounts> out(windows.size());
+  launcher_.parallel_for(windows.size(), scan::CountWindows{sorted_masses.data(),
+                                                            static_cast<std::int64_t>(sorted_masses.size()),
+                                                            windows.data(), out.data()});
+  return out;
+}
+
 io::HostBatch CpuBackend::copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) {
   return copy_chunk_to_host(chunk, names, [](void* dst, const void* src, std::size_t bytes) {
     if (bytes > 0) std::memcpy(dst, src, bytes);

@@ -20,6 +20,8 @@ class CpuBackend final : public Backend {
   std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,
                                                   const selection::SelectionParams& params) override;
   std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override;
+  std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,
+                                                std::span<const scan::WindowGeometry> windows) override;
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override;
 
   const host::CpuLauncher& launcher() const { return launcher_; }

@@ -14,6 +14,7 @@
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
 #include "marginalise.hpp"
+#include "count_windows.hpp"
 #include "reweight_blocks.hpp"
 #include "select_candidates.hpp"
 
@@ -163,6 +164,24 @@ class CudaBackend final : public Backend {
     d.out = static_cast<signal_model::BlockSums*>(d_out.get());
     reweight_blocks(d, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(signal_model::BlockSums),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return out;
+  }
+
+  std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,
+                                                std::span<const scan::WindowGeometry> windows) override {
+    std::vector<scan::WindowCounts> out(windows.size());
+    if (out.empty()) return out;
+    DeviceBuffer masses = to_device(sorted_masses.data(), sorted_masses.size());
+    DeviceBuffer geometry = to_device(windows.data(), windows.size());
+    DeviceBuffer d_out = device_alloc(out.size() * sizeof(scan::WindowCounts));
+    cuda::count_windows(scan::CountWindows{static_cast<const double*>(masses.get()),
+                                           static_cast<std::int64_t>(sorted_masses.size()),
+                                           static_cast<const scan::WindowGeometry*>(geometry.get()),
+                                           static_cast<scan::WindowCounts*>(d_out.get())},
+                        out.size(), stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(scan::WindowCounts),
                                   cudaMemcpyDeviceToHost, stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
     return out;

@@ -293,6 +293,30 @@ std::vector<Key> make_registry() {
                "cτ(chi2) range of the efficiency maps over both lifetimes (cm), log-spaced."),
       integer("signal_model.ctau_chi2_points_per_decade", DS_FIELD(signal_model.ctau_chi2_points_per_decade), 0, 1000,
               "Points per decade of the cτ(chi2) grid; 0 writes no maps over cτ(chi2)."),
+      // [scan], ANALYSIS.md sections 4 and 5
+      text_list("scan.final_states", DS_FIELD(scan.final_states), {"mumu", "pipi", "kk"},
+                "Final states to scan."),
+      real("scan.mass_max_gev", DS_FIELD(scan.mass_max_gev), 0, 10.58, true,
+           "Top of every final state's mass range (GeV); the bottom is the threshold 2 m_x."),
+      real("scan.window_half_width_sigma", DS_FIELD(scan.window_half_width_sigma), 0, 100, true,
+           "Half width of a window in units of the mass resolution: windows m ± this x sigma(m)."),
+      real("scan.window_step_sigma", DS_FIELD(scan.window_step_sigma), 0, 100, true,
+           "Step between window centres in units of the mass resolution."),
+      real("scan.pipi_split_gev", DS_FIELD(scan.pipi_split_gev), 0, 10.58, true,
+           "pi+pi-: the range is split here; a window's sideband is the part on its centre's side."),
+      real_list("scan.pipi_split_alternatives_gev", DS_FIELD(scan.pipi_split_alternatives_gev), 0, 10.58, true,
+                "pi+pi-: moved splits; delta is the largest relative change of the background density "
+                "(N_SB + 1) / (SB width) they give (at most 4; empty: delta = 0).",
+                true),
+      real("scan.sigma_extrapolation_gev", DS_FIELD(scan.sigma_extrapolation_gev), 0, 10, false,
+           "How far outside the simulated m(h') window centres may go (GeV): sigma(m) is held at the nearest "
+           "simulated mass there and the limit is marked missing; beyond it the model does not cover the scan."),
+      real("scan.credibility", DS_FIELD(scan.credibility), 0, 1, true,
+           "Credibility level of the upper limits (below 1)."),
+      text("scan.nuisance_prior", DS_FIELD(scan.nuisance_prior), {"gaussian", "lognormal"},
+           "Efficiency and luminosity factors: (1 + y r) with r < 0.2, or (1 + r)^y for any r (ANALYSIS.md 5)."),
+      text("scan.signal_prior", DS_FIELD(scan.signal_prior), {"uniform", "jeffreys"},
+           "Prior of the signal: uniform (the paper's), or Jeffreys (s + b)^(-1/2)."),
   };
   const auto& processes = generator::background_processes();
   for (std::size_t i = 0; i < processes.size(); ++i) {
@@ -381,6 +405,11 @@ void cross_check(const Config& cfg, const std::string& origin) {
   if (s.displaced_dv_min_cm >= s.vertex_dv_max_cm)
     throw_input_error("{}: key 'selection.displaced_dv_min_cm': {} must be below selection.vertex_dv_max_cm = {}",
                       origin, s.displaced_dv_min_cm, s.vertex_dv_max_cm);
+  if (cfg.scan.credibility >= 1)
+    throw_input_error("{}: key 'scan.credibility': {} must be below 1", origin, cfg.scan.credibility);
+  if (cfg.scan.pipi_split_alternatives_gev.size() > 4)
+    throw_input_error("{}: key 'scan.pipi_split_alternatives_gev': {} moved splits; at most 4", origin,
+                      cfg.scan.pipi_split_alternatives_gev.size());
 }
 
 }  // namespace

@@ -113,6 +113,20 @@ struct SignalModelConfig {
   int ctau_chi2_points_per_decade = 0;      // 0: no maps over cτ(chi2)
 };
 
+// The window scan and its statistics (ANALYSIS.md sections 4 and 5).
+struct ScanConfig {
+  std::vector<std::string> final_states{"mumu", "pipi", "kk"};
+  double mass_max_gev = 3.0;              // top of every final state's range; the bottom is 2 m_x
+  double window_half_width_sigma = 2.0;   // windows m ± 2σ(m)
+  double window_step_sigma = 0.5;         // centres advance by σ(m)/2
+  double pipi_split_gev = 1.0;            // pi+pi-: the sideband is the part on the centre's side
+  std::vector<double> pipi_split_alternatives_gev{0.9, 1.2};  // moved splits for δ
+  double sigma_extrapolation_gev = 0.1;   // window centres this far outside the simulated masses
+  double credibility = 0.95;
+  std::string nuisance_prior = "gaussian";  // gaussian | lognormal
+  std::string signal_prior = "uniform";     // uniform | jeffreys
+};
+
 struct Config {
   RunConfig run;
   InputConfig input;
@@ -122,6 +136,7 @@ struct Config {
   ModelConfig model;
   GenerateConfig generate;
   SignalModelConfig signal_model;
+  ScanConfig scan;
 
   std::filesystem::path source;  // the file it was read from ("" for defaults)
   std::string text;              // its text, kept for provenance in outputs

@@ -48,9 +48,10 @@ void EventFileWriter::set_root_attributes(const Attributes& attributes) {
 void EventFileWriter::begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
                                   const HostBatch& first_rows) {
   h5::silence_errors();  // this may be another thread than the constructor's
-  const std::string ctx = fmt::format("{}: /{}/{}", output_.destination().string(), parent, name);
+  const std::string table = parent.empty() ? name : fmt::format("{}/{}", parent, name);
+  const std::string ctx = fmt::format("{}: /{}", output_.destination().string(), table);
   const auto group_create = untimed_group_properties(ctx);
-  hid_t parent_id = -1;
+  hid_t parent_id = parent.empty() ? file_.get() : -1;
   for (const auto& [n, g] : parents_)
     if (n == parent) parent_id = g.get();
   if (parent_id < 0) {
@@ -60,7 +61,7 @@ void EventFileWriter::begin_table(const std::string& parent, const std::string& 
     parent_id = parents_.back().second.get();
   }
   current_ = std::make_unique<Open>();
-  current_->name = fmt::format("{}/{}", parent, name);
+  current_->name = table;
   current_->group = h5::Group(
       h5::check_id(H5Gcreate2(parent_id, name.c_str(), H5P_DEFAULT, group_create.get(), H5P_DEFAULT), ctx, "create it"));
   for (const auto& [k, v] : attributes) h5::write_attribute(current_->group.get(), k, v, ctx);
@@ -84,6 +85,17 @@ void EventFileWriter::begin_table(const std::string& parent, const std::string& 
     current_->columns.push_back(col.name);
   }
   append(first_rows);
+}
+
+void EventFileWriter::describe_column(const std::string& column, const Attributes& attributes) {
+  if (!current_) throw std::logic_error("EventFileWriter::describe_column before begin_table");
+  const std::string ctx = fmt::format("{}: /{}/{}", output_.destination().string(), current_->name, column);
+  for (std::size_t i = 0; i < current_->columns.size(); ++i)
+    if (current_->columns[i] == column) {
+      for (const auto& [k, v] : attributes) h5::write_attribute(current_->datasets[i].get(), k, v, ctx);
+      return;
+    }
+  throw std::logic_error(ctx + ": no such column in the table");
 }
 
 void EventFileWriter::append(const HostBatch& rows) {

@@ -34,10 +34,12 @@ class EventFileWriter {
   void begin_sample(const std::string& name, const Attributes& attributes, const HostBatch& first_rows) {
     begin_table("samples", name, attributes, first_rows);
   }
-  // The same for any table, /<parent>/<name> (e.g. /selected/data): a group of
-  // equal-length 1-D datasets in the same convention.
+  // The same for any table, /<parent>/<name> (e.g. /selected/data), or /<name> when
+  // `parent` is empty: a group of equal-length 1-D datasets in the same convention.
   void begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
                    const HostBatch& first_rows);
+  // Attributes of one column of the table begun last (its unit and meaning).
+  void describe_column(const std::string& column, const Attributes& attributes);
   // Appends rows to the table begun last (same columns, same order).
   void append(const HostBatch& rows);
   // Closes the file and moves it into place.

@@ -27,10 +27,27 @@ MassInterpolation::MassInterpolation(const SignalModel& model, int final_state, 
     if (points_[i]->m_hp == points_[i - 1]->m_hp)
       throw_input_error("signal model: two points at m_hp = {} GeV ({} and {}); choose one m_chi1", points_[i]->m_hp,
                         points_[i - 1]->name, points_[i]->name);
+  for (const auto* p : points_)
+    if (p->sigma > 0 && std::isfinite(p->sigma)) resolved_.push_back(p);
 }
 
 double MassInterpolation::lowest() const { return points_.empty() ? std::nan("") : points_.front()->m_hp; }
 double MassInterpolation::highest() const { return points_.empty() ? std::nan("") : points_.back()->m_hp; }
+
+double MassInterpolation::sigma_lowest() const { return resolved_.empty() ? std::nan("") : resolved_.front()->m_hp; }
+double MassInterpolation::sigma_highest() const { return resolved_.empty() ? std::nan("") : resolved_.back()->m_hp; }
+
+double MassInterpolation::sigma(double m_hp) const {
+  if (resolved_.empty()) return std::nan("");
+  if (!(m_hp > sigma_lowest())) return resolved_.front()->sigma;
+  if (!(m_hp < sigma_highest())) return resolved_.back()->sigma;
+  std::size_t i = 0;
+  while (resolved_[i + 1]->m_hp <= m_hp) ++i;
+  const SignalPointModel& a = *resolved_[i];
+  const SignalPointModel& b = *resolved_[i + 1];
+  const double t = (m_hp - a.m_hp) / (b.m_hp - a.m_hp);
+  return t == 0 ? a.sigma : a.sigma + t * (b.sigma - a.sigma);
+}
 
 InterpolatedCell MassInterpolation::at(double m_hp, std::size_t j) const {
   InterpolatedCell out;

@@ -29,9 +29,18 @@ class MassInterpolation {
   double highest() const;
   // Outside [lowest, highest] the cell is untrusted with zero efficiency.
   InterpolatedCell at(double m_hp, std::size_t ctau_index) const;
+  // The mass resolution at m_hp from the points that have one (a point without
+  // selected events has no resolution fit): linear between them (as at() gives it,
+  // the same at every cτ: one resolution per signal point), held at the nearest of them
+  // outside. NaN when no point has a resolution.
+  double sigma(double m_hp) const;
+  // The simulated masses with a resolution: where sigma() interpolates rather than holds.
+  double sigma_lowest() const;
+  double sigma_highest() const;
 
  private:
   std::vector<const SignalPointModel*> points_;  // sorted by m(h')
+  std::vector<const SignalPointModel*> resolved_;  // those with a finite positive sigma
 };
 
 }  // namespace darkscan::signal_model

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <utility>
 
@@ -69,21 +70,25 @@ StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const
   validate_batch(experiments, options);
   StatsPlan plan;
   plan.choices.resize(experiments.size());
+  // Rules are reserved here and built afterwards, in parallel: the Golub–Welsch
+  // eigenproblems of a batch with many distinct lower edges (pi+pi- windows with δ above
+  // 0.2) cost more than its marginalisation, and each rule is independent of the others.
+  std::vector<std::pair<int, double>> wanted;  // (order, lower edge) of plan.rules[k]
   std::map<std::pair<int, double>, std::int32_t> index;  // (order, lower edge) -> rule
   auto rule = [&](int order, double lo) -> std::int32_t {  // one rule, shared by all who need it
     if (order == 0) return -1;
     const auto key = std::pair{order, lo};
     if (const auto it = index.find(key); it != index.end()) return it->second;
-    plan.rules.push_back(truncated_normal_rule(order, lo, kTruncation));
-    return index[key] = static_cast<std::int32_t>(plan.rules.size() - 1);
+    wanted.push_back(key);
+    return index[key] = static_cast<std::int32_t>(wanted.size() - 1);
   };
   // A ladder of shape rules for one lower edge, stored one after another.
   std::map<std::pair<std::vector<int>, double>, std::int32_t> ladders;
   auto ladder_index = [&](const std::vector<int>& orders, double lo) -> std::int32_t {
     const auto key = std::pair{orders, lo};
     if (const auto it = ladders.find(key); it != ladders.end()) return it->second;
-    const auto first = static_cast<std::int32_t>(plan.rules.size());
-    for (int order : orders) plan.rules.push_back(truncated_normal_rule(order, lo, kTruncation));
+    const auto first = static_cast<std::int32_t>(wanted.size());
+    for (int order : orders) wanted.emplace_back(order, lo);
     return ladders[key] = first;
   };
   for (std::size_t i = 0; i < experiments.size(); ++i) {
@@ -97,6 +102,27 @@ StatsPlan plan_statistics(std::span<const CountingExperiment> experiments, const
     if (!ladder.empty()) choice.x = ladder_index(ladder, x_lo);
     choice.x_count = static_cast<std::int32_t>(ladder.size());
   }
+  plan.rules.resize(wanted.size());
+  // Grouped by lower edge: the rules of one edge share one recurrence.
+  std::map<double, std::vector<std::int32_t>> by_edge;
+  for (std::size_t k = 0; k < wanted.size(); ++k) by_edge[wanted[k].second].push_back(static_cast<std::int32_t>(k));
+  const std::vector<std::pair<double, std::vector<std::int32_t>>> groups(by_edge.begin(), by_edge.end());
+  const auto count = static_cast<std::int64_t>(groups.size());
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t g = 0; g < count; ++g) {
+    try {
+      const auto& [lo, slots] = groups[g];
+      std::vector<int> orders;
+      for (std::int32_t k : slots) orders.push_back(wanted[k].first);
+      const auto rules = truncated_normal_rules(orders, lo, kTruncation);
+      for (std::size_t i = 0; i < slots.size(); ++i) plan.rules[slots[i]] = rules[i];
+    } catch (...) {
+#pragma omp critical(darkscan_rule_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
   if (options.signal_prior == SignalPrior::jeffreys) {
     plan.legendre = static_cast<std::int32_t>(plan.rules.size());
     plan.rules.push_back(gauss_legendre_rule(12));

@@ -1,6 +1,7 @@
 #include "stats/truncated_normal_rule.hpp"
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -10,45 +11,44 @@ namespace darkscan::stats {
 
 namespace {
 
-// Nodes and weights of the Jacobi matrix with diagonal alpha and squared off-diagonal
-// beta[1..n-1]; mass is the measure's total mass (beta_0).
-GaussRule golub_welsch(const std::vector<double>& alpha, const std::vector<double>& beta, double mass) {
-  const int n = static_cast<int>(alpha.size());
+// Nodes and weights of the Jacobi matrix with diagonal alpha[0..n-1] and squared
+// off-diagonal beta[1..n-1]; mass is the measure's total mass (beta_0). The nodes are
+// its eigenvalues (Eigen, O(n²) without eigenvectors); each weight is the Christoffel
+// number mass / Σ_k p_k(x)², p_k the orthonormal polynomials of the same recurrence,
+// equal to Golub and Welsch's mass·v_0² (v the normalised eigenvector) at O(n) a node
+// instead of the O(n³) of the eigenvectors.
+GaussRule golub_welsch(const double* alpha, const double* beta, int n, double mass) {
   Eigen::VectorXd diagonal(n);
   Eigen::VectorXd off(n > 1 ? n - 1 : 1);
   for (int i = 0; i < n; ++i) diagonal[i] = alpha[i];
   for (int i = 1; i < n; ++i) off[i - 1] = std::sqrt(beta[i]);
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;
-  solver.computeFromTridiagonal(diagonal, off.head(n - 1), Eigen::ComputeEigenvectors);
+  solver.computeFromTridiagonal(diagonal, off.head(n - 1), Eigen::EigenvaluesOnly);
   if (solver.info() != Eigen::Success) throw std::runtime_error("Golub–Welsch: eigen-decomposition failed");
   GaussRule rule;
   rule.n = n;
   for (int i = 0; i < n; ++i) {
-    rule.x[i] = solver.eigenvalues()[i];
-    const double v = solver.eigenvectors()(0, i);
-    rule.w[i] = mass * v * v;
+    const double x = solver.eigenvalues()[i];
+    double prev = 0.0, cur = 1.0, sum = 1.0;  // p_0 = 1 for a probability measure
+    for (int k = 0; k + 1 < n; ++k) {
+      const double next = ((x - alpha[k]) * cur - (k == 0 ? 0.0 : off[k - 1] * prev)) / off[k];
+      prev = cur;
+      cur = next;
+      sum += cur * cur;
+    }
+    rule.x[i] = x;
+    rule.w[i] = mass / sum;
   }
   return rule;
 }
 
-}  // namespace
-
-GaussRule gauss_legendre_rule(int n) {
-  if (n < 1 || n > kMaxGaussNodes) throw std::invalid_argument("gauss_legendre_rule: bad order");
-  // Legendre recurrence: alpha_k = 0, beta_k = k² / (4k² − 1), mass 2.
-  std::vector<double> alpha(n, 0.0), beta(n, 0.0);
-  for (int k = 1; k < n; ++k) beta[k] = static_cast<double>(k) * k / (4.0 * k * k - 1.0);
-  return golub_welsch(alpha, beta, 2.0);
-}
-
-GaussRule truncated_normal_rule(int n, double lo, double hi) {
-  if (n < 1 || n > kMaxGaussNodes) throw std::invalid_argument("truncated_normal_rule: bad order");
-  if (!(lo < hi)) throw std::invalid_argument("truncated_normal_rule: empty interval");
-
+// Recurrence coefficients alpha[0..n-1], beta[0..n-1] of N(0, 1) truncated to [lo, hi],
+// normalised to a probability measure, by the discretised Stieltjes procedure.
+void truncated_normal_recurrence(int n, double lo, double hi, std::vector<double>& alpha, std::vector<double>& beta) {
   // Discretise the density: 40 panels of 24-point Gauss–Legendre resolve φ times any
   // polynomial of degree below 2·kMaxGaussNodes to rounding on an interval of length 10.
   constexpr int kPanels = 40;
-  const GaussRule legendre = gauss_legendre_rule(24);
+  static const GaussRule legendre = gauss_legendre_rule(24);
   std::vector<double> t, v;
   const double width = (hi - lo) / kPanels;
   double mass = 0.0;
@@ -67,7 +67,8 @@ GaussRule truncated_normal_rule(int n, double lo, double hi) {
   // Stieltjes: run the monic three-term recurrence over the discrete points.
   const std::size_t points = t.size();
   std::vector<double> p_prev(points, 0.0), p_cur(points, 1.0), p_next(points);
-  std::vector<double> alpha(n), beta(n);
+  alpha.assign(n, 0.0);
+  beta.assign(n, 0.0);
   double norm_prev = 1.0;
   for (int k = 0; k < n; ++k) {
     double norm = 0.0, moment = 0.0;
@@ -83,7 +84,33 @@ GaussRule truncated_normal_rule(int n, double lo, double hi) {
     p_cur.swap(p_next);
     norm_prev = norm;
   }
-  return golub_welsch(alpha, beta, 1.0);
+}
+
+}  // namespace
+
+GaussRule gauss_legendre_rule(int n) {
+  if (n < 1 || n > kMaxGaussNodes) throw std::invalid_argument("gauss_legendre_rule: bad order");
+  // Legendre recurrence: alpha_k = 0, beta_k = k² / (4k² − 1), mass 2 (normalised
+  // polynomials of the probability measure dx/2).
+  std::vector<double> alpha(n, 0.0), beta(n, 0.0);
+  for (int k = 1; k < n; ++k) beta[k] = static_cast<double>(k) * k / (4.0 * k * k - 1.0);
+  return golub_welsch(alpha.data(), beta.data(), n, 2.0);
+}
+
+GaussRule truncated_normal_rule(int n, double lo, double hi) { return truncated_normal_rules({&n, 1}, lo, hi)[0]; }
+
+std::vector<GaussRule> truncated_normal_rules(std::span<const int> orders, double lo, double hi) {
+  int highest = 0;
+  for (int n : orders) {
+    if (n < 1 || n > kMaxGaussNodes) throw std::invalid_argument("truncated_normal_rule: bad order");
+    highest = std::max(highest, n);
+  }
+  if (!(lo < hi)) throw std::invalid_argument("truncated_normal_rule: empty interval");
+  std::vector<double> alpha, beta;
+  truncated_normal_recurrence(highest, lo, hi, alpha, beta);
+  std::vector<GaussRule> rules;
+  for (int n : orders) rules.push_back(golub_welsch(alpha.data(), beta.data(), n, 1.0));
+  return rules;
 }
 
 }  // namespace darkscan::stats

@@ -1,13 +1,15 @@
 // CUDA against CPU: the same bytes in device memory after a load or a stream, the
-// same column summaries, statistics, selection verdicts and reweighting sums. Skips, saying why, where no CUDA device can be used.
+// same column summaries, statistics, selection verdicts, reweighting sums and window counts. Skips, saying why, where no CUDA device can be used.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "backend/backend_fixture.hpp"
 #include "backend/cpu_backend.hpp"
 #include "events/sample_check.hpp"
 #include "generator/generate.hpp"
+#include "scan/window_grid.hpp"
 #include "selection/bind_columns.hpp"
 #include "selection/selection_params.hpp"
 #include "stats/stats_plan.hpp"
@@ -153,6 +155,31 @@ TEST_F(CudaAgreement, LifetimeReweightingAgreesToOneInTenToTheTwelve) {
       EXPECT_NEAR(on_cuda[i].fs[f].sum2, on_cpu[i].fs[f].sum2, 1e-12 * on_cpu[i].fs[f].sum2) << i;
       EXPECT_NEAR(on_cuda[i].dv[f], on_cpu[i].dv[f], 1e-12 * on_cpu[i].dv[f]) << i;
     }
+}
+
+TEST_F(CudaAgreement, WindowCountsAreIdentical) {
+  // A pi+pi--like range with its veto and splits, a rising resolution, and 5000 masses
+  // from a fixed sequence (some on window edges by construction: repeated values).
+  scan::FinalStateRange range;
+  range.final_state = 1;
+  range.lo = 0.28;
+  range.hi = 3.0;
+  range.vetoes = {{0.467, 0.529}};
+  range.splits = {1.0, 0.9, 1.2};
+  const auto windows = scan::place_windows(range, [](double m) { return 0.001 + 0.002 * m; }, {2.0, 0.5});
+  std::vector<double> masses;
+  for (int i = 0; i < 5000; ++i) masses.push_back(0.28 + 2.72 * std::fmod(i * 0.6180339887498949, 1.0));
+  for (const auto& w : windows) masses.push_back(w.window.lo);
+  std::sort(masses.begin(), masses.end());
+  const auto on_cpu = cpu_.count_windows(masses, windows);
+  const auto on_cuda = cuda_->count_windows(masses, windows);
+  ASSERT_EQ(on_cpu.size(), on_cuda.size());
+  for (std::size_t w = 0; w < on_cpu.size(); ++w) {
+    EXPECT_EQ(on_cpu[w].n_obs, on_cuda[w].n_obs) << w;
+    EXPECT_EQ(on_cpu[w].n_sb, on_cuda[w].n_sb) << w;
+    EXPECT_EQ(on_cpu[w].f, on_cuda[w].f) << w;
+    EXPECT_EQ(on_cpu[w].delta, on_cuda[w].delta) << w;
+  }
 }
 
 }  // namespace

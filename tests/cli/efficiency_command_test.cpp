@@ -15,6 +15,7 @@
 #include "io/h5.hpp"
 #include "signal_model/mass_interpolation.hpp"
 #include "signal_model/signal_model_file.hpp"
+#include "support/h5_read.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,16 +24,8 @@ namespace {
 
 using testing::run_darkscan;
 
-// Reads a 1-D dataset of doubles (or floats, widened) from an open file.
 std::vector<double> read_column(hid_t file, const std::string& path) {
-  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
-  EXPECT_GE(ds.get(), 0) << path;
-  h5::Dataspace space(H5Dget_space(ds.get()));
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
-  std::vector<double> v(n);
-  H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  return v;
+  return testing::read_column<double>(file, path);
 }
 
 class EfficiencyCommand : public testing::TempDirTest {

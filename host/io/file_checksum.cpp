@@ -1,0 +1,37 @@
+#include "io/file_checksum.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+
+#include "errors.hpp"
+
+namespace darkscan::io {
+
+std::string sha256_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!in) throw_input_error("{}: cannot open the file to checksum it", path);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL: cannot start a SHA-256 digest");
+  std::array<unsigned char, 1 << 16> buffer;
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0)
+    if (EVP_DigestUpdate(ctx.get(), buffer.data(), n) != 1) throw std::runtime_error("OpenSSL: SHA-256 update failed");
+  if (std::ferror(in.get())) throw_input_error("{}: read error while checksumming", path);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest;
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1)
+    throw std::runtime_error("OpenSSL: SHA-256 final failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+}  // namespace darkscan::io

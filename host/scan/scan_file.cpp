@@ -1,0 +1,90 @@
+#include "scan/scan_file.hpp"
+
+#include <fmt/format.h>
+
+namespace darkscan::scan {
+
+namespace {
+
+struct ColumnDoc {
+  const char* name;
+  const char* unit;
+  const char* description;
+};
+
+constexpr ColumnDoc kScanColumns[] = {
+    {"final_state", "", "0 mu+mu-, 1 pi+pi-, 2 K+K-"},
+    {"ctau_cm", "cm", "cτ(h') of the row's efficiency"},
+    {"mass", "GeV", "window centre m, the m(h') hypothesis"},
+    {"sigma_mass", "GeV", "mass resolution σ(m) interpolated from the signal model"},
+    {"window_lo", "GeV", "window lower edge m - hσ(m), inclusive"},
+    {"window_hi", "GeV", "window upper edge m + hσ(m), inclusive"},
+    {"n_obs", "events", "selected data events in the window"},
+    {"n_sb", "events", "selected data events in the sideband (range minus window minus vetoes; pi+pi-: the "
+                       "centre's side of the split)"},
+    {"f", "", "sideband width / window width"},
+    {"delta", "", "relative background-shape uncertainty (pi+pi-: moved splits; else 0)"},
+    {"efficiency", "", "signal efficiency of the final state at (m, cτ), linear in m between signal points"},
+    {"eff_rel_unc", "", "relative efficiency uncertainty, all sources"},
+    {"p0", "", "local background-only p-value (ANALYSIS.md section 5)"},
+    {"z", "sigma", "local significance Φ⁻¹(1 - p0); -inf where p0 = 1"},
+    {"ul_events", "events", "upper limit on the signal events σ_sig ε L at the credibility level; NaN where "
+                            "limit_status is not 0"},
+    {"ul_xsec_fb", "fb", "upper limit on σ_sig = σ_prod × B(chi2 -> chi1 e+e-) × B(h' -> x+x-); NaN where "
+                         "limit_status is not 0"},
+    {"limit_status", "", "0 limit computed, 1 no efficiency (zero, untrusted or outside the simulated masses), "
+                         "2 efficiency uncertainty >= 0.2 under the Gaussian prior, 3 root finder not converged"},
+    {"stats_flags", "", "statistics engine flags: bit 0 limit not converged, bit 1 ill-conditioned"},
+};
+
+constexpr ColumnDoc kCombinedColumns[] = {
+    {"ctau_cm", "cm", "cτ(h')"},
+    {"mass", "GeV", "grid mass: every window centre of every final state"},
+    {"p0", "", "product of the open final states' p0 (each final state's window nearest the mass, if it covers it)"},
+    {"z", "sigma", "Φ⁻¹(1 - p0) of the product; not calibrated (see darkscan lee)"},
+    {"channels", "", "number of final states combined"},
+    {"row_mumu", "", "the mu+mu- row of /scan combined, -1 when closed"},
+    {"row_pipi", "", "the pi+pi- row of /scan combined, -1 when closed"},
+    {"row_kk", "", "the K+K- row of /scan combined, -1 when closed"},
+};
+
+template <class T>
+io::HostColumn column(const char* name, const std::vector<T>& v) {
+  return io::HostColumn::from<T>(name, std::span<const T>(v));
+}
+
+template <std::size_t N>
+void describe(io::EventFileWriter& writer, const ColumnDoc (&docs)[N]) {
+  for (const auto& d : docs)
+    writer.describe_column(d.name, {{"unit", std::string(d.unit)}, {"description", std::string(d.description)}});
+}
+
+}  // namespace
+
+void write_scan(io::EventFileWriter& writer, const ScanResult& result) {
+  const ScanTable& t = result.rows;
+  io::HostBatch rows;
+  rows.rows = t.size();
+  rows.columns = {column("final_state", t.final_state), column("ctau_cm", t.ctau_cm),
+                  column("mass", t.mass),               column("sigma_mass", t.sigma_mass),
+                  column("window_lo", t.window_lo),     column("window_hi", t.window_hi),
+                  column("n_obs", t.n_obs),             column("n_sb", t.n_sb),
+                  column("f", t.f),                     column("delta", t.delta),
+                  column("efficiency", t.efficiency),   column("eff_rel_unc", t.eff_rel_unc),
+                  column("p0", t.p0),                   column("z", t.z),
+                  column("ul_events", t.ul_events),     column("ul_xsec_fb", t.ul_xsec_fb),
+                  column("limit_status", t.limit_status), column("stats_flags", t.stats_flags)};
+  writer.begin_table("", "scan", {{"rows", static_cast<std::int64_t>(t.size())}}, rows);
+  describe(writer, kScanColumns);
+
+  const CombinedTable& c = result.combined;
+  io::HostBatch combined;
+  combined.rows = c.size();
+  combined.columns = {column("ctau_cm", c.ctau_cm), column("mass", c.mass),         column("p0", c.p0),
+                      column("z", c.z),             column("channels", c.channels), column("row_mumu", c.row[0]),
+                      column("row_pipi", c.row[1]), column("row_kk", c.row[2])};
+  writer.begin_table("", "scan_combined", {{"rows", static_cast<std::int64_t>(c.size())}}, combined);
+  describe(writer, kCombinedColumns);
+}
+
+}  // namespace darkscan::scan

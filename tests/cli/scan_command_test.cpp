@@ -1,0 +1,223 @@
+// darkscan scan through the executable: a signal model from generated pi+pi- points and
+// selected data written here by hand, so that every count can be checked against the
+// hand-made masses; the table's layout, units and provenance; thread independence; bad
+// input (one line, exit code 2, no output).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/h5.hpp"
+#include "io/host_batch.hpp"
+#include "support/h5_builder.hpp"
+#include "support/h5_read.hpp"
+#include "support/run_command.hpp"
+#include "support/temp_dir.hpp"
+
+namespace darkscan {
+namespace {
+
+using testing::read_column;
+using testing::run_darkscan;
+
+std::string string_attribute(hid_t obj, const std::string& name) {
+  for (const auto& [k, v] : h5::read_attributes(obj, "test"))
+    if (k == name && std::holds_alternative<std::string>(v)) return std::get<std::string>(v);
+  return "";
+}
+
+const std::string kConfigHead = R"([signal_model]
+ctau_range_cm = [1.0, 100.0]
+ctau_points_per_decade = 2
+[scan]
+final_states = ["pipi"]
+)";
+const std::string kConfig = kConfigHead + "sigma_extrapolation_gev = 0.4\n";
+
+// Hand-made pi+pi- masses (three at 0.75 GeV: an excess) and two mu+mu- ones.
+const std::vector<double> kPipiMasses{0.31, 0.42, 0.55, 0.62, 0.749, 0.75, 0.751, 0.93, 1.04, 1.31, 1.77, 2.2, 2.8};
+
+class ScanCommand : public testing::TempDirTest {
+ protected:
+  static void SetUpTestSuite() {
+    shared_ = std::filesystem::temp_directory_path() / ("darkscan-scan-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(shared_);
+    const std::string events = (shared_ / "signal.h5").string();
+    const std::string config = (shared_ / "config.toml").string();
+    std::ofstream(config) << kConfig;
+    std::vector<std::string> args{"generate", "--output", events, "--events", "3000", "--seed", "7"};
+    for (const char* m : {"0.6", "1.5", "3.0"})
+      for (const char* c : {"3", "30"}) {
+        args.push_back("--signal-point");
+        args.push_back(std::string("final_state=pipi,m_hp=") + m + ",ctau_hp_cm=" + c);
+      }
+    auto r = run_darkscan(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_darkscan({"efficiency", "--config", config, "--input", events, "--output", (shared_ / "model.h5").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    std::filesystem::remove_all(shared_, ec);
+  }
+  void SetUp() override {
+    TempDirTest::SetUp();
+    model_ = (shared_ / "model.h5").string();
+    config_ = write_file("scan.toml", kConfig);
+    data_ = write_data("selected.h5", kPipiMasses);
+  }
+
+  std::string write_data(const std::string& name, const std::vector<double>& pipi) {
+    io::HostBatch batch;
+    std::vector<std::int8_t> fs(pipi.size(), 1);
+    std::vector<double> mass = pipi;
+    fs.insert(fs.end(), {0, 0});
+    mass.insert(mass.end(), {0.5, 1.2});
+    batch.rows = mass.size();
+    batch.columns = {io::HostColumn::from<std::int8_t>("final_state", fs),
+                     io::HostColumn::from<double>("mass", mass)};
+    testing::H5Builder builder(path(name));
+    builder.column_sample("/selected/data", batch, "data");
+    builder.close();
+    return path(name).string();
+  }
+
+  testing::CommandResult scan(const std::string& out, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"scan", "--config", config_, "--data", data_, "--model", model_, "--output", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_darkscan(args);
+  }
+
+  static inline std::filesystem::path shared_;
+  std::string model_, config_, data_;
+};
+
+TEST_F(ScanCommand, EveryRowCountsTheHandMadeMassesAndCarriesItsLimit) {
+  const auto out = path("scan.h5").string();
+  const auto r = scan(out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("largest local excess: pipi at m = 0.7"), std::string::npos) << r.out;
+
+  const auto file = h5::open_file_readonly(out);
+  const auto fs = read_column<std::int8_t>(file.get(), "/scan/final_state");
+  const auto ctau = read_column<double>(file.get(), "/scan/ctau_cm");
+  const auto mass = read_column<double>(file.get(), "/scan/mass");
+  const auto lo = read_column<double>(file.get(), "/scan/window_lo");
+  const auto hi = read_column<double>(file.get(), "/scan/window_hi");
+  const auto sigma = read_column<double>(file.get(), "/scan/sigma_mass");
+  const auto n_obs = read_column<std::int64_t>(file.get(), "/scan/n_obs");
+  const auto n_sb = read_column<std::int64_t>(file.get(), "/scan/n_sb");
+  const auto eff = read_column<double>(file.get(), "/scan/efficiency");
+  const auto p0 = read_column<double>(file.get(), "/scan/p0");
+  const auto ul = read_column<double>(file.get(), "/scan/ul_events");
+  const auto ul_xsec = read_column<double>(file.get(), "/scan/ul_xsec_fb");
+  const auto status = read_column<std::int8_t>(file.get(), "/scan/limit_status");
+  ASSERT_GT(mass.size(), 500u);
+  ASSERT_EQ(mass.size() % 5, 0u);  // five lifetimes: 1, 3.16, 10, 31.6, 100 cm
+  const std::size_t windows = mass.size() / 5;
+  std::size_t with_limit = 0, below_model = 0;
+  for (std::size_t i = 0; i < mass.size(); ++i) {
+    EXPECT_EQ(fs[i], 1);
+    EXPECT_NEAR(ctau[i], std::pow(10.0, static_cast<double>(i / windows) / 2), 1e-9 * ctau[i]);
+    EXPECT_NEAR(hi[i] - lo[i], 4 * sigma[i], 1e-12);
+    EXPECT_NEAR(0.5 * (lo[i] + hi[i]), mass[i], 1e-12);
+    EXPECT_FALSE(lo[i] < 0.467 + 1e-12 && hi[i] > 0.529 - 1e-12) << "window in the K_S veto at " << mass[i];
+    std::int64_t in = 0;
+    for (double m : kPipiMasses) in += m >= lo[i] && m <= hi[i];
+    EXPECT_EQ(n_obs[i], in) << mass[i];
+    // Nothing vetoed among the hand-made masses: the sideband is the rest of the centre's side.
+    std::int64_t side = 0;
+    for (double m : kPipiMasses) side += (mass[i] < 1.0 ? m <= 1.0 : m >= 1.0) && !(m >= lo[i] && m <= hi[i]);
+    EXPECT_EQ(n_sb[i], side) << mass[i];
+    EXPECT_TRUE(p0[i] > 0 && p0[i] <= 1) << i;
+    if (status[i] == 0) {
+      ++with_limit;
+      EXPECT_NEAR(ul_xsec[i], ul[i] / (eff[i] * 365.0), 1e-12 * ul_xsec[i]);
+    } else {
+      EXPECT_TRUE(std::isnan(ul_xsec[i]));
+    }
+    if (mass[i] < 0.6) {  // below the lowest signal point: no efficiency, still a p0
+      ++below_model;
+      EXPECT_EQ(status[i], 1);
+    }
+  }
+  EXPECT_GT(with_limit, mass.size() / 2);
+  // The largest Z is at a window holding the three events around 0.75 GeV.
+  const auto z = read_column<double>(file.get(), "/scan/z");
+  const auto best = std::max_element(z.begin(), z.end()) - z.begin();
+  EXPECT_LE(lo[best], 0.749);
+  EXPECT_GE(hi[best], 0.751);
+  EXPECT_GT(below_model, 0u);
+
+  // Units and provenance.
+  h5::Dataset mass_ds(H5Dopen2(file.get(), "/scan/mass", H5P_DEFAULT));
+  EXPECT_EQ(string_attribute(mass_ds.get(), "unit"), "GeV");
+  EXPECT_EQ(string_attribute(file.get(), "data_sha256").size(), 64u);
+  EXPECT_EQ(string_attribute(file.get(), "model_sha256").size(), 64u);
+  EXPECT_FALSE(string_attribute(file.get(), "darkscan_version").empty());
+  EXPECT_EQ(string_attribute(file.get(), "config"), kConfig);
+
+  // One final state: the combination is that final state's p0 on its own grid.
+  const auto c_p0 = read_column<double>(file.get(), "/scan_combined/p0");
+  const auto c_row = read_column<std::int64_t>(file.get(), "/scan_combined/row_pipi");
+  ASSERT_EQ(c_p0.size(), mass.size());
+  for (std::size_t i = 0; i < c_p0.size(); ++i) {
+    ASSERT_GE(c_row[i], 0);
+    EXPECT_EQ(c_p0[i], p0[c_row[i]]);
+  }
+}
+
+TEST_F(ScanCommand, TheResultDoesNotDependOnTheThreadCount) {
+  const auto one = path("one.h5").string(), two = path("two.h5").string();
+  ASSERT_EQ(scan(one, {"--threads", "1"}).exit_code, 0);
+  ASSERT_EQ(scan(two, {"--threads", "2"}).exit_code, 0);
+  const auto a = h5::open_file_readonly(one), b = h5::open_file_readonly(two);
+  for (const char* column : {"/scan/p0", "/scan/z", "/scan/ul_events", "/scan/f", "/scan/delta",
+                             "/scan_combined/p0"}) {
+    const auto x = read_column<double>(a.get(), column), y = read_column<double>(b.get(), column);
+    ASSERT_EQ(x.size(), y.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      ASSERT_TRUE(x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i]))) << column << " row " << i;
+  }
+}
+
+TEST_F(ScanCommand, BadInputIsOneLineExitTwoAndNoFile) {
+  struct Case {
+    std::string config_text;
+    std::string data;  // "" keeps the good data
+    std::string expect;
+  };
+  const std::string nan_data = write_data("nan.h5", {0.4, std::nan(""), 1.0});
+  const Case cases[] = {
+      {kConfigHead + "sigma_extrapolation_gev = 0.01\n", "", "model.h5"},
+      {kConfig + "window_half_width_sigma = 0\n", "", "scan.window_half_width_sigma"},
+      {kConfig + "window_step_sigma = -0.5\n", "", "scan.window_step_sigma"},
+      {"[signal_model]\nctau_range_cm = [0.1, 100.0]\nctau_points_per_decade = 2\n[scan]\nfinal_states = "
+       "[\"pipi\"]\nsigma_extrapolation_gev = 0.4\n",
+       "", "model.h5"},
+      {"[signal_model]\nctau_range_cm = [1.0, 100.0]\nctau_points_per_decade = 2\n[scan]\nfinal_states = "
+       "[\"pipi\", \"kk\"]\nsigma_extrapolation_gev = 0.4\n",
+       "", "final state kk"},
+      {kConfig, model_, "model.h5"},  // no /selected group
+      {kConfig, nan_data, "'mass'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.expect);
+    config_ = write_file("bad.toml", c.config_text);
+    const std::string good_data = data_;
+    if (!c.data.empty()) data_ = c.data;
+    const auto out = path("bad_out.h5").string();
+    const auto r = scan(out);
+    data_ = good_data;
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
+}  // namespace
+}  // namespace darkscan
