@@ -14,6 +14,7 @@
 
 #include "darkscan/core/column_summary.hpp"
 #include "darkscan/core/column_view.hpp"
+#include "darkscan/lee/toy_scan.hpp"
 #include "darkscan/scan/window.hpp"
 #include "darkscan/selection/evaluate.hpp"
 #include "darkscan/signal_model/reweight_blocks.hpp"
@@ -81,6 +82,10 @@ class Backend {
   // ascending order (host memory); [w] for each window, in host memory.
   virtual std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,
                                                         std::span<const scan::WindowGeometry> windows) = 0;
+  // Background-only pseudo-experiments of the whole scan: toys job.first_toy ..
+  // job.first_toy + toys − 1 (their pointers in host memory), outcomes in toy order.
+  // Toy masses live only in this backend's memory, one batch at a time.
+  virtual std::vector<lee::ToyOutcome> run_toys(const lee::ToyJob& job, std::uint64_t toys) = 0;
   // A copy of a chunk in host memory; `names` gives the columns' names, in order.
   virtual io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) = 0;
 };

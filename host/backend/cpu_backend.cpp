@@ -111,6 +111,17 @@ std::vector<scan::WindowCounts> CpuBackend::count_windows(std::span<const double
   return out;
 }
 
+std::vector<lee::ToyOutcome> CpuBackend::run_toys(const lee::ToyJob& job, std::uint64_t toys) {
+  std::vector<std::int64_t> counts(toys * lee::kMaxRegions, 0);
+  launcher_.parallel_for(toys, lee::ToyCounts{job, counts.data()});
+  const auto offsets = lee::toy_offsets(counts, job.region_count);
+  std::vector<double> masses(offsets.back());
+  std::vector<lee::ToyOutcome> out(toys);
+  // Toys differ in size: handed out a few at a time.
+  launcher_.parallel_for_dynamic(toys, lee::ToyScan{job, counts.data(), offsets.data(), masses.data(), out.data()}, 16);
+  return out;
+}
+
 io::HostBatch CpuBackend::copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) {
   return copy_chunk_to_host(chunk, names, [](void* dst, const void* src, std::size_t bytes) {
     if (bytes > 0) std::memcpy(dst, src, bytes);

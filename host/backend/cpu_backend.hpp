@@ -22,6 +22,7 @@ class CpuBackend final : public Backend {
   std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override;
   std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,
                                                 std::span<const scan::WindowGeometry> windows) override;
+  std::vector<lee::ToyOutcome> run_toys(const lee::ToyJob& job, std::uint64_t toys) override;
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override;
 
   const host::CpuLauncher& launcher() const { return launcher_; }

@@ -15,6 +15,7 @@
 #include "io/event_file.hpp"
 #include "marginalise.hpp"
 #include "count_windows.hpp"
+#include "toy_scan.hpp"
 #include "reweight_blocks.hpp"
 #include "select_candidates.hpp"
 
@@ -183,6 +184,38 @@ class CudaBackend final : public Backend {
                         out.size(), stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(scan::WindowCounts),
                                   cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return out;
+  }
+
+  std::vector<lee::ToyOutcome> run_toys(const lee::ToyJob& job, std::uint64_t toys) override {
+    std::vector<lee::ToyOutcome> out(toys);
+    if (toys == 0) return out;
+    lee::ToyJob d = job;
+    DeviceBuffer regions = to_device(job.regions, static_cast<std::size_t>(job.region_count));
+    d.regions = static_cast<const lee::ToyRegion*>(regions.get());
+    DeviceBuffer windows[physics::kFinalStates];
+    for (int fs = 0; fs < physics::kFinalStates; ++fs) {
+      windows[fs] = to_device(job.windows[fs].windows, static_cast<std::size_t>(job.windows[fs].count));
+      d.windows[fs].windows = static_cast<const scan::WindowGeometry*>(windows[fs].get());
+    }
+    // Pass 1 on the device, the offsets on the host (toys x 6 counts), pass 2 on the device.
+    DeviceBuffer d_counts = device_alloc(toys * lee::kMaxRegions * sizeof(std::int64_t));
+    toy_counts(lee::ToyCounts{d, static_cast<std::int64_t*>(d_counts.get())}, toys, stream_.get());
+    std::vector<std::int64_t> counts(toys * lee::kMaxRegions);
+    DS_CUDA_CHECK(cudaMemcpyAsync(counts.data(), d_counts.get(), counts.size() * sizeof(std::int64_t),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    const auto offsets = lee::toy_offsets(counts, job.region_count);
+    DeviceBuffer d_offsets = to_device(offsets.data(), offsets.size());
+    DeviceBuffer d_masses = device_alloc(static_cast<std::size_t>(offsets.back()) * sizeof(double));
+    DeviceBuffer d_out = device_alloc(toys * sizeof(lee::ToyOutcome));
+    toy_scan(lee::ToyScan{d, static_cast<const std::int64_t*>(d_counts.get()),
+                          static_cast<const std::int64_t*>(d_offsets.get()), static_cast<double*>(d_masses.get()),
+                          static_cast<lee::ToyOutcome*>(d_out.get())},
+             toys, stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), toys * sizeof(lee::ToyOutcome), cudaMemcpyDeviceToHost,
+                                  stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
     return out;
   }

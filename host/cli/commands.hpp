@@ -17,5 +17,6 @@ void add_generate_command(CLI::App& app, Action& action);
 void add_select_command(CLI::App& app, Action& action);
 void add_efficiency_command(CLI::App& app, Action& action);
 void add_scan_command(CLI::App& app, Action& action);
+void add_lee_command(CLI::App& app, Action& action);
 
 }  // namespace darkscan::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   darkscan::cli::add_select_command(app, action);
   darkscan::cli::add_efficiency_command(app, action);
   darkscan::cli::add_scan_command(app, action);
+  darkscan::cli::add_lee_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -39,7 +39,27 @@ EventFileWriter::EventFileWriter(std::filesystem::path destination, WriteOptions
       H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, file_create.get(), H5P_DEFAULT), ctx, "create the file"));
 }
 
+EventFileWriter::EventFileWriter(std::filesystem::path destination, const std::filesystem::path& start_from,
+                                 WriteOptions options)
+    : output_(std::move(destination)), options_(options) {
+  h5::silence_errors();
+  const std::string ctx = start_from.string();
+  std::error_code ec;
+  std::filesystem::copy_file(start_from, output_.temporary(), std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) throw_input_error("{}: cannot copy it to extend it: {}", ctx, ec.message());
+  file_ = h5::File(h5::check_id(H5Fopen(output_.temporary().c_str(), H5F_ACC_RDWR, H5P_DEFAULT), ctx,
+                                "open a copy for writing (not an HDF5 file?)"));
+}
+
 EventFileWriter::~EventFileWriter() = default;
+
+void EventFileWriter::remove_group(const std::string& name) {
+  current_.reset();
+  std::erase_if(parents_, [&](const auto& p) { return p.first == name; });
+  if (H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0)
+    h5::check_status(H5Ldelete(file_.get(), name.c_str(), H5P_DEFAULT), output_.destination().string(),
+                     fmt::format("remove /{}", name));
+}
 
 void EventFileWriter::set_root_attributes(const Attributes& attributes) {
   for (const auto& [k, v] : attributes) h5::write_attribute(file_.get(), k, v, output_.destination().string());

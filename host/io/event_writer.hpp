@@ -27,6 +27,10 @@ using Attributes = std::vector<std::pair<std::string, h5::AttributeValue>>;
 class EventFileWriter {
  public:
   explicit EventFileWriter(std::filesystem::path destination, WriteOptions options = {});
+  // A writer that starts from a copy of an existing darkscan output (`start_from`, which
+  // may be the destination itself: it is replaced only by commit()), to add tables to it.
+  EventFileWriter(std::filesystem::path destination, const std::filesystem::path& start_from,
+                  WriteOptions options = {});
   ~EventFileWriter();
 
   void set_root_attributes(const Attributes& attributes);
@@ -40,6 +44,9 @@ class EventFileWriter {
                    const HostBatch& first_rows);
   // Attributes of one column of the table begun last (its unit and meaning).
   void describe_column(const std::string& column, const Attributes& attributes);
+  // Removes a top-level group (and everything under it) if present: a stage that is
+  // rerun replaces its own tables.
+  void remove_group(const std::string& name);
   // Appends rows to the table begun last (same columns, same order).
   void append(const HostBatch& rows);
   // Closes the file and moves it into place.

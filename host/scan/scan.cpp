@@ -102,6 +102,42 @@ std::vector<std::size_t> lifetime_indices(const config::Config& config, const si
   return indices;
 }
 
+std::vector<int> scanned_final_states(const config::Config& config) {
+  std::vector<int> scanned;
+  for (const auto& name : config.scan.final_states) {
+    const int fs = physics::final_state_from_name(name);
+    if (std::find(scanned.begin(), scanned.end(), fs) == scanned.end()) scanned.push_back(fs);
+  }
+  std::sort(scanned.begin(), scanned.end());
+  return scanned;
+}
+
+std::array<std::vector<WindowGeometry>, physics::kFinalStates> scan_windows(const config::Config& config,
+                                                                            const signal_model::SignalModel& model,
+                                                                            const std::string& model_path) {
+  const WindowRule rule{config.scan.window_half_width_sigma, config.scan.window_step_sigma};
+  std::array<std::vector<WindowGeometry>, physics::kFinalStates> all;
+  for (int fs : scanned_final_states(config)) {
+    const auto interp = interpolation_for(model, fs, config, model_path);
+    const FinalStateRange range = final_state_range(config, fs);
+    if (!(range.hi > range.lo))
+      throw_input_error("{}: key 'scan.mass_max_gev': {} GeV is below the {} threshold {} GeV",
+                        config.source.string(), range.hi, kFinalStateNames[fs], range.lo);
+    auto& windows = all[fs];
+    windows = place_windows(range, [&](double m) { return interp.sigma(m); }, rule);
+    const double tol = config.scan.sigma_extrapolation_gev;
+    if (!windows.empty() &&
+        (windows.front().centre < interp.sigma_lowest() - tol || windows.back().centre > interp.sigma_highest() + tol))
+      throw_input_error(
+          "{}: the {} signal points with a mass resolution span m(h') = [{}, {}] GeV, but the scan's windows are "
+          "centred from {:.4f} to {:.4f} GeV (threshold to scan.mass_max_gev), more than "
+          "scan.sigma_extrapolation_gev = {} GeV outside",
+          model_path, kFinalStateNames[fs], interp.sigma_lowest(), interp.sigma_highest(), windows.front().centre,
+          windows.back().centre, tol);
+  }
+  return all;
+}
+
 ScanResult run_scan(Backend& backend, const config::Config& config, const SelectedData& data,
                     const signal_model::SignalModel& model, const std::string& model_path) {
   ScanResult result;
@@ -115,36 +151,16 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const Select
     throw_input_error("{}: key 'collider.luminosity_rel_unc': {} needs scan.nuisance_prior = \"lognormal\" (under the "
                       "Gaussian prior an uncertainty of 0.2 or more makes the posterior improper)",
                       config.source.string(), lumi_unc);
-  const WindowRule rule{config.scan.window_half_width_sigma, config.scan.window_step_sigma};
 
-  std::vector<int> scanned;
-  for (const auto& name : config.scan.final_states) {
-    const int fs = physics::final_state_from_name(name);
-    if (std::find(scanned.begin(), scanned.end(), fs) == scanned.end()) scanned.push_back(fs);
-  }
-  std::sort(scanned.begin(), scanned.end());
+  const std::vector<int> scanned = scanned_final_states(config);
+  result.windows = scan_windows(config, model, model_path);
 
-  // Windows and counts, once per final state.
+  // Counts, once per window.
   std::vector<signal_model::MassInterpolation> interps;
   std::array<std::vector<WindowCounts>, physics::kFinalStates> counts;
   for (int fs : scanned) {
     interps.push_back(interpolation_for(model, fs, config, model_path));
-    const auto& interp = interps.back();
-    const FinalStateRange range = final_state_range(config, fs);
-    if (!(range.hi > range.lo))
-      throw_input_error("{}: key 'scan.mass_max_gev': {} GeV is below the {} threshold {} GeV",
-                        config.source.string(), range.hi, kFinalStateNames[fs], range.lo);
-    auto& windows = result.windows[fs];
-    windows = place_windows(range, [&](double m) { return interp.sigma(m); }, rule);
-    const double tol = config.scan.sigma_extrapolation_gev;
-    if (!windows.empty() &&
-        (windows.front().centre < interp.sigma_lowest() - tol || windows.back().centre > interp.sigma_highest() + tol))
-      throw_input_error(
-          "{}: the {} signal points with a mass resolution span m(h') = [{}, {}] GeV, but the scan's windows are "
-          "centred from {:.4f} to {:.4f} GeV (threshold to scan.mass_max_gev), more than "
-          "scan.sigma_extrapolation_gev = {} GeV outside",
-          model_path, kFinalStateNames[fs], interp.sigma_lowest(), interp.sigma_highest(), windows.front().centre,
-          windows.back().centre, tol);
+    const auto& windows = result.windows[fs];
     const auto& masses = data.masses[fs];
     result.events[fs] = masses.size();
     const auto start = Clock::now();

@@ -65,6 +65,16 @@ struct ScanResult {
   double statistics_seconds = 0;
 };
 
+// The final states of scan.final_states, ascending, each once.
+std::vector<int> scanned_final_states(const config::Config& config);
+
+// The windows of every scanned final state (empty for the others), from the model's
+// σ(m); InputError naming `model_path` or the key when the model does not cover the
+// scan (see run_scan).
+std::array<std::vector<WindowGeometry>, physics::kFinalStates> scan_windows(const config::Config& config,
+                                                                            const signal_model::SignalModel& model,
+                                                                            const std::string& model_path);
+
 // The lifetimes of the config's [signal_model] grid, as indices into the model's grid;
 // InputError naming `model_path` when the model does not hold one of them.
 std::vector<std::size_t> lifetime_indices(const config::Config& config, const signal_model::SignalModel& model,
