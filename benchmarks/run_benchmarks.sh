@@ -60,7 +60,7 @@ fi
 # End to end: the paper-scale scan (every final state, the 51 lifetimes of the demo's
 # grid, all windows: about 2x10^5 rows) of the generated demo sample, from HDF5 to HDF5,
 # with darkscan's own breakdown into load, count, statistics and write.
-if [[ -f "$file" && "bench_scan" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
+if [[ -f "$file" && ( "bench_scan" == *"${DARKSCAN_BENCH_ONLY:-}"* || "bench_lee" == *"${DARKSCAN_BENCH_ONLY:-}"* ) ]]; then
   build/bench/darkscan select --config scan_configs/demo.toml --input "$file" --output "$workdir/selected.h5" >/dev/null 2>&1
   build/bench/darkscan efficiency --config scan_configs/demo.toml --input "$file" --output "$workdir/model.h5" >/dev/null 2>&1
   for backend in cpu cuda; do
@@ -74,6 +74,20 @@ if [[ -f "$file" && "bench_scan" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
     read -r load count stats rows distinct write total < <(sed -E 's/time: load ([0-9.]+) s, count ([0-9.]+) s, statistics ([0-9.]+) s \(([0-9]+) experiments, ([0-9]+) distinct\), write ([0-9.]+) s; total ([0-9.]+) s.*/\1 \2 \3 \4 \5 \6 \7/' <<<"$summary")
     printf '{"program": "darkscan scan --config scan_configs/demo.toml", "backend": "%s", "commit": "%s", "device": "%s", "host": "%s", "threads": %s, "rows": %s, "distinct_experiments": %s, "load_s": %s, "count_s": %s, "statistics_s": %s, "write_s": %s, "total_s": %s, "wall_s": %.3f}\n' \
       "$backend" "$commit" "$device" "$host" "$(nproc)" "$rows" "$distinct" "$load" "$count" "$stats" "$write" "$total" \
+      "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" > "$out"
+    echo "wrote $out: $(cat "$out")"
+    # The look-elsewhere toys of that scan: 10^4 toys of the whole grid, expected limits
+    # of every row and the coverage points.
+    out="benchmarks/results/${stamp}_lee_demo_${backend}_${device}_${commit}.json"
+    start=$(date +%s.%N)
+    summary=$(build/bench/darkscan lee --config scan_configs/demo.toml --data "$workdir/selected.h5" \
+      --model "$workdir/model.h5" --scan "$workdir/scan.h5" --output "$workdir/lee.h5" --toys 10000 \
+      --backend "$backend" 2>/dev/null)
+    end=$(date +%s.%N)
+    toys_s=$(sed -nE 's/^10000 toys in ([0-9.]+) s.*/\1/p' <<<"$summary")
+    expected_s=$(sed -nE 's/.*expected limits of [0-9]+ rows in ([0-9.]+) s.*/\1/p' <<<"$summary")
+    printf '{"program": "darkscan lee --toys 10000 (demo scan)", "backend": "%s", "commit": "%s", "device": "%s", "host": "%s", "threads": %s, "toys": 10000, "toys_s": %s, "expected_limits_s": %s, "wall_s": %.3f}\n' \
+      "$backend" "$commit" "$device" "$host" "$(nproc)" "${toys_s:-null}" "${expected_s:-null}" \
       "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" > "$out"
     echo "wrote $out: $(cat "$out")"
   done

@@ -5,7 +5,8 @@
 # sample loaded in chunks, checked against the DATA.md schema, each column's range
 # reported), the selection of ANALYSIS.md section 2 (cutflows, best candidates) and the
 # signal model of section 3 (efficiency maps over cτ, resolution fits) and the window
-# scan of sections 4 and 5 (p0, Z and limits for every final state, lifetime and mass).
+# scan of sections 4 and 5 (p0, Z and limits for every final state, lifetime and mass)
+# and the look-elsewhere effect of section 6 (global significance, expected limits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh default
@@ -19,3 +20,7 @@ mkdir -p "$out"
 ./build/default/darkscan efficiency --config scan_configs/demo.toml --output "$out/signal_model.h5"
 ./build/default/darkscan scan --config scan_configs/demo.toml --data "$out/selected.h5" \
   --model "$out/signal_model.h5" --output "$out/scan.h5"
+# The look-elsewhere effect (section 6): 10^4 background-only toys of the whole scan,
+# expected limits and coverage, added to scan.h5.
+./build/default/darkscan lee --config scan_configs/demo.toml --data "$out/selected.h5" \
+  --model "$out/signal_model.h5" --scan "$out/scan.h5" --toys 10000

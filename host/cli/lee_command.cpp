@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "backend/backend.hpp"
 #include "cli/backend_flags.hpp"
@@ -19,10 +20,13 @@
 #include "io/event_file.hpp"
 #include "io/event_writer.hpp"
 #include "io/file_checksum.hpp"
+#include "lee/coverage.hpp"
+#include "lee/expected_limits.hpp"
 #include "lee/lee.hpp"
 #include "lee/toy_checkpoint.hpp"
 #include "progress.hpp"
 #include "scan/scan.hpp"
+#include "scan/scan_file.hpp"
 #include "signal_model/signal_model_file.hpp"
 
 namespace darkscan::cli {
@@ -42,22 +46,48 @@ struct LeeOptions {
   std::int64_t seed = -1;  // -1: run.seed
   std::uint64_t batch = 4096;
   double gv_level = 1.0;
+  std::uint64_t coverage_toys = 2000;
   BackendFlags compute;
 };
 
+// What the scan ran with: its statistics settings, read back so that the expected
+// limits are computed as the observed ones were.
+struct ScanSettings {
+  stats::StatsOptions options;
+  double luminosity_fb = 0;
+  double luminosity_rel_unc = 0;
+};
+
 // The scan file must be the scan of these data and this model.
-void check_scan_file(const std::string& scan_path, const std::string& data_sha, const std::string& model_sha) {
+ScanSettings check_scan_file(const std::string& scan_path, const std::string& data_sha, const std::string& model_sha) {
   h5::silence_errors();
   const h5::File file = h5::open_file_readonly(scan_path);
-  std::string data, model;
-  for (const auto& [k, v] : h5::read_attributes(file.get(), scan_path)) {
-    if (k == "data_sha256" && std::holds_alternative<std::string>(v)) data = std::get<std::string>(v);
-    if (k == "model_sha256" && std::holds_alternative<std::string>(v)) model = std::get<std::string>(v);
-  }
-  if (data.empty() || model.empty())
-    throw_input_error("{}: not a darkscan scan output (no data_sha256 / model_sha256 attributes)", scan_path);
-  if (data != data_sha) throw_input_error("{}: was made from other data than --data (SHA-256 differs)", scan_path);
-  if (model != model_sha) throw_input_error("{}: was made with another model than --model (SHA-256 differs)", scan_path);
+  std::map<std::string, h5::AttributeValue> attrs;
+  for (auto& [k, v] : h5::read_attributes(file.get(), scan_path)) attrs.emplace(k, v);
+  auto text = [&](const char* key) {
+    const auto it = attrs.find(key);
+    if (it == attrs.end() || !std::holds_alternative<std::string>(it->second))
+      throw_input_error("{}: not a darkscan scan output (no '{}' attribute)", scan_path, key);
+    return std::get<std::string>(it->second);
+  };
+  auto number = [&](const char* key) {
+    const auto it = attrs.find(key);
+    if (it == attrs.end() || !std::holds_alternative<double>(it->second))
+      throw_input_error("{}: not a darkscan scan output (no '{}' attribute)", scan_path, key);
+    return std::get<double>(it->second);
+  };
+  if (text("data_sha256") != data_sha)
+    throw_input_error("{}: was made from other data than --data (SHA-256 differs)", scan_path);
+  if (text("model_sha256") != model_sha)
+    throw_input_error("{}: was made with another model than --model (SHA-256 differs)", scan_path);
+  ScanSettings s;
+  s.options.credibility = number("credibility");
+  s.options.nuisance_prior =
+      text("nuisance_prior") == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
+  s.options.signal_prior = text("signal_prior") == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
+  s.luminosity_fb = number("luminosity_fb");
+  s.luminosity_rel_unc = number("luminosity_rel_unc");
+  return s;
 }
 
 template <class T, class Get>
@@ -77,7 +107,8 @@ int run_lee_command(const LeeOptions& opt) {
   const scan::SelectedData data = scan::read_selected_data(opt.data);
   const auto model = signal_model::read_signal_model(opt.model);
   const std::string data_sha = io::sha256_file(opt.data), model_sha = io::sha256_file(opt.model);
-  check_scan_file(opt.scan, data_sha, model_sha);
+  const ScanSettings scan_settings = check_scan_file(opt.scan, data_sha, model_sha);
+  const scan::ScanTable rows = scan::read_scan_rows(opt.scan);
   io::EventFileWriter writer(output, opt.scan);  // an unwritable destination is said before the toys
 
   lee::LeeSettings settings;
@@ -115,6 +146,13 @@ int run_lee_command(const LeeOptions& opt) {
   const double toy_seconds = std::chrono::duration<double>(Clock::now() - toy_start).count();
   const lee::LeeSummary s = lee::summarise(observed, toys, settings.upcrossing_level);
 
+  const auto expected_start = Clock::now();
+  const lee::ExpectedLimits expected = lee::expected_limits(*backend, rows, scan_settings.luminosity_fb,
+                                                            scan_settings.luminosity_rel_unc, scan_settings.options);
+  const double expected_seconds = std::chrono::duration<double>(Clock::now() - expected_start).count();
+  const auto cover = lee::coverage(*backend, rows, expected, lee::coverage_rows(rows), scan_settings.luminosity_rel_unc,
+                                   scan_settings.options, settings.seed, opt.coverage_toys);
+
   io::Attributes attrs = {{"creator", std::string("darkscan lee (ANALYSIS.md section 6)")},
                           {"darkscan_version", std::string(version())},
                           {"seed", static_cast<std::int64_t>(settings.seed)},
@@ -149,6 +187,61 @@ int run_lee_command(const LeeOptions& opt) {
   table.columns.push_back(toy_column<std::int64_t>("events", toys, [](const auto& t) { return t.events; }));
   writer.remove_group("lee");
   writer.begin_table("lee", "toys", attrs, table);
+
+  // /lee/coverage: one row per tested scan row.
+  io::HostBatch cov;
+  cov.rows = cover.size();
+  std::vector<std::int64_t> cov_row, cov_toys, cov_covered;
+  std::vector<double> cov_factor, cov_s, cov_b, cov_c, cov_u;
+  for (const auto& c : cover) {
+    cov_row.push_back(static_cast<std::int64_t>(c.row));
+    cov_factor.push_back(c.signal_factor);
+    cov_toys.push_back(static_cast<std::int64_t>(c.toys));
+    cov_covered.push_back(static_cast<std::int64_t>(c.covered));
+    cov_s.push_back(c.true_events);
+    cov_b.push_back(c.true_background);
+    cov_c.push_back(c.coverage);
+    cov_u.push_back(c.coverage_unc);
+  }
+  cov.columns = {io::HostColumn::from<std::int64_t>("row", cov_row),
+                 io::HostColumn::from<double>("signal_over_median_expected", cov_factor),
+                 io::HostColumn::from<double>("true_events", cov_s),
+                 io::HostColumn::from<double>("true_sideband_events", cov_b),
+                 io::HostColumn::from<std::int64_t>("toys", cov_toys),
+                 io::HostColumn::from<std::int64_t>("covered", cov_covered),
+                 io::HostColumn::from<double>("coverage", cov_c),
+                 io::HostColumn::from<double>("coverage_unc", cov_u)};
+  writer.begin_table("lee", "coverage", {{"credibility", scan_settings.options.credibility}}, cov);
+
+  // /expected: the rows of /scan, in the same order.
+  writer.remove_group("expected");
+  io::HostBatch exp_table;
+  exp_table.rows = rows.size();
+  for (int b = 0; b < lee::kBands; ++b)
+    exp_table.columns.push_back(
+        io::HostColumn::from<std::int64_t>(fmt::format("n_obs_{}", lee::kBandNames[b]), expected.n_obs[b]));
+  for (int b = 0; b < lee::kBands; ++b)
+    exp_table.columns.push_back(
+        io::HostColumn::from<double>(fmt::format("ul_events_{}", lee::kBandNames[b]), expected.ul_events[b]));
+  for (int b = 0; b < lee::kBands; ++b)
+    exp_table.columns.push_back(
+        io::HostColumn::from<double>(fmt::format("ul_xsec_fb_{}", lee::kBandNames[b]), expected.ul_xsec_fb[b]));
+  writer.begin_table("", "expected", {{"rows", static_cast<std::int64_t>(rows.size())}}, exp_table);
+  for (int b = 0; b < lee::kBands; ++b) {
+    const std::string band = b == 2 ? "the median" : fmt::format("the {} band edge (probability {:.5f})",
+                                                                  lee::kBandNames[b], lee::kBandProbabilities[b]);
+    writer.describe_column(fmt::format("n_obs_{}", lee::kBandNames[b]),
+                           {{"unit", std::string("events")},
+                            {"description", "quantile of n_obs under the background-only hypothesis given the "
+                                            "observed sideband: " + band + " (-1: beyond 255)"}});
+    writer.describe_column(fmt::format("ul_events_{}", lee::kBandNames[b]),
+                           {{"unit", std::string("events")},
+                            {"description", "expected upper limit in signal events, " + band + "; NaN where the "
+                                            "/scan row has no limit"}});
+    writer.describe_column(fmt::format("ul_xsec_fb_{}", lee::kBandNames[b]),
+                           {{"unit", std::string("fb")},
+                            {"description", "expected upper limit on sigma_sig, " + band}});
+  }
   writer.commit();
   std::error_code ec;
   std::filesystem::remove(checkpoint, ec);
@@ -170,6 +263,18 @@ int run_lee_command(const LeeOptions& opt) {
   fmt::print("Gross–Vitells (c0 = {} in Z^2, up-crossings per toy {:.3g}): global p ≈ {:.4g}, Z ≈ {:.3f}\n",
              settings.upcrossing_level, s.mean_upcrossings[0] + s.mean_upcrossings[1] + s.mean_upcrossings[2],
              s.p_gross_vitells, s.z_gross_vitells);
+  for (const auto& c : cover)
+    fmt::print("coverage at {} m = {:.4f} GeV, cτ = {:g} cm, s = {:.1f} x median expected = {:.3g} events "
+               "(sideband {:.0f}): {:.4f} ± {:.4f} ({} toys; credibility {})\n",
+               kFinalStateNames[rows.final_state[c.row]], rows.mass[c.row], rows.ctau_cm[c.row], c.signal_factor,
+               c.true_events,
+               c.true_background, c.coverage, c.coverage_unc, c.toys, scan_settings.options.credibility);
+  if (const auto best = scan::largest_excess(rows); best >= 0 && rows.limit_status[best] == scan::kLimitOk)
+    fmt::print("at the largest excess: observed limit {:.4g} fb, expected {:.4g} fb (68 %: {:.4g}-{:.4g}, 95 %: "
+               "{:.4g}-{:.4g}); expected limits of {} rows in {:.2f} s\n",
+               rows.ul_xsec_fb[best], expected.ul_xsec_fb[2][best], expected.ul_xsec_fb[1][best],
+               expected.ul_xsec_fb[3][best], expected.ul_xsec_fb[0][best], expected.ul_xsec_fb[4][best], rows.size(),
+               expected_seconds);
   fmt::print("{} toys in {:.2f} s ({:.3g} toys/s) on {}; total {:.2f} s -> {}\n", settings.toys - first, toy_seconds,
              static_cast<double>(settings.toys - first) / toy_seconds, backend->description(),
              std::chrono::duration<double>(Clock::now() - start).count(), output);
@@ -194,6 +299,8 @@ void add_lee_command(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--gv-level", opt->gv_level, "Gross–Vitells reference level c0 in q = Z^2")->capture_default_str();
+  cmd->add_option("--coverage-toys", opt->coverage_toys, "Signal-plus-background toys per coverage point")
+      ->capture_default_str();
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_lee_command(*opt); }; });
 }

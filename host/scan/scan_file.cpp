@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "errors.hpp"
+#include "io/h5.hpp"
+
 namespace darkscan::scan {
 
 namespace {
@@ -59,7 +62,57 @@ void describe(io::EventFileWriter& writer, const ColumnDoc (&docs)[N]) {
     writer.describe_column(d.name, {{"unit", std::string(d.unit)}, {"description", std::string(d.description)}});
 }
 
+template <class T>
+void read_column(hid_t file, const std::string& path, const char* name, std::size_t rows, std::vector<T>& out) {
+  const std::string where = fmt::format("/scan/{}", name);
+  if (!h5::link_exists(file, where)) throw_input_error("{}: no column '{}' (not a darkscan scan output?)", path, where);
+  h5::Dataset ds(h5::check_id(H5Dopen2(file, where.c_str(), H5P_DEFAULT), path, "open " + where));
+  h5::Dataspace space(h5::check_id(H5Dget_space(ds.get()), path, "read " + where));
+  hsize_t n = 0;
+  if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), &n, nullptr) != 1 ||
+      n != rows)
+    throw_input_error("{}: column '{}' is not 1-D with the table's {} rows", path, where, rows);
+  out.resize(rows);
+  if (rows > 0)
+    h5::check_status(H5Dread(ds.get(), h5::native_type(dtype_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                     path, "read " + where);
+}
+
 }  // namespace
+
+ScanTable read_scan_rows(const std::string& path) {
+  h5::silence_errors();
+  const h5::File file = h5::open_file_readonly(path);
+  if (!h5::link_exists(file.get(), "/scan/mass")) throw_input_error("{}: no /scan table (not a darkscan scan output?)", path);
+  std::size_t rows = 0;
+  {
+    h5::Dataset ds(h5::check_id(H5Dopen2(file.get(), "/scan/mass", H5P_DEFAULT), path, "open /scan/mass"));
+    h5::Dataspace space(h5::check_id(H5Dget_space(ds.get()), path, "read /scan/mass"));
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+    rows = n;
+  }
+  ScanTable t;
+  read_column(file.get(), path, "final_state", rows, t.final_state);
+  read_column(file.get(), path, "ctau_cm", rows, t.ctau_cm);
+  read_column(file.get(), path, "mass", rows, t.mass);
+  read_column(file.get(), path, "sigma_mass", rows, t.sigma_mass);
+  read_column(file.get(), path, "window_lo", rows, t.window_lo);
+  read_column(file.get(), path, "window_hi", rows, t.window_hi);
+  read_column(file.get(), path, "n_obs", rows, t.n_obs);
+  read_column(file.get(), path, "n_sb", rows, t.n_sb);
+  read_column(file.get(), path, "f", rows, t.f);
+  read_column(file.get(), path, "delta", rows, t.delta);
+  read_column(file.get(), path, "efficiency", rows, t.efficiency);
+  read_column(file.get(), path, "eff_rel_unc", rows, t.eff_rel_unc);
+  read_column(file.get(), path, "p0", rows, t.p0);
+  read_column(file.get(), path, "z", rows, t.z);
+  read_column(file.get(), path, "ul_events", rows, t.ul_events);
+  read_column(file.get(), path, "ul_xsec_fb", rows, t.ul_xsec_fb);
+  read_column(file.get(), path, "limit_status", rows, t.limit_status);
+  read_column(file.get(), path, "stats_flags", rows, t.stats_flags);
+  return t;
+}
 
 void write_scan(io::EventFileWriter& writer, const ScanResult& result) {
   const ScanTable& t = result.rows;

@@ -9,4 +9,8 @@ namespace darkscan::scan {
 
 void write_scan(io::EventFileWriter& writer, const ScanResult& result);
 
+// The /scan rows of a scan output; InputError naming the file and the column when one
+// is missing or of another length.
+ScanTable read_scan_rows(const std::string& path);
+
 }  // namespace darkscan::scan

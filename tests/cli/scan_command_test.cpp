@@ -219,5 +219,71 @@ TEST_F(ScanCommand, BadInputIsOneLineExitTwoAndNoFile) {
   }
 }
 
+double double_attribute(hid_t obj, const std::string& name) {
+  for (const auto& [k, v] : h5::read_attributes(obj, "test"))
+    if (k == name && std::holds_alternative<double>(v)) return std::get<double>(v);
+  return std::nan("");
+}
+
+TEST_F(ScanCommand, LeeAddsToysExpectedLimitsAndCoverageToTheScanFile) {
+  const auto result = path("scan.h5").string();
+  ASSERT_EQ(scan(result).exit_code, 0);
+  auto lee = [&](const std::string& out) {
+    return run_darkscan({"lee", "--config", config_, "--data", data_, "--model", model_, "--scan", result, "--toys",
+                         "400", "--batch", "150", "--coverage-toys", "100", "--seed", "9", "--output", out});
+  };
+  const auto first = path("lee1.h5").string(), second = path("lee2.h5").string();
+  auto r = lee(first);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("global p ="), std::string::npos) << r.out;
+  ASSERT_EQ(lee(second).exit_code, 0);
+
+  const auto file = h5::open_file_readonly(first);
+  const auto z = read_column<double>(file.get(), "/scan/z");
+  const auto toys = read_column<double>(file.get(), "/lee/toys/max_z");
+  ASSERT_EQ(toys.size(), 400u);
+  h5::Group lee_group(H5Gopen2(file.get(), "/lee/toys", H5P_DEFAULT));
+  // The toys' own scan of the data finds the scan's largest Z (their p0 agrees to 1e-10).
+  EXPECT_NEAR(double_attribute(lee_group.get(), "z_local"), *std::max_element(z.begin(), z.end()), 1e-8);
+  const double p = double_attribute(lee_group.get(), "p_global");
+  EXPECT_GT(p, 0.0);
+  EXPECT_LT(p, 1.0);
+  // Expected limits row by row beside /scan, ordered bands.
+  const auto status = read_column<std::int8_t>(file.get(), "/scan/limit_status");
+  const auto m2 = read_column<double>(file.get(), "/expected/ul_xsec_fb_m2");
+  const auto med = read_column<double>(file.get(), "/expected/ul_xsec_fb_median");
+  const auto p2 = read_column<double>(file.get(), "/expected/ul_xsec_fb_p2");
+  ASSERT_EQ(med.size(), z.size());
+  for (std::size_t i = 0; i < med.size(); ++i) {
+    if (status[i] != 0) {
+      EXPECT_TRUE(std::isnan(med[i]));
+      continue;
+    }
+    EXPECT_LE(m2[i], med[i]);
+    EXPECT_LE(med[i], p2[i]);
+  }
+  const auto coverage = read_column<double>(file.get(), "/lee/coverage/coverage");
+  ASSERT_FALSE(coverage.empty());
+  for (double c : coverage) EXPECT_GT(c, 0.85);
+  // The same seed, the same toys.
+  const auto again = h5::open_file_readonly(second);
+  EXPECT_EQ(read_column<double>(again.get(), "/lee/toys/max_z"), toys);
+  // The scan file itself was left as it was.
+  EXPECT_FALSE(h5::link_exists(h5::open_file_readonly(result).get(), "/lee"));
+}
+
+TEST_F(ScanCommand, LeeRefusesAScanOfOtherData) {
+  const auto result = path("scan.h5").string();
+  ASSERT_EQ(scan(result).exit_code, 0);
+  const std::string other = write_data("other.h5", {0.4, 0.9, 1.7});
+  const auto out = path("lee.h5").string();
+  const auto r = run_darkscan({"lee", "--config", config_, "--data", other, "--model", model_, "--scan", result,
+                               "--toys", "10", "--output", out});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("scan.h5"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
 }  // namespace darkscan
