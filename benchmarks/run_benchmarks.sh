@@ -93,6 +93,20 @@ if [[ -f "$file" && ( "bench_scan" == *"${DARKSCAN_BENCH_ONLY:-}"* || "bench_lee
   done
 fi
 
+# The main job per stage: `darkscan run --force` on the demo config (paper luminosity,
+# 51 lifetimes, 10^4 toys), its summary's stage times as JSON.
+if [[ "run" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
+  out="benchmarks/results/${stamp}_run_demo_${device}_${commit}.json"
+  start=$(date +%s.%N)
+  stages=$(build/bench/darkscan run --config scan_configs/demo.toml --output-dir "$workdir/run" --force 2>/dev/null |
+    sed -nE 's/^  stages: (.*); total.*/\1/p')
+  end=$(date +%s.%N)
+  json=$(sed -E 's/([a-z]+) ([0-9.]+) s/"\1_s": \2/g; s/([a-z]+) up to date/"\1_s": null/g' <<<"$stages")
+  printf '{"program": "darkscan run --config scan_configs/demo.toml --force", "commit": "%s", "device": "%s", "host": "%s", "threads": %s, %s, "wall_s": %.3f}\n' \
+    "$commit" "$device" "$host" "$(nproc)" "$json" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" > "$out"
+  echo "wrote $out: $(cat "$out")"
+fi
+
 for program in build/bench/benchmarks/bench_*; do
   name=$(basename "$program")
   [[ "$name" == *"${DARKSCAN_BENCH_ONLY:-}"* ]] || continue

@@ -180,6 +180,11 @@ std::vector<Key> make_registry() {
       integer("run.cuda_device", DS_FIELD(run.cuda_device), 0, 64, "CUDA device ordinal."),
       integer("run.seed", DS_FIELD(run.seed), 0, std::numeric_limits<std::int64_t>::max(),
               "Seed of every pseudo-random stream (Philox, keyed by seed, stream and index)."),
+      boolean("run.generate", DS_FIELD(run.generate),
+              "darkscan run first generates the built-in toy sample ([generate]) into input.events (or "
+              "<output_dir>/events.h5)."),
+      integer("run.toys", DS_FIELD(run.toys), 1, std::int64_t{1} << 40,
+              "darkscan run: background-only toys of the look-elsewhere stage."),
       // [input]
       text("input.events", DS_FIELD(input.events), {},
            "HDF5 event file in the DATA.md layout, relative to this config's folder."),
@@ -452,6 +457,21 @@ std::string events_file(const Config& cfg, std::string_view command, std::string
     throw_input_error("{}: key 'input.events' is not set and no {} was given", cfg.source.string(), argument);
   const std::filesystem::path events(cfg.input.events);
   return events.is_absolute() ? events.string() : (cfg.source.parent_path() / events).lexically_normal().string();
+}
+
+std::string canonical_text(const Config& config, const std::vector<std::string>& sections) {
+  Config copy = config;
+  auto wanted = [&](const std::string& path) {
+    for (const auto& s : sections)
+      if (path == s || path.starts_with(s + ".")) return true;
+    return false;
+  };
+  std::string text;
+  for (const auto& k : registry())
+    if (wanted(k.path)) text += k.path + " = " + k.show(copy) + "\n";
+  if (wanted("columns"))
+    for (const auto& [logical, stored] : config.columns.entries()) text += "columns." + logical + " = " + stored + "\n";
+  return text;
 }
 
 std::vector<KeyDoc> documentation() {

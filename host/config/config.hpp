@@ -28,6 +28,8 @@ struct RunConfig {
   int threads = 0;               // CPU threads; 0 = every core
   int cuda_device = 0;
   std::uint64_t seed = 20250101;
+  bool generate = false;          // darkscan run generates the built-in toy sample first
+  std::uint64_t toys = 10000;     // darkscan run: look-elsewhere toys
 };
 
 struct InputConfig {
@@ -151,6 +153,11 @@ Config parse(const std::string& text, const std::string& origin);
 // own event-file argument (`argument`, e.g. "--input") was not given; InputError if
 // there is none.
 std::string events_file(const Config& config, std::string_view command, std::string_view argument);
+
+// "key = value" lines of every key under the given sections (e.g. "scan", "run.seed"),
+// in registry order, and the [columns] mapping when "columns" is named: what a stage's
+// result depends on, whatever the config file's layout and comments.
+std::string canonical_text(const Config& config, const std::vector<std::string>& sections);
 
 // One documented key of the registry.
 struct KeyDoc {

@@ -9,4 +9,7 @@ namespace darkscan::io {
 // the file when it cannot be read.
 std::string sha256_file(const std::string& path);
 
+// SHA-256 of a string, the same digits.
+std::string sha256_text(const std::string& text);
+
 }  // namespace darkscan::io

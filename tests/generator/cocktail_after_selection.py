@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import reference_selection as ref  # noqa: E402
+from checklist import Checklist  # noqa: E402
 
 import h5py  # noqa: E402
 
@@ -43,12 +44,7 @@ def main(exe, work):
     subprocess.run([exe, "generate", "--config", config, "--output", events, "--lumi-fb", "365"], check=True,
                    stdout=subprocess.DEVNULL)
 
-    failures = []
-
-    def check(ok, what):
-        print(("ok    " if ok else "FAIL  ") + what)
-        if not ok:
-            failures.append(what)
+    check = Checklist()
 
     sel = dict(ref.DEFAULTS)
     expected = {fs: 0.0 for fs in ref.FINAL_STATES}
@@ -90,10 +86,7 @@ def main(exe, work):
             median = float(np.median(r["selected"][fs]["masses"]))
             check(abs(median - m_hp) < 0.002, f"{name}: selected mass median {median:.4f} at {m_hp}")
     os.remove(events)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return check.exit_status()
 
 
 if __name__ == "__main__":

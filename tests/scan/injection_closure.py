@@ -11,6 +11,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from checklist import Checklist  # noqa: E402
+
 import h5py
 import numpy as np
 
@@ -55,12 +58,7 @@ def main(exe, work):
                           "--output", paths["scan"]], check=True, capture_output=True, text=True).stdout
     print(out)
 
-    failures = []
-
-    def check(ok, what):
-        print(("ok    " if ok else "FAIL  ") + what)
-        if not ok:
-            failures.append(what)
+    check = Checklist()
 
     with h5py.File(paths["scan"], "r") as f:
         s = {k: f["scan"][k][:] for k in f["scan"]}
@@ -76,10 +74,7 @@ def main(exe, work):
     check(s["ul_xsec_fb"][row] > SIGMA_INJECT,
           f"the limit there, {s['ul_xsec_fb'][row]:.3f} fb, lies above the injected {SIGMA_INJECT} fb "
           f"(n_obs = {s['n_obs'][row]}, efficiency = {s['efficiency'][row]:.4f})")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return check.exit_status()
 
 
 if __name__ == "__main__":
