@@ -19,6 +19,7 @@
 #include "darkscan/selection/evaluate.hpp"
 #include "darkscan/signal_model/reweight_blocks.hpp"
 #include "io/host_batch.hpp"
+#include "stats/combined_plan.hpp"
 #include "stats/stats_plan.hpp"
 
 namespace darkscan::io {
@@ -68,6 +69,12 @@ class Backend {
   virtual std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                                       const stats::StatsPlan& plan,
                                                       const stats::StatsOptions& options) = 0;
+
+  // Combinations of final states (ANALYSIS.md section 7): the product of the channels'
+  // p0 and the upper limit on the shared signal parameter, by the plan's rules.
+  virtual std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
+                                                     const stats::CombinedPlan& plan,
+                                                     const stats::StatsOptions& options) = 0;
 
   // The selection of ANALYSIS.md section 2 for every candidate of a chunk (its columns
   // bound by selection::bind_columns), verdicts returned in host memory, in row order.

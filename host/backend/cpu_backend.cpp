@@ -86,6 +86,15 @@ std::vector<stats::StatsResult> CpuBackend::marginalise(std::span<const stats::C
   return results;
 }
 
+std::vector<stats::CombinedResult> CpuBackend::combine(std::span<const stats::CombinedExperiment> experiments,
+                                                      const stats::CombinedPlan& plan,
+                                                      const stats::StatsOptions& options) {
+  std::vector<stats::CombinedResult> results(experiments.size());
+  launcher_.parallel_for(experiments.size(), plan.functor(experiments.data(), plan.choices.data(), plan.rules.data(),
+                                                          results.data(), options));
+  return results;
+}
+
 std::vector<selection::CandidateVerdict> CpuBackend::select(const selection::CandidateColumns& columns,
                                                             std::uint64_t rows,
                                                             const selection::SelectionParams& params) {

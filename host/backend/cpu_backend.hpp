@@ -17,6 +17,8 @@ class CpuBackend final : public Backend {
   std::vector<ColumnSummary> summarize(const ChunkView& chunk) override;
   std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                               const stats::StatsPlan& plan, const stats::StatsOptions& options) override;
+  std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
+                                             const stats::CombinedPlan& plan, const stats::StatsOptions& options) override;
   std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,
                                                   const selection::SelectionParams& params) override;
   std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override;

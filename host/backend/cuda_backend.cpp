@@ -14,6 +14,7 @@
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
 #include "marginalise.hpp"
+#include "combine_experiments.hpp"
 #include "count_windows.hpp"
 #include "toy_scan.hpp"
 #include "reweight_blocks.hpp"
@@ -126,6 +127,26 @@ class CudaBackend final : public Backend {
                                   static_cast<stats::StatsResult*>(d_results.get()), options);
     marginalise_batch(one, n, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::StatsResult),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    return results;
+  }
+
+  std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
+                                             const stats::CombinedPlan& plan, const stats::StatsOptions& options) override {
+    const std::size_t n = experiments.size();
+    std::vector<stats::CombinedResult> results(n);
+    if (n == 0) return results;
+    DeviceBuffer d_experiments = to_device(experiments.data(), n);
+    DeviceBuffer d_choices = to_device(plan.choices.data(), plan.choices.size());
+    DeviceBuffer d_rules = to_device(plan.rules.data(), plan.rules.size());
+    DeviceBuffer d_results = device_alloc(n * sizeof(stats::CombinedResult));
+    combine_experiments(plan.functor(static_cast<const stats::CombinedExperiment*>(d_experiments.get()),
+                                     static_cast<const stats::CombinedChoice*>(d_choices.get()),
+                                     static_cast<const stats::GaussRule*>(d_rules.get()),
+                                     static_cast<stats::CombinedResult*>(d_results.get()), options),
+                        n, stream_.get());
+    DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::CombinedResult),
                                   cudaMemcpyDeviceToHost, stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
     return results;
