@@ -13,6 +13,8 @@ cutflow tables, the key numbers and the plots:
   limit_map_<fs>     the observed limit over (mass, ctau)
   efficiency_<fs>    the signal efficiency against ctau per simulated mass
   resolution         the mass resolution sigma(m) of each final state
+  sin_theta          the excluded sin(theta) against m(h') for the model point (figure 3),
+                     when --interpretation names darkscan interpret's output
 """
 import argparse
 import os
@@ -152,7 +154,7 @@ def plot_limit_maps(s, out, made):
             continue
         fig, ax = plt.subplots(figsize=(7, 4.5))
         sc = ax.scatter(s["mass"][sel], s["ctau_cm"][sel], c=np.log10(s["ul_xsec_fb"][sel]), s=4, marker="s",
-                        cmap="viridis", linewidths=0)
+                        cmap="viridis", linewidths=0, rasterized=True)
         ax.set_yscale("log")
         ax.set_xlabel("m(h') [GeV]")
         ax.set_ylabel("cτ(h') [cm]")
@@ -190,6 +192,34 @@ def plot_signal_model(model, out, made):
     save(fig_r, out, "resolution", made)
 
 
+def plot_sin_theta(interpretation, out, made):
+    """Paper figure 3: the excluded region in (m(h'), sin theta) for the model point."""
+    iv = read_table(interpretation["sin_theta"]["intervals"])
+    masses = read_table(interpretation["sin_theta"]["masses"])
+    attrs = dict(interpretation["sin_theta"]["masses"].attrs)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    mass = masses["mass"]
+    # One vertical segment per excluded interval, grid masses side by side: the region.
+    ax.vlines(iv["mass"], iv["sin_theta_lo"], iv["sin_theta_hi"], color="tab:blue", lw=1.2, alpha=0.7,
+              rasterized=True, label="excluded")
+    open_end = iv["open_lo"] > 0
+    if open_end.any():
+        ax.plot(iv["mass"][open_end], iv["sin_theta_lo"][open_end], "v", color="tab:red", ms=2,
+                label="exclusion continues below (lifetime beyond the tested grid)", rasterized=True)
+        ax.legend(fontsize=8)
+    if len(iv["mass"]) == 0:
+        ax.text(0.5, 0.5, "nothing excluded", transform=ax.transAxes, ha="center")
+    ax.set_yscale("log")
+    ax.set_xlabel("m(h') [GeV]")
+    ax.set_ylabel(r"$\sin\theta$ excluded at 95 % CL")
+    ax.set_title(rf"$m(\chi_1)$ = {attrs.get('m_chi1', 0):g} GeV, $\Delta m$ = {attrs.get('delta_m', 0):g} GeV, "
+                 rf"$m(A')$ = {attrs.get('m_ap', 0):g} GeV, $\alpha_D$ = {attrs.get('alpha_d', 0):g}, "
+                 rf"$\epsilon$ = {attrs.get('epsilon', 0):g}", fontsize=9)
+    if len(mass):
+        ax.set_xlim(mass.min(), mass.max())
+    save(fig, out, "sin_theta", made)
+
+
 def cutflow_table(selected, sample):
     c = selected["cutflow"][sample]
     names = c.attrs["cut_names"]
@@ -206,6 +236,7 @@ def main():
     p.add_argument("--selected", required=True)
     p.add_argument("--model", required=True)
     p.add_argument("--results", required=True)
+    p.add_argument("--interpretation")
     p.add_argument("--summary")
     a = p.parse_args()
     out = os.path.join(a.dir, "plots")
@@ -219,6 +250,9 @@ def main():
         plot_limits(s, e, out, made)
         plot_limit_maps(s, out, made)
         plot_signal_model(model, out, made)
+        if a.interpretation and os.path.exists(a.interpretation):
+            with h5py.File(a.interpretation, "r") as interpretation:
+                plot_sin_theta(interpretation, out, made)
         lee = dict(results["lee"]["toys"].attrs) if "lee" in results else {}
         cutflow = cutflow_table(selected, "data")
         config = results.attrs.get("config", "")

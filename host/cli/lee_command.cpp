@@ -9,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
 
 #include "backend/backend.hpp"
 #include "cli/backend_flags.hpp"
@@ -50,43 +49,14 @@ struct LeeOptions {
   BackendFlags compute;
 };
 
-// What the scan ran with: its statistics settings, read back so that the expected
-// limits are computed as the observed ones were.
-struct ScanSettings {
-  stats::StatsOptions options;
-  double luminosity_fb = 0;
-  double luminosity_rel_unc = 0;
-};
-
 // The scan file must be the scan of these data and this model.
-ScanSettings check_scan_file(const std::string& scan_path, const std::string& data_sha, const std::string& model_sha) {
-  h5::silence_errors();
-  const h5::File file = h5::open_file_readonly(scan_path);
-  std::map<std::string, h5::AttributeValue> attrs;
-  for (auto& [k, v] : h5::read_attributes(file.get(), scan_path)) attrs.emplace(k, v);
-  auto text = [&](const char* key) {
-    const auto it = attrs.find(key);
-    if (it == attrs.end() || !std::holds_alternative<std::string>(it->second))
-      throw_input_error("{}: not a darkscan scan output (no '{}' attribute)", scan_path, key);
-    return std::get<std::string>(it->second);
-  };
-  auto number = [&](const char* key) {
-    const auto it = attrs.find(key);
-    if (it == attrs.end() || !std::holds_alternative<double>(it->second))
-      throw_input_error("{}: not a darkscan scan output (no '{}' attribute)", scan_path, key);
-    return std::get<double>(it->second);
-  };
-  if (text("data_sha256") != data_sha)
+scan::ScanSettings check_scan_file(const std::string& scan_path, const std::string& data_sha,
+                                   const std::string& model_sha) {
+  const scan::ScanSettings s = scan::read_scan_settings(scan_path);
+  if (s.data_sha256 != data_sha)
     throw_input_error("{}: was made from other data than --data (SHA-256 differs)", scan_path);
-  if (text("model_sha256") != model_sha)
+  if (s.model_sha256 != model_sha)
     throw_input_error("{}: was made with another model than --model (SHA-256 differs)", scan_path);
-  ScanSettings s;
-  s.options.credibility = number("credibility");
-  s.options.nuisance_prior =
-      text("nuisance_prior") == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
-  s.options.signal_prior = text("signal_prior") == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
-  s.luminosity_fb = number("luminosity_fb");
-  s.luminosity_rel_unc = number("luminosity_rel_unc");
   return s;
 }
 
@@ -107,7 +77,7 @@ int run_lee_command(const LeeOptions& opt) {
   const scan::SelectedData data = scan::read_selected_data(opt.data);
   const auto model = signal_model::read_signal_model(opt.model);
   const std::string data_sha = io::sha256_file(opt.data), model_sha = io::sha256_file(opt.model);
-  const ScanSettings scan_settings = check_scan_file(opt.scan, data_sha, model_sha);
+  const scan::ScanSettings scan_settings = check_scan_file(opt.scan, data_sha, model_sha);
   const scan::ScanTable rows = scan::read_scan_rows(opt.scan);
   io::EventFileWriter writer(output, opt.scan);  // an unwritable destination is said before the toys
 

@@ -1,5 +1,5 @@
 // darkscan run: the main job. Chains generate (when the config asks for the built-in
-// toy sample), select, efficiency, scan and lee, then the plots and the report, each
+// toy sample), select, efficiency, scan, lee and interpret, then the plots and the report, each
 // stage skipped when its inputs, command line and config are unchanged since it last
 // completed (pipeline/stage.hpp), so that a second run takes seconds and an interrupted
 // one resumes at the stage it was in. Ends with a summary of the results.
@@ -57,6 +57,7 @@ int run_run_command(const RunOptions& opt) {
     throw_input_error("{}: no such event file (input.events; run.generate = true makes the toy sample)", events);
   const std::string selected = (dir / "selected.h5").string(), model = (dir / "signal_model.h5").string(),
                     scan = (dir / "scan.h5").string(), results = (dir / "results.h5").string(),
+                    interpretation = (dir / "interpretation.h5").string(),
                     report = (dir / "report.md").string();
   std::vector<std::string> compute;  // --backend / --threads passed on; not part of the fingerprints
   if (!opt.compute.backend.empty()) compute.insert(compute.end(), {"--backend", opt.compute.backend});
@@ -90,6 +91,10 @@ int run_run_command(const RunOptions& opt) {
                                   scan, "--output", results, "--toys", std::to_string(toys)}),
                     {selected, model, scan}, results, volatile_args,
                     {"run.seed", "collider", "selection", "model", "signal_model", "scan"}});
+  stages.push_back({"interpret",
+                    with_compute({self, "interpret", "--config", opt.config, "--scan", results, "--model", model,
+                                  "--output", interpretation}),
+                    {results, model}, interpretation, volatile_args, {"collider", "model"}});
 
   std::vector<pipeline::StageTime> times;
   for (const auto& stage : stages) {
@@ -121,8 +126,8 @@ int run_run_command(const RunOptions& opt) {
   }
   pipeline::Stage plots{"plots",
                         {"/usr/bin/python3", script, "--dir", dir.string(), "--selected", selected, "--model", model,
-                         "--results", results, "--summary", summary_path},
-                        {selected, model, results, script},
+                         "--results", results, "--interpretation", interpretation, "--summary", summary_path},
+                        {selected, model, results, interpretation, script},
                         report,
                         {},
                         {}};
@@ -158,8 +163,8 @@ int run_run_command(const RunOptions& opt) {
 void add_run_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "The main job: generate (if asked), select, efficiency, scan, lee, plots and report; unchanged stages "
-             "are skipped");
+      "run", "The main job: generate (if asked), select, efficiency, scan, lee, interpret, plots and report; "
+             "unchanged stages are skipped");
   cmd->add_option("--config", opt->config, "Scan config")->required();
   cmd->add_option("--output-dir", opt->output_dir, "Output folder (default: the config's run.output_dir)");
   cmd->add_option("--toys", opt->toys, "Look-elsewhere toys (default: the config's run.toys)");

@@ -63,8 +63,9 @@ void describe(io::EventFileWriter& writer, const ColumnDoc (&docs)[N]) {
 }
 
 template <class T>
-void read_column(hid_t file, const std::string& path, const char* name, std::size_t rows, std::vector<T>& out) {
-  const std::string where = fmt::format("/scan/{}", name);
+void read_column(hid_t file, const std::string& path, const char* name, std::size_t rows, std::vector<T>& out,
+                 const char* table = "scan") {
+  const std::string where = fmt::format("/{}/{}", table, name);
   if (!h5::link_exists(file, where)) throw_input_error("{}: no column '{}' (not a darkscan scan output?)", path, where);
   h5::Dataset ds(h5::check_id(H5Dopen2(file, where.c_str(), H5P_DEFAULT), path, "open " + where));
   h5::Dataspace space(h5::check_id(H5Dget_space(ds.get()), path, "read " + where));
@@ -78,20 +79,69 @@ void read_column(hid_t file, const std::string& path, const char* name, std::siz
                      path, "read " + where);
 }
 
+std::size_t table_rows(hid_t file, const std::string& path, const std::string& table) {
+  const std::string mass = "/" + table + "/mass";
+  if (!h5::link_exists(file, mass)) throw_input_error("{}: no /{} table (not a darkscan scan output?)", path, table);
+  h5::Dataset ds(h5::check_id(H5Dopen2(file, mass.c_str(), H5P_DEFAULT), path, "open " + mass));
+  h5::Dataspace space(h5::check_id(H5Dget_space(ds.get()), path, "read " + mass));
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  return n;
+}
+
 }  // namespace
+
+ScanSettings read_scan_settings(const std::string& path) {
+  h5::silence_errors();
+  const h5::File file = h5::open_file_readonly(path);
+  std::vector<std::pair<std::string, h5::AttributeValue>> attrs = h5::read_attributes(file.get(), path);
+  auto find = [&](const char* key) -> const h5::AttributeValue& {
+    for (const auto& [k, v] : attrs)
+      if (k == key) return v;
+    throw_input_error("{}: not a darkscan scan output (no '{}' attribute)", path, key);
+  };
+  auto text = [&](const char* key) {
+    const auto& v = find(key);
+    if (!std::holds_alternative<std::string>(v)) throw_input_error("{}: attribute '{}' is not text", path, key);
+    return std::get<std::string>(v);
+  };
+  auto number = [&](const char* key) {
+    const auto& v = find(key);
+    if (!std::holds_alternative<double>(v)) throw_input_error("{}: attribute '{}' is not a number", path, key);
+    return std::get<double>(v);
+  };
+  ScanSettings s;
+  s.options.credibility = number("credibility");
+  s.options.nuisance_prior =
+      text("nuisance_prior") == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
+  s.options.signal_prior = text("signal_prior") == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
+  s.luminosity_fb = number("luminosity_fb");
+  s.luminosity_rel_unc = number("luminosity_rel_unc");
+  s.data_sha256 = text("data_sha256");
+  s.model_sha256 = text("model_sha256");
+  return s;
+}
+
+CombinedTable read_scan_combined(const std::string& path) {
+  h5::silence_errors();
+  const h5::File file = h5::open_file_readonly(path);
+  const std::size_t rows = table_rows(file.get(), path, "scan_combined");
+  CombinedTable c;
+  read_column(file.get(), path, "ctau_cm", rows, c.ctau_cm, "scan_combined");
+  read_column(file.get(), path, "mass", rows, c.mass, "scan_combined");
+  read_column(file.get(), path, "p0", rows, c.p0, "scan_combined");
+  read_column(file.get(), path, "z", rows, c.z, "scan_combined");
+  read_column(file.get(), path, "channels", rows, c.channels, "scan_combined");
+  read_column(file.get(), path, "row_mumu", rows, c.row[0], "scan_combined");
+  read_column(file.get(), path, "row_pipi", rows, c.row[1], "scan_combined");
+  read_column(file.get(), path, "row_kk", rows, c.row[2], "scan_combined");
+  return c;
+}
 
 ScanTable read_scan_rows(const std::string& path) {
   h5::silence_errors();
   const h5::File file = h5::open_file_readonly(path);
-  if (!h5::link_exists(file.get(), "/scan/mass")) throw_input_error("{}: no /scan table (not a darkscan scan output?)", path);
-  std::size_t rows = 0;
-  {
-    h5::Dataset ds(h5::check_id(H5Dopen2(file.get(), "/scan/mass", H5P_DEFAULT), path, "open /scan/mass"));
-    h5::Dataspace space(h5::check_id(H5Dget_space(ds.get()), path, "read /scan/mass"));
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
-    rows = n;
-  }
+  const std::size_t rows = table_rows(file.get(), path, "scan");
   ScanTable t;
   read_column(file.get(), path, "final_state", rows, t.final_state);
   read_column(file.get(), path, "ctau_cm", rows, t.ctau_cm);

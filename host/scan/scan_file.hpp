@@ -4,6 +4,7 @@
 // `unit` and `description` attributes (README, "darkscan scan").
 #include "io/event_writer.hpp"
 #include "scan/scan.hpp"
+#include "stats/stats_plan.hpp"
 
 namespace darkscan::scan {
 
@@ -12,5 +13,17 @@ void write_scan(io::EventFileWriter& writer, const ScanResult& result);
 // The /scan rows of a scan output; InputError naming the file and the column when one
 // is missing or of another length.
 ScanTable read_scan_rows(const std::string& path);
+// What a scan ran with, from its root attributes: the statistics settings (so that
+// later stages compute as the scan did), the luminosity and the inputs' checksums.
+struct ScanSettings {
+  stats::StatsOptions options;
+  double luminosity_fb = 0;
+  double luminosity_rel_unc = 0;
+  std::string data_sha256, model_sha256;
+};
+ScanSettings read_scan_settings(const std::string& path);
+
+// The /scan_combined rows, likewise.
+CombinedTable read_scan_combined(const std::string& path);
 
 }  // namespace darkscan::scan

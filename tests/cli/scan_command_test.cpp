@@ -285,5 +285,47 @@ TEST_F(ScanCommand, LeeRefusesAScanOfOtherData) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST_F(ScanCommand, InterpretCombinesAndExcludesConsistentlyWithTheScan) {
+  const auto result = path("scan.h5").string();
+  ASSERT_EQ(scan(result).exit_code, 0);
+  const auto out = path("interpret.h5").string();
+  const auto r = run_darkscan({"interpret", "--config", config_, "--scan", result, "--model", model_, "--output", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto file = h5::open_file_readonly(out);
+  const auto scan_file = h5::open_file_readonly(result);
+  // One final state scanned: each combined limit is that window's limit over B(pi+pi-).
+  const auto ul_events = read_column<double>(scan_file.get(), "/scan/ul_events");
+  const auto efficiency = read_column<double>(scan_file.get(), "/scan/efficiency");
+  const auto rows = read_column<std::int64_t>(scan_file.get(), "/scan_combined/row_pipi");
+  const auto combined_mass = read_column<double>(scan_file.get(), "/scan_combined/mass");
+  const auto limit = read_column<double>(file.get(), "/combined_limits/limit_fb");
+  const auto mass = read_column<double>(file.get(), "/combined_limits/mass");
+  const auto b = read_column<double>(file.get(), "/combined_limits/b_pipi");
+  ASSERT_FALSE(limit.empty());
+  std::size_t compared = 0, j = 0;
+  for (std::size_t i = 0; i < combined_mass.size() && j < mass.size(); ++i) {
+    if (combined_mass[i] != mass[j]) continue;  // above the widths' 2 GeV
+    const auto row = rows[i];
+    if (std::isfinite(limit[j]) && row >= 0 && std::isfinite(ul_events[row])) {
+      EXPECT_NEAR(limit[j] * b[j] * efficiency[row] * 365.0, ul_events[row], 1e-9 * ul_events[row]) << mass[j];
+      ++compared;
+    }
+    ++j;
+  }
+  EXPECT_GT(compared, 100u);
+  // At an interval's closed edges the interpolated limit equals the prediction.
+  const auto pred = read_column<double>(file.get(), "/sin_theta/intervals/predicted_fb");
+  const auto at_lo = read_column<double>(file.get(), "/sin_theta/intervals/limit_at_lo_fb");
+  const auto open_lo = read_column<std::int8_t>(file.get(), "/sin_theta/intervals/open_lo");
+  const auto lo = read_column<double>(file.get(), "/sin_theta/intervals/sin_theta_lo");
+  const auto hi = read_column<double>(file.get(), "/sin_theta/intervals/sin_theta_hi");
+  for (std::size_t i = 0; i < pred.size(); ++i) {
+    EXPECT_LT(lo[i], hi[i]);
+    if (!open_lo[i]) {
+      EXPECT_DOUBLE_EQ(at_lo[i], pred[i]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace darkscan

@@ -3,7 +3,7 @@
 and every plot appear (each PNG opened and checked to be a non-empty image, each PDF
 present); a second run finds every stage up to date; a change to a [scan] key reruns
 only the stages that read it; a stage whose output is lost (an interrupted run) is the
-only one redone.
+only one redone, and as it writes the same bytes again, what reads it stays up to date.
 
   run_pipeline.py DARKSCAN_EXECUTABLE WORK_DIR
 """
@@ -41,8 +41,8 @@ sigma_extrapolation_gev = 0.8
 
 PLOTS = ["mass_mumu", "mass_pipi", "mass_kk", "significance", "limits_mumu", "limits_pipi", "limits_kk",
          "limit_map_mumu", "limit_map_pipi", "limit_map_kk", "efficiency_mumu", "efficiency_pipi", "efficiency_kk",
-         "resolution"]
-STAGES = ["generate", "select", "efficiency", "scan", "lee"]
+         "resolution", "sin_theta"]
+STAGES = ["generate", "select", "efficiency", "scan", "lee", "interpret"]
 
 
 def main(exe, work):
@@ -86,11 +86,14 @@ def main(exe, work):
     log = run()
     check(all(f"run: {s} is up to date" in log for s in ["generate", "select", "efficiency"]),
           "a [scan] change keeps generate, select and efficiency")
-    check(ran(log, "scan") and ran(log, "lee") and ran(log, "plots"), "... and reruns scan, lee and the plots")
+    check(ran(log, "scan") and ran(log, "lee") and ran(log, "interpret") and ran(log, "plots"),
+          "... and reruns scan, lee, interpret and the plots")
 
     os.remove(os.path.join(out, "results.h5"))  # as if interrupted in lee
     log = run()
     check(ran(log, "lee") and not ran(log, "scan") and not ran(log, "select"), "a lost output reruns only its stage")
+    check("run: interpret is up to date" in log,
+          "... whose output comes back byte for byte, so what reads it stays up to date")
     return check.exit_status()
 
 

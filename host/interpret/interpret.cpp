@@ -1,0 +1,94 @@
+#include "interpret/interpret.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "physics/dark_sector_integrals.hpp"
+#include "stats/combined_plan.hpp"
+
+namespace darkscan::interpret {
+
+namespace {
+constexpr physics::HiggsChannel kChannels[physics::kFinalStates] = {
+    physics::HiggsChannel::mumu, physics::HiggsChannel::pipi, physics::HiggsChannel::kk};
+}  // namespace
+
+CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
+                               const physics::DarkHiggsWidths& widths, double luminosity_fb,
+                               double luminosity_rel_unc, const stats::StatsOptions& options) {
+  CombinedLimits out;
+  std::vector<stats::CombinedExperiment> batch;
+  std::vector<std::size_t> batch_row;  // the output row of each experiment
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  double first_ctau = combined.size() ? combined.ctau_cm[0] : 0;
+  for (std::size_t i = 0; i < combined.size(); ++i) {
+    const double m = combined.mass[i];
+    if (!(m <= widths.valid_up_to())) continue;
+    if (combined.ctau_cm[i] == first_ctau) ++out.masses;
+    stats::CombinedExperiment ex;
+    for (int fs = 0; fs < physics::kFinalStates; ++fs) {
+      const double b = widths.branching(kChannels[fs], m);
+      out.branching[fs].push_back(b);
+      const std::int64_t r = combined.row[fs][i];
+      if (r < 0 || rows.limit_status[r] != scan::kLimitOk || !(b > 0)) continue;
+      ex.channel[ex.channels] = {static_cast<int>(rows.n_obs[r]), static_cast<int>(rows.n_sb[r]), rows.f[r],
+                                 rows.delta[r],  rows.eff_rel_unc[r],             luminosity_rel_unc};
+      ex.rate[ex.channels] = b * rows.efficiency[r] * luminosity_fb;
+      ++ex.channels;
+    }
+    out.ctau_cm.push_back(combined.ctau_cm[i]);
+    out.mass.push_back(m);
+    out.channels.push_back(static_cast<std::int8_t>(ex.channels));
+    out.limit_fb.push_back(nan);
+    out.p0.push_back(1.0);
+    out.z.push_back(-HUGE_VAL);
+    out.flags.push_back(0);
+    if (ex.channels > 0) {
+      batch.push_back(ex);
+      batch_row.push_back(out.mass.size() - 1);
+    }
+  }
+  const auto plan = stats::plan_combination(batch, options);
+  const auto results = backend.combine(batch, plan, options);
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const std::size_t i = batch_row[k];
+    out.limit_fb[i] = results[k].limit;
+    out.p0[i] = results[k].p0;
+    out.z[i] = results[k].z;
+    out.flags[i] = static_cast<std::int32_t>(results[k].flags);
+  }
+  return out;
+}
+
+std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, const physics::DarkHiggsWidths& widths,
+                                              const physics::DarkSectorPoint& point, double sqrt_s) {
+  std::vector<SinThetaMass> out;
+  const std::size_t nm = limits.masses;
+  if (nm == 0) return out;
+  const std::size_t lifetimes = limits.size() / nm;
+  std::vector<double> ctau(lifetimes), limit(lifetimes);
+  const double b_chi2 = physics::chi2_width_ee(point) / physics::chi2_width_total(point);
+  for (std::size_t im = 0; im < nm; ++im) {
+    SinThetaMass s;
+    s.mass = limits.mass[im];
+    s.sigma_prod_fb = physics::production_cross_section_fb(point, s.mass, sqrt_s);
+    s.b_chi2 = b_chi2;
+    s.predicted_fb = s.sigma_prod_fb * b_chi2;
+    s.ctau_hat_cm = widths.ctau_cm(s.mass, 1.0);
+    s.width_incomplete = widths.total_incomplete(s.mass);
+    s.best_limit_fb = HUGE_VAL;
+    for (std::size_t j = 0; j < lifetimes; ++j) {
+      ctau[j] = limits.ctau_cm[j * nm + im];
+      limit[j] = limits.limit_fb[j * nm + im];
+      if (limit[j] < s.best_limit_fb) s.best_limit_fb = limit[j];  // NaN (no limit) compares false
+    }
+    if (!std::isfinite(s.best_limit_fb)) s.best_limit_fb = std::numeric_limits<double>::quiet_NaN();
+    if (s.predicted_fb > 0 && std::isfinite(s.ctau_hat_cm))
+      s.intervals = to_sin_theta(excluded_ctau(ctau, limit, s.predicted_fb), s.ctau_hat_cm);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace darkscan::interpret

@@ -1,0 +1,49 @@
+#pragma once
+// The model-dependent interpretation (ANALYSIS.md section 7, `darkscan interpret`):
+//  - the combination of the final states at every (m(h'), cτ(h')) of the scan's common
+//    grid: each open channel's window (the scan's /scan_combined rows) expecting
+//    σ·B(h' → x+x−)·ε·L events, the limit on σ = σ_prod × B(chi2 → chi1 e+e-) from the
+//    product of their likelihoods (statistics engine, combined_limit.hpp), p0 the product;
+//  - the sinθ exclusion of a model point: σ_prod and B(chi2) from THEORY.md (independent
+//    of θ), cτ(h') = cτ̂(m)/sin²θ from the h' widths, excluded where the prediction exceeds
+//    the limit interpolated in log cτ (exclusion.hpp).
+#include <array>
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "darkscan/physics/dark_sector.hpp"
+#include "interpret/exclusion.hpp"
+#include "physics/dark_higgs_widths.hpp"
+#include "scan/scan.hpp"
+
+namespace darkscan::interpret {
+
+// One row per (cτ, mass) of the scan's common grid up to the widths' validity.
+struct CombinedLimits {
+  std::vector<double> ctau_cm, mass, limit_fb, p0, z;
+  std::vector<std::int8_t> channels;  // channels with a limit that were combined
+  std::vector<std::int32_t> flags;    // statistics engine flags
+  std::array<std::vector<double>, physics::kFinalStates> branching;  // B(h' → x+x−) at the mass
+  std::size_t masses = 0;             // grid masses per lifetime (rows are lifetime-major)
+  std::size_t size() const { return mass.size(); }
+};
+
+CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
+                               const physics::DarkHiggsWidths& widths, double luminosity_fb,
+                               double luminosity_rel_unc, const stats::StatsOptions& options);
+
+// The sinθ exclusion at each grid mass.
+struct SinThetaMass {
+  double mass = 0;
+  double sigma_prod_fb = 0, b_chi2 = 0, predicted_fb = 0;  // predicted = σ_prod × B(chi2)
+  double ctau_hat_cm = 0;                                  // cτ(h') at sinθ = 1
+  double best_limit_fb = 0;                                // the smallest limit over the lifetimes
+  bool width_incomplete = false;                           // the total width misses channels here
+  std::vector<SinThetaInterval> intervals;
+};
+
+std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, const physics::DarkHiggsWidths& widths,
+                                              const physics::DarkSectorPoint& point, double sqrt_s);
+
+}  // namespace darkscan::interpret
