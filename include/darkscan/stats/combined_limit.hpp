@@ -152,18 +152,11 @@ struct CombineExperiments {
           const double g = g_y * gz[qz];
           const double w = wy * wz[qz];
           const double t = g * s;
-          double power = 1.0, tail_sum = f[0], density_sum = e[0];
-          double change_sum = (n > 0 ? e[1] : 0.0) - e[0];
-          for (int m = 1; m <= n; ++m) {
-            power *= t * inverse[m];
-            tail_sum += f[m] * power;
-            density_sum += e[m] * power;
-            change_sum += ((m < n ? e[m + 1] : 0.0) - e[m]) * power;
-          }
+          const MixtureSums sums = mixture_sums(t, n, e, f, inverse);
           const double decay = exp(-t);
-          tail += w / g * decay * tail_sum;
-          density += w * decay * density_sum;
-          density_slope += w * g * decay * change_sum;
+          tail += w / g * decay * sums.tail;
+          density += w * decay * sums.density;
+          density_slope += w * g * decay * sums.change;
         }
       }
       value = tail - target;

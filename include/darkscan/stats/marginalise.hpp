@@ -38,6 +38,25 @@ inline constexpr double kLimitRelativeTolerance = 1e-13;
 // one is then accurate far beyond it, since Gauss rules converge geometrically here.
 inline constexpr double kShapeTolerance = 1e-10;
 
+// The sums of a Poisson mixture Σ_i A_i Pois(i; t) at t, without the common e^{−t}:
+// Σ_i B_i t^i/i! (the tail, B_i = Σ_{j ≥ i} A_j), Σ_i A_i t^i/i! (the density) and
+// Σ_i (A_{i+1} − A_i) t^i/i! (its slope in t, A_{N+1} = 0), all from the same powers.
+struct MixtureSums {
+  double tail, density, change;
+};
+DS_FORCEINLINE_FUNCTION MixtureSums mixture_sums(double t, int n, const double* a, const double* b,
+                                                 const double* inverse) {
+  double power = 1.0;  // t^i / i!
+  MixtureSums sums{b[0], a[0], (n > 0 ? a[1] : 0.0) - a[0]};
+  for (int i = 1; i <= n; ++i) {
+    power *= t * inverse[i];
+    sums.tail += b[i] * power;
+    sums.density += a[i] * power;
+    sums.change += ((i < n ? a[i + 1] : 0.0) - a[i]) * power;
+  }
+  return sums;
+}
+
 struct MarginaliseExperiment {
   const CountingExperiment* experiments = nullptr;
   const RuleChoice* choices = nullptr;
@@ -327,20 +346,11 @@ struct MarginaliseExperiment {
         for (int qz = 0; qz < nz; ++qz) {
           const double g = gy[qy] * gz[qz];
           const double t = g * s;
-          double power = 1.0;  // t^i / i!
-          double tail_sum = b[0];
-          double density_sum = a[0];
-          double change_sum = (n > 0 ? a[1] : 0.0) - a[0];
-          for (int i = 1; i <= n; ++i) {
-            power *= t * inverse[i];
-            tail_sum += b[i] * power;
-            density_sum += a[i] * power;
-            change_sum += ((i < n ? a[i + 1] : 0.0) - a[i]) * power;
-          }
+          const MixtureSums sums = mixture_sums(t, n, a, b, inverse);
           const double decay = exp(-t);
-          tail += vy[qy] * vz[qz] * decay * tail_sum;
-          density += wy[qy] * wz[qz] * decay * density_sum;
-          density_slope += wy[qy] * wz[qz] * g * decay * change_sum;
+          tail += vy[qy] * vz[qz] * decay * sums.tail;
+          density += wy[qy] * wz[qz] * decay * sums.density;
+          density_slope += wy[qy] * wz[qz] * g * decay * sums.change;
         }
       }
       value = tail - target;
