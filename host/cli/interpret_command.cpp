@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
@@ -30,6 +31,7 @@ struct InterpretOptions {
   std::string model;
   std::string output;
   std::string widths_table;
+  std::string xsec_table;
   BackendFlags compute;
 };
 
@@ -48,6 +50,8 @@ int run_interpret(const InterpretOptions& opt) {
     throw_input_error("{}: was made with another model than --model (SHA-256 differs)", opt.scan);
   const auto widths = opt.widths_table.empty() ? physics::DarkHiggsWidths::builtin()
                                                : physics::DarkHiggsWidths::from_csv(opt.widths_table);
+  std::optional<interpret::ProductionTable> xsec;
+  if (!opt.xsec_table.empty()) xsec = interpret::ProductionTable::from_csv(opt.xsec_table);
   const generator::SignalPoint point = generator::model_point(cfg.model);
   if (!point.dark) throw_input_error("{}: [model] is not a physical dark-sector point", opt.config);
   const double sqrt_s = generator::make_collision(cfg.collider.e_minus_gev, cfg.collider.e_plus_gev).sqrt_s;
@@ -57,12 +61,13 @@ int run_interpret(const InterpretOptions& opt) {
 
   const auto limits = interpret::combined_limits(*backend, rows, combined, widths, settings.luminosity_fb,
                                                  settings.luminosity_rel_unc, settings.options);
-  const auto sin_theta = interpret::sin_theta_exclusion(limits, widths, point.dark, sqrt_s);
+  const auto sin_theta = interpret::sin_theta_exclusion(limits, widths, point.dark, sqrt_s, xsec ? &*xsec : nullptr);
 
   const auto& d = point.dark;
   io::Attributes model_attrs = {{"m_chi1", d.m_chi1},   {"delta_m", d.delta_m}, {"m_ap", d.m_ap},
                                 {"alpha_d", d.alpha_d}, {"epsilon", d.epsilon}, {"sqrt_s_gev", sqrt_s},
-                                {"hp_widths", widths.source()}, {"hp_widths_valid_up_to_gev", widths.valid_up_to()}};
+                                {"hp_widths", widths.source()}, {"hp_widths_valid_up_to_gev", widths.valid_up_to()},
+                                {"sigma_prod", xsec ? xsec->source() : std::string("THEORY.md section 3 (leading order)")}};
   writer.set_root_attributes({{"creator", std::string("darkscan interpret (ANALYSIS.md section 7)")},
                               {"darkscan_version", std::string(version())},
                               {"darkscan_commit", std::string(commit())},
@@ -169,6 +174,9 @@ void add_interpret_command(CLI::App& app, Action& action) {
   cmd->add_option("--widths-table", opt->widths_table,
                   "CSV of h' widths at sin theta = 1 (m_hp_gev, gamma_ee_gev, gamma_mumu_gev, gamma_pipi_gev, "
                   "gamma_kk_gev[, gamma_total_gev]); default: built in");
+  cmd->add_option("--xsec-table", opt->xsec_table,
+                  "CSV of the model point's production: m_hp_gev, sigma_prod_fb[, b_chi2_to_chi1_ee]; default: "
+                  "THEORY.md's formulas");
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_interpret(*opt); }; });
 }

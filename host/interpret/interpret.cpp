@@ -62,7 +62,8 @@ CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, co
 }
 
 std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, const physics::DarkHiggsWidths& widths,
-                                              const physics::DarkSectorPoint& point, double sqrt_s) {
+                                              const physics::DarkSectorPoint& point, double sqrt_s,
+                                              const ProductionTable* table) {
   std::vector<SinThetaMass> out;
   const std::size_t nm = limits.masses;
   if (nm == 0) return out;
@@ -72,9 +73,9 @@ std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, cons
   for (std::size_t im = 0; im < nm; ++im) {
     SinThetaMass s;
     s.mass = limits.mass[im];
-    s.sigma_prod_fb = physics::production_cross_section_fb(point, s.mass, sqrt_s);
-    s.b_chi2 = b_chi2;
-    s.predicted_fb = s.sigma_prod_fb * b_chi2;
+    s.sigma_prod_fb = table ? table->sigma_prod_fb(s.mass) : physics::production_cross_section_fb(point, s.mass, sqrt_s);
+    s.b_chi2 = table && !std::isnan(table->b_chi2(s.mass)) ? table->b_chi2(s.mass) : b_chi2;
+    s.predicted_fb = s.sigma_prod_fb * s.b_chi2;
     s.ctau_hat_cm = widths.ctau_cm(s.mass, 1.0);
     s.width_incomplete = widths.total_incomplete(s.mass);
     s.best_limit_fb = HUGE_VAL;

@@ -14,6 +14,7 @@
 #include "backend/backend.hpp"
 #include "darkscan/physics/dark_sector.hpp"
 #include "interpret/exclusion.hpp"
+#include "interpret/production_table.hpp"
 #include "physics/dark_higgs_widths.hpp"
 #include "scan/scan.hpp"
 
@@ -43,7 +44,10 @@ struct SinThetaMass {
   std::vector<SinThetaInterval> intervals;
 };
 
+// σ_prod and B(chi2) from THEORY.md at `point`, or from `table` where given (its
+// B(chi2) column, when present, replaces the formula's too).
 std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, const physics::DarkHiggsWidths& widths,
-                                              const physics::DarkSectorPoint& point, double sqrt_s);
+                                              const physics::DarkSectorPoint& point, double sqrt_s,
+                                              const ProductionTable* table = nullptr);
 
 }  // namespace darkscan::interpret

@@ -13,6 +13,7 @@
 #include "darkscan/physics/dark_higgs.hpp"
 #include "darkscan/physics/particles.hpp"
 #include "errors.hpp"
+#include "io/numeric_csv.hpp"
 
 #ifndef DARKSCAN_THEORY_DIR
 #define DARKSCAN_THEORY_DIR ""
@@ -88,57 +89,20 @@ DarkHiggsWidths DarkHiggsWidths::builtin(std::filesystem::path theory_dir) {
 }
 
 DarkHiggsWidths DarkHiggsWidths::from_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw_input_error("{}: cannot read the h' width table", path);
-  std::string line;
-  if (!std::getline(in, line)) throw_input_error("{}: empty file", path);
-  std::vector<std::string> header;
-  {
-    std::stringstream fields(line);
-    std::string h;
-    while (std::getline(fields, h, ',')) {
-      while (!h.empty() && (h.back() == ' ' || h.back() == '\r')) h.pop_back();
-      while (!h.empty() && h.front() == ' ') h.erase(h.begin());
-      header.push_back(h);
-    }
-  }
-  auto column_index = [&](const char* name, bool required) -> int {
-    const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) {
-      if (required) throw_input_error("{}: no column '{}' in the header", path, name);
-      return -1;
-    }
-    return static_cast<int>(it - header.begin());
-  };
-  const int im = column_index("m_hp_gev", true), iee = column_index("gamma_ee_gev", true),
-            imm = column_index("gamma_mumu_gev", true), ipp = column_index("gamma_pipi_gev", true),
-            ikk = column_index("gamma_kk_gev", true), itot = column_index("gamma_total_gev", false);
+  const auto table = io::read_numeric_csv(
+      path, {"m_hp_gev", "gamma_ee_gev", "gamma_mumu_gev", "gamma_pipi_gev", "gamma_kk_gev"}, {"gamma_total_gev"});
   DarkHiggsWidths w;
   w.source_ = path;
-  for (int n = 2; std::getline(in, line); ++n) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> fields;
-    std::stringstream s(line);
-    std::string f;
-    while (std::getline(s, f, ',')) fields.push_back(f);
-    if (fields.size() != header.size())
-      throw_input_error("{}:{}: {} fields, the header has {}", path, n, fields.size(), header.size());
-    auto value = [&](int i) {
-      const double v = parse_number(fields[i], fmt::format("{}:{}: column '{}'", path, n, header[i]));
-      if (v < 0) throw_input_error("{}:{}: column '{}' is negative", path, n, header[i]);
-      return v;
-    };
-    const double m = value(im);
-    for (auto [column, index] : {std::pair{&w.ee_, iee}, std::pair{&w.mumu_, imm}, std::pair{&w.pipi_, ipp},
-                                 std::pair{&w.kk_, ikk}, std::pair{&w.total_, itot}}) {
-      if (index < 0) continue;
-      column->m.push_back(m);
-      column->gamma.push_back(value(index));
+  const auto& m = *table.find("m_hp_gev");
+  for (auto [column, name] : {std::pair{&w.ee_, "gamma_ee_gev"}, std::pair{&w.mumu_, "gamma_mumu_gev"},
+                              std::pair{&w.pipi_, "gamma_pipi_gev"}, std::pair{&w.kk_, "gamma_kk_gev"},
+                              std::pair{&w.total_, "gamma_total_gev"}}) {
+    if (const auto* values = table.find(name)) {
+      column->m = m;
+      column->gamma = *values;
     }
   }
-  if (w.pipi_.m.size() < 2) throw_input_error("{}: fewer than two rows", path);
-  check_increasing(w.pipi_.m, path);
-  w.valid_up_to_ = w.pipi_.m.back();
+  w.valid_up_to_ = m.back();
   return w;
 }
 

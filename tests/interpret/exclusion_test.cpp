@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "interpret/exclusion.hpp"
+#include "interpret/interpret.hpp"
+#include "support/temp_dir.hpp"
 
 namespace darkscan::interpret {
 namespace {
@@ -70,6 +72,38 @@ TEST(Exclusion, EdgesAtTheGridOrAtMissingLimitsAreOpen) {
   EXPECT_TRUE(cut[1].open_lo);
   EXPECT_FALSE(cut[1].open_hi);
   EXPECT_TRUE(excluded_ctau(kCtau, {5, 5, 5, 5, 5, 5}, 1.0).empty());
+}
+
+class ProductionTableTest : public testing::TempDirTest {};
+
+TEST_F(ProductionTableTest, ATableSetsThePredictionAndItsExclusion) {
+  // σ_prod = 2 fb and B(chi2) = 0.5 from 0.4 to 1.2 GeV: 1 fb predicted, and with the V of
+  // limits above at each mass the excluded cτ is (1, 100) cm, sinθ = sqrt(cτ̂ / cτ).
+  const auto path = write_file("xsec.csv", "m_hp_gev,sigma_prod_fb,b_chi2_to_chi1_ee\n0.4,2,0.5\n1.2,2,0.5\n");
+  const auto table = ProductionTable::from_csv(path);
+  CombinedLimits limits;
+  const std::vector<double> masses = {0.5, 1.0, 1.5};
+  limits.masses = masses.size();
+  for (double c : kCtau)
+    for (double m : masses) {
+      limits.ctau_cm.push_back(c);
+      limits.mass.push_back(m);
+      limits.limit_fb.push_back(0.1 * std::pow(10.0, std::abs(std::log10(c) - 1)));
+    }
+  const auto widths = physics::DarkHiggsWidths::builtin();
+  const auto result = sin_theta_exclusion(limits, widths, physics::DarkSectorPoint{}, 10.58, &table);
+  ASSERT_EQ(result.size(), 3u);
+  for (int k = 0; k < 2; ++k) {
+    const auto& r = result[k];
+    EXPECT_DOUBLE_EQ(r.predicted_fb, 1.0);
+    ASSERT_EQ(r.intervals.size(), 1u);
+    const double hat = widths.ctau_cm(masses[k], 1.0);
+    EXPECT_NEAR(r.intervals[0].lo, std::sqrt(hat / 100.0), 1e-9 * std::sqrt(hat / 100.0));
+    EXPECT_NEAR(r.intervals[0].hi, std::sqrt(hat / 1.0), 1e-9 * std::sqrt(hat));
+    EXPECT_DOUBLE_EQ(r.best_limit_fb, 0.1);
+  }
+  EXPECT_TRUE(std::isnan(result[2].predicted_fb));  // beyond the table: no prediction, nothing excluded
+  EXPECT_TRUE(result[2].intervals.empty());
 }
 
 }  // namespace

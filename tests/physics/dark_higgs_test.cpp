@@ -84,7 +84,7 @@ TEST_F(WidthTable, BadTablesAreRefusedNamingFileLineAndColumn) {
       {"m_hp_gev,gamma_ee_gev,gamma_mumu_gev,gamma_pipi_gev\n0.5,0,0,0\n1,0,0,0\n", "gamma_kk_gev"},
       {"m_hp_gev,gamma_ee_gev,gamma_mumu_gev,gamma_pipi_gev,gamma_kk_gev\n0.5,0,x,0,0\n1,0,0,0,0\n",
        "widths.csv:2: column 'gamma_mumu_gev'"},
-      {"m_hp_gev,gamma_ee_gev,gamma_mumu_gev,gamma_pipi_gev,gamma_kk_gev\n1,0,0,0,0\n0.5,0,0,0,0\n", "increase"},
+      {"m_hp_gev,gamma_ee_gev,gamma_mumu_gev,gamma_pipi_gev,gamma_kk_gev\n1,0,0,0,0\n0.5,0,0,0,0\n", "must increase"},
       {"m_hp_gev,gamma_ee_gev,gamma_mumu_gev,gamma_pipi_gev,gamma_kk_gev\n0.5,0,-1,0,0\n1,0,0,0,0\n", "negative"},
   };
   for (const auto& [text, expect] : cases) {
