@@ -25,11 +25,7 @@ struct StatsCommandOptions {
 };
 
 int run_stats(const StatsCommandOptions& opt) {
-  stats::StatsOptions options;
-  options.credibility = opt.credibility;
-  options.nuisance_prior =
-      opt.nuisance_prior == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
-  options.signal_prior = opt.signal_prior == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
+  const stats::StatsOptions options = stats::stats_options(opt.credibility, opt.nuisance_prior, opt.signal_prior);
   const auto table = stats::read_experiment_csv(opt.input, options);
 
   BackendOptions bo;

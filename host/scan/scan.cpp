@@ -26,28 +26,13 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double m_chi1_of(const signal_model::SignalPointModel& p) {
-  for (const auto& [k, v] : p.attributes)
-    if (k == "m_chi1" && std::holds_alternative<double>(v)) return std::get<double>(v);
-  return std::nan("");
-}
-
 // The m(chi1) whose points the scan uses for a final state: NaN (all of them) when the
 // model holds one dark-sector point for it, else the config's [model] m(chi1).
 double m_chi1_filter(const signal_model::SignalModel& model, int fs, const config::Config& config) {
   std::set<double> seen;
   for (const auto& p : model.points)
-    if (p.final_state == fs) seen.insert(std::isnan(m_chi1_of(p)) ? -1.0 : m_chi1_of(p));
+    if (p.final_state == fs) seen.insert(std::isnan(signal_model::point_m_chi1(p)) ? -1.0 : signal_model::point_m_chi1(p));
   return seen.size() > 1 ? config.model.m_chi1_gev : std::nan("");
-}
-
-stats::StatsOptions stats_options(const config::Config& config) {
-  stats::StatsOptions o;
-  o.credibility = config.scan.credibility;
-  o.nuisance_prior =
-      config.scan.nuisance_prior == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
-  o.signal_prior = config.scan.signal_prior == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
-  return o;
 }
 
 // The final state's interpolation, checked against the scan's needs.
@@ -143,7 +128,8 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const Select
   ScanResult result;
   const auto ctau_index = lifetime_indices(config, model, model_path);
   for (std::size_t j : ctau_index) result.ctau_cm.push_back(model.ctau_cm[j]);
-  const stats::StatsOptions options = stats_options(config);
+  const stats::StatsOptions options =
+      stats::stats_options(config.scan.credibility, config.scan.nuisance_prior, config.scan.signal_prior);
   const bool gaussian = options.nuisance_prior == stats::NuisancePrior::gaussian;
   const double lumi = config.collider.luminosity_fb;
   const double lumi_unc = config.collider.luminosity_rel_unc;

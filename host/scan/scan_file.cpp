@@ -111,10 +111,7 @@ ScanSettings read_scan_settings(const std::string& path) {
     return std::get<double>(v);
   };
   ScanSettings s;
-  s.options.credibility = number("credibility");
-  s.options.nuisance_prior =
-      text("nuisance_prior") == "lognormal" ? stats::NuisancePrior::lognormal : stats::NuisancePrior::gaussian;
-  s.options.signal_prior = text("signal_prior") == "jeffreys" ? stats::SignalPrior::jeffreys : stats::SignalPrior::uniform;
+  s.options = stats::stats_options(number("credibility"), text("nuisance_prior"), text("signal_prior"));
   s.luminosity_fb = number("luminosity_fb");
   s.luminosity_rel_unc = number("luminosity_rel_unc");
   s.data_sha256 = text("data_sha256");

@@ -8,18 +8,16 @@
 
 namespace darkscan::signal_model {
 
-namespace {
-double m_chi1_of(const SignalPointModel& p) {
+double point_m_chi1(const SignalPointModel& p) {
   for (const auto& [k, v] : p.attributes)
     if (k == "m_chi1" && std::holds_alternative<double>(v)) return std::get<double>(v);
   return std::nan("");
 }
-}  // namespace
 
 MassInterpolation::MassInterpolation(const SignalModel& model, int final_state, double m_chi1) {
   for (const auto& p : model.points) {
     if (p.final_state != final_state) continue;
-    if (!std::isnan(m_chi1) && m_chi1_of(p) != m_chi1) continue;
+    if (!std::isnan(m_chi1) && point_m_chi1(p) != m_chi1) continue;
     points_.push_back(&p);
   }
   std::sort(points_.begin(), points_.end(), [](const auto* a, const auto* b) { return a->m_hp < b->m_hp; });

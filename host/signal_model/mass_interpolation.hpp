@@ -18,6 +18,9 @@ struct InterpolatedCell {
   bool trusted = false;       // inside the simulated masses, both neighbours trusted
 };
 
+// The point's m(chi1) attribute; NaN when its samples do not carry one.
+double point_m_chi1(const SignalPointModel& point);
+
 class MassInterpolation {
  public:
   // The points of `model` with this final state and, where several dark-sector points

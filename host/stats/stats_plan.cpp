@@ -17,6 +17,14 @@ namespace {
 constexpr double kTruncation = 5.0;  // every Gaussian nuisance is truncated to ±5σ (ANALYSIS.md section 5)
 }
 
+StatsOptions stats_options(double credibility, std::string_view nuisance_prior, std::string_view signal_prior) {
+  StatsOptions o;
+  o.credibility = credibility;
+  o.nuisance_prior = nuisance_prior == "lognormal" ? NuisancePrior::lognormal : NuisancePrior::gaussian;
+  o.signal_prior = signal_prior == "jeffreys" ? SignalPrior::jeffreys : SignalPrior::uniform;
+  return o;
+}
+
 std::string check_experiment(const CountingExperiment& e, const StatsOptions& options) {
   if (e.n_obs < 0) return fmt::format("n_obs = {} is negative", e.n_obs);
   if (e.n_obs > kMaxObserved) return fmt::format("n_obs = {} is above the largest supported count, {}", e.n_obs, kMaxObserved);

@@ -4,6 +4,7 @@
 // the table of Gauss rules the batch needs (built once, shared by all experiments).
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "darkscan/stats/counting_experiment.hpp"
@@ -16,6 +17,10 @@ struct StatsOptions {
   NuisancePrior nuisance_prior = NuisancePrior::gaussian;
   SignalPrior signal_prior = SignalPrior::uniform;
 };
+
+// Options from the names the config keys and command-line options use ("gaussian" |
+// "lognormal", "uniform" | "jeffreys"; their parsers have checked them).
+StatsOptions stats_options(double credibility, std::string_view nuisance_prior, std::string_view signal_prior);
 
 // Why the experiment cannot be computed ("" when it can): names the field and the
 // value, and for a relative uncertainty of 0.2 or more under the Gaussian prior points
