@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "darkscan/core/count_inversion.hpp"
 #include "darkscan/core/random.hpp"
 #include "stats/marginalise_batch.hpp"
 
@@ -17,22 +18,10 @@ std::int64_t poisson_count(double u, double mean) {
   const auto mode = static_cast<std::int64_t>(std::floor(mean));
   const double m = static_cast<double>(mode);
   const double p_mode = std::exp(m * std::log(mean) - mean - std::lgamma(m + 1));
-  double sum = p_mode, up = p_mode, down = p_mode;
-  if (u <= sum) return mode;
-  std::int64_t k_up = mode, k_down = mode;
-  for (;;) {
-    up *= mean / (static_cast<double>(k_up) + 1.0);  // P(k + 1) / P(k) = μ / (k + 1)
-    ++k_up;
-    sum += up;
-    if (u <= sum) return k_up;
-    if (k_down > 0) {
-      down *= static_cast<double>(k_down) / mean;  // P(k − 1) / P(k) = k / μ
-      --k_down;
-      sum += down;
-      if (u <= sum) return k_down;
-    }
-    if (up < 1e-300 && (k_down == 0 || down < 1e-300)) return k_up;
-  }
+  return invert_from_mode(
+      u, mode, p_mode,
+      [mean](std::int64_t k) { return mean / (static_cast<double>(k) + 1.0); },  // P(k + 1) / P(k) = μ / (k + 1)
+      [mean](std::int64_t k) { return static_cast<double>(k) / mean; });         // P(k − 1) / P(k) = k / μ
 }
 
 std::vector<std::size_t> coverage_rows(const scan::ScanTable& rows) {

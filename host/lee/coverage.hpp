@@ -39,8 +39,8 @@ std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& row
                                     const std::vector<std::size_t>& points, double luminosity_rel_unc,
                                     const stats::StatsOptions& options, std::uint64_t seed, std::uint64_t toys);
 
-// A Poisson count by inversion over the outcomes ordered from the mode outwards (exact
-// for any mean; `u` uniform in (0, 1]).
+// A Poisson count by inversion from the mode (core/count_inversion.hpp; exact for any
+// mean; `u` uniform in (0, 1]).
 std::int64_t poisson_count(double u, double mean);
 
 }  // namespace darkscan::lee

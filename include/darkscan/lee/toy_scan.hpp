@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "darkscan/core/count_inversion.hpp"
 #include "darkscan/core/macros.hpp"
 #include "darkscan/core/random.hpp"
 #include "darkscan/physics/particles.hpp"
@@ -44,30 +45,16 @@ struct ToyRegion {
 
 // The count of a region in a background-only toy: μ from the flat-prior posterior of
 // the observed N, Gamma(N + 1, 1), then Pois(μ); together the negative binomial
-// P(n) = C(n + N, n) 2^-(n + N + 1), whose mode is N. Drawn by inversion over the
-// outcomes ordered N, N + 1, N − 1, N + 2, ... (any fixed order inverts exactly; this one
-// needs O(sqrt(N)) steps), from P(N) computed on the host and exact ratios.
+// P(n) = C(n + N, n) 2^-(n + N + 1), whose mode is N, drawn by inversion from the mode
+// (core/count_inversion.hpp), P(N) computed on the host.
 DS_FUNCTION inline std::int64_t predictive_count(double u, std::int64_t observed, double mode_probability) {
   const double n = static_cast<double>(observed);
-  double sum = mode_probability;
-  if (u <= sum) return observed;
-  double up = mode_probability, down = mode_probability;
-  std::int64_t k_up = observed, k_down = observed;
-  for (;;) {
-    // P(k + 1) / P(k) = (k + N + 1) / (2 (k + 1)).
-    up *= (static_cast<double>(k_up) + n + 1.0) / (2.0 * (static_cast<double>(k_up) + 1.0));
-    ++k_up;
-    sum += up;
-    if (u <= sum) return k_up;
-    if (k_down > 0) {
+  return invert_from_mode(
+      u, observed, mode_probability,
+      // P(k + 1) / P(k) = (k + N + 1) / (2 (k + 1)).
+      [n](std::int64_t k) { return (static_cast<double>(k) + n + 1.0) / (2.0 * (static_cast<double>(k) + 1.0)); },
       // P(k − 1) / P(k) = 2k / (k + N).
-      down *= 2.0 * static_cast<double>(k_down) / (static_cast<double>(k_down) + n);
-      --k_down;
-      sum += down;
-      if (u <= sum) return k_down;
-    }
-    if (up < 1e-300 && (k_down == 0 || down < 1e-300)) return k_up;  // u beyond the rounding of the total
-  }
+      [n](std::int64_t k) { return 2.0 * static_cast<double>(k) / (static_cast<double>(k) + n); });
 }
 
 // The position of t in [0, length] along the region's pieces.
