@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "errors.hpp"
 #include "progress.hpp"
 #include "scan/scan.hpp"
 #include "scan/window_grid.hpp"
@@ -21,24 +22,15 @@ ToyRegion make_region(int fs, double lo, double hi, const std::vector<config::In
   ToyRegion r;
   r.final_state = fs;
   r.stream = stream;
-  std::vector<std::pair<double, double>> pieces{{lo, hi}};
-  for (const auto& v : vetoes) {
-    std::vector<std::pair<double, double>> cut;
-    for (const auto& [a, b] : pieces) {
-      if (v.hi <= a || v.lo >= b) {
-        cut.emplace_back(a, b);
-        continue;
-      }
-      if (v.lo > a) cut.emplace_back(a, v.lo);
-      if (v.hi < b) cut.emplace_back(v.hi, b);
-    }
-    pieces = cut;
-  }
-  for (const auto& [a, b] : pieces) {
-    if (r.pieces == kMaxRegionPieces) break;
-    r.lo[r.pieces] = a;
-    r.hi[r.pieces] = b;
-    r.length += b - a;
+  // The same cut as the windows' sidebands (scan/window_grid.hpp); only the measure matters here.
+  const auto pieces = scan::outside_vetoes({{lo, hi, 0, 0}}, vetoes);
+  if (pieces.size() > static_cast<std::size_t>(kMaxRegionPieces))
+    throw_input_error("lee: the {} range [{}, {}] GeV falls into {} pieces between its vetoes; at most {}",
+                      physics::kFinalStateNames[fs], lo, hi, pieces.size(), kMaxRegionPieces);
+  for (const auto& p : pieces) {
+    r.lo[r.pieces] = p.lo;
+    r.hi[r.pieces] = p.hi;
+    r.length += p.hi - p.lo;
     ++r.pieces;
   }
   return r;

@@ -34,6 +34,12 @@ std::vector<MassPiece> subtract_all(std::vector<MassPiece> pieces, const MassPie
 
 }  // namespace
 
+std::vector<MassPiece> outside_vetoes(std::vector<MassPiece> pieces, const std::vector<config::Interval>& vetoes) {
+  for (const auto& v : vetoes) pieces = subtract_all(pieces, {v.lo, v.hi, 1, 1});
+  std::erase_if(pieces, [](const MassPiece& p) { return !(p.hi > p.lo); });
+  return pieces;
+}
+
 FinalStateRange final_state_range(const config::Config& config, int final_state) {
   FinalStateRange r;
   r.final_state = final_state;
@@ -72,9 +78,7 @@ WindowGeometry make_window(const FinalStateRange& range, double centre, double s
   for (std::size_t s = 0; s < splits.size(); ++s) {
     MassPiece half{range.lo, range.hi, 0, 0};
     if (!std::isnan(splits[s])) (centre < splits[s] ? half.hi : half.lo) = std::clamp(splits[s], range.lo, range.hi);
-    std::vector<MassPiece> pieces = subtract_all({half}, w.window);
-    for (const auto& v : range.vetoes) pieces = subtract_all(pieces, {v.lo, v.hi, 1, 1});
-    std::erase_if(pieces, [](const MassPiece& p) { return !(p.hi > p.lo); });
+    const std::vector<MassPiece> pieces = outside_vetoes(subtract_all({half}, w.window), range.vetoes);
     if (pieces.size() > static_cast<std::size_t>(kMaxSidebandPieces))
       throw_input_error("scan: the sideband of the window at {} GeV falls into {} pieces; at most {} (fewer vetoes)",
                         centre, pieces.size(), kMaxSidebandPieces);

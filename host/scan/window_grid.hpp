@@ -28,6 +28,9 @@ struct WindowRule {
   double step_sigma = 0.5;        // the centre advances by this × σ(m)
 };
 
+// The pieces with the vetoed masses (open intervals) cut out; pieces of no width dropped.
+std::vector<MassPiece> outside_vetoes(std::vector<MassPiece> pieces, const std::vector<config::Interval>& vetoes);
+
 // The window at `centre` with resolution `sigma` and its sidebands; the caller has
 // checked that it lies inside the range and clear of the vetoes (window_allowed).
 WindowGeometry make_window(const FinalStateRange& range, double centre, double sigma, double half_width_sigma);
