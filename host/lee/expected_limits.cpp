@@ -10,7 +10,7 @@
 namespace darkscan::lee {
 
 std::array<std::int64_t, kBands> predictive_quantiles(std::int64_t n_sb, double f, double delta) {
-  static const stats::GaussRule legendre = stats::gauss_legendre_rule(48);
+  static const stats::GaussRule legendre = stats::gauss_legendre_rule(kToyShapeNodes);
   std::array<std::int64_t, kBands> q;
   q.fill(-1);
   int band = 0;

@@ -26,7 +26,7 @@ struct LeeSettings {
   std::uint64_t seed = 0;
   std::uint64_t batch = 4096;     // toys per backend call (bounds the masses in memory)
   double upcrossing_level = 1.0;  // c0 of Gross–Vitells, in q = Z²
-  int legendre_nodes = 48;        // the toys' rule for the shape nuisance (toy_p0)
+  int legendre_nodes = kToyShapeNodes;  // the toys' rule for the shape nuisance (toy_p0)
 };
 
 // The regions of the scanned final states (one per final state; the two halves of the

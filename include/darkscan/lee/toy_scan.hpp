@@ -67,6 +67,10 @@ DS_FUNCTION inline double region_mass(const ToyRegion& r, double t) {
   return r.hi[r.pieces - 1];
 }
 
+// Nodes of the toys' shape rule: 48 hold 1e-10 of the engine's p0 up to n_obs = 35 and
+// N_SB = 400, where 24 and 32 do not (tests/lee).
+inline constexpr int kToyShapeNodes = 48;
+
 // p0 of a toy window: the scan's background-only tail, with the shape nuisance x
 // integrated by Gauss–Legendre nodes on [max(−5, −1/δ), 5] weighted by the normal density
 // (the truncated-normal rules the scan builds per lower edge would cost more than the toy;
