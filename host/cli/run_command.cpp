@@ -119,10 +119,12 @@ int run_run_command(const RunOptions& opt) {
   // the results are complete without them).
   const std::string script = plot_script();
   const auto summary_path = (dir / "summary.txt").string();
+  // The results are read once; the plots do not change them.
+  const auto result_lines = pipeline::results_summary({events, selected, model, scan, results});
   {
-    const auto lines = pipeline::run_summary({events, selected, model, scan, results}, times);
     std::ofstream out(summary_path, std::ios::trunc);
-    for (const auto& l : lines) out << l << '\n';
+    for (const auto& l : result_lines) out << l << '\n';
+    out << pipeline::stages_summary(times) << '\n';
   }
   pipeline::Stage plots{"plots",
                         {"/usr/bin/python3", script, "--dir", dir.string(), "--selected", selected, "--model", model,
@@ -152,8 +154,8 @@ int run_run_command(const RunOptions& opt) {
   }
 
   fmt::print("darkscan run: {} -> {}\n", opt.config, dir.string());
-  for (const auto& line : pipeline::run_summary({events, selected, model, scan, results}, times))
-    fmt::print("  {}\n", line);
+  for (const auto& line : result_lines) fmt::print("  {}\n", line);
+  fmt::print("  {}\n", pipeline::stages_summary(times));
   if (fs::exists(report)) fmt::print("  report: {}\n", report);
   return kExitOk;
 }

@@ -46,7 +46,7 @@ const h5::AttributeValue* find(const std::vector<std::pair<std::string, h5::Attr
 
 }  // namespace
 
-std::vector<std::string> run_summary(const RunOutputs& out, const std::vector<StageTime>& times) {
+std::vector<std::string> results_summary(const RunOutputs& out) {
   std::vector<std::string> lines;
   if (!out.events.empty() && std::filesystem::exists(out.events)) {
     const io::EventFile file(out.events);
@@ -100,6 +100,10 @@ std::vector<std::string> run_summary(const RunOutputs& out, const std::vector<St
       lines.push_back(fmt::format("strongest limit: {}; weakest: {}", limit(strongest), limit(weakest)));
     lines.push_back("backend: " + attribute_text(find(attributes_of(results, "/"), "backend")));
   }
+  return lines;
+}
+
+std::string stages_summary(const std::vector<StageTime>& times) {
   std::string stages;
   double total = 0;
   for (const auto& t : times) {
@@ -107,8 +111,7 @@ std::vector<std::string> run_summary(const RunOutputs& out, const std::vector<St
                           t.ran ? fmt::format("{:.1f} s", t.seconds) : std::string("up to date"));
     total += t.seconds;
   }
-  lines.push_back(fmt::format("stages: {}; total {:.1f} s", stages, total));
-  return lines;
+  return fmt::format("stages: {}; total {:.1f} s", stages, total);
 }
 
 }  // namespace darkscan::pipeline

@@ -17,7 +17,9 @@ struct RunOutputs {
   std::string events, selected, model, scan, results;  // paths ("" where a stage did not run)
 };
 
-// The summary as text lines (also what report.md's key numbers say).
-std::vector<std::string> run_summary(const RunOutputs& outputs, const std::vector<StageTime>& times);
+// The results as text lines (also what report.md's key numbers say), read once from the outputs.
+std::vector<std::string> results_summary(const RunOutputs& outputs);
+// "stages: select 2.7 s, scan up to date, ...; total 2.7 s".
+std::string stages_summary(const std::vector<StageTime>& times);
 
 }  // namespace darkscan::pipeline

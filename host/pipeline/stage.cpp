@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "darkscan/version.hpp"
@@ -18,6 +19,25 @@ namespace darkscan::pipeline {
 
 namespace {
 std::filesystem::path record_path(const Stage& stage) { return stage.output + ".run"; }
+
+// The SHA-256 of a file, computed once per content in this process: the event file is an
+// input of two stages, and hashing it is most of an up-to-date run's time. A file is the
+// same while its size and modification time are (a stage that rewrites it changes them).
+std::string checksum(const std::string& path) {
+  struct Seen {
+    std::uintmax_t size;
+    std::filesystem::file_time_type time;
+    std::string sha256;
+  };
+  static std::map<std::string, Seen> seen;
+  std::error_code size_error, time_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  const auto time = std::filesystem::last_write_time(path, time_error);
+  if (size_error || time_error) return io::sha256_file(path);  // says what is wrong with the file
+  auto& entry = seen[path];
+  if (entry.sha256.empty() || entry.size != size || entry.time != time) entry = Seen{size, time, io::sha256_file(path)};
+  return entry.sha256;
+}
 }  // namespace
 
 std::string fingerprint(const Stage& stage, const std::string& config_text) {
@@ -33,7 +53,7 @@ std::string fingerprint(const Stage& stage, const std::string& config_text) {
     text += a + '\n';
   }
   text += "config\n" + config_text + "\n";
-  for (const auto& input : stage.inputs) text += fmt::format("input {} {}\n", input, io::sha256_file(input));
+  for (const auto& input : stage.inputs) text += fmt::format("input {} {}\n", input, checksum(input));
   return io::sha256_text(text);
 }
 
