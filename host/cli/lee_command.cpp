@@ -6,9 +6,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "backend/backend.hpp"
 #include "cli/backend_flags.hpp"
@@ -16,7 +14,6 @@
 #include "config/config.hpp"
 #include "darkscan/version.hpp"
 #include "errors.hpp"
-#include "io/event_file.hpp"
 #include "io/event_writer.hpp"
 #include "io/file_checksum.hpp"
 #include "lee/coverage.hpp"

@@ -67,7 +67,7 @@ std::vector<ToyRegion> toy_regions(const config::Config& config, const scan::Sel
 
 ToyJob toy_job(const std::vector<ToyRegion>& regions, const Windows& windows, const LeeSettings& settings) {
   ToyJob job;
-  job.key = RandomKey{settings.seed, 0};
+  job.seed = settings.seed;
   job.regions = regions.data();
   job.region_count = static_cast<int>(regions.size());
   for (int fs = 0; fs < physics::kFinalStates; ++fs)

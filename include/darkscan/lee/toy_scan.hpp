@@ -156,7 +156,7 @@ DS_FUNCTION inline void scan_sorted(const double* const* masses, const std::int6
 }
 
 struct ToyJob {
-  RandomKey key;                      // key.stream is replaced by each region's stream
+  std::uint64_t seed = 0;             // keys Philox with each region's stream
   std::uint64_t first_toy = 0;        // toy index of item 0
   const ToyRegion* regions = nullptr;
   int region_count = 0;
@@ -173,7 +173,7 @@ struct ToyCounts {
   DS_FUNCTION void operator()(std::uint64_t i) const {
     for (int r = 0; r < job.region_count; ++r) {
       const ToyRegion& region = job.regions[r];
-      const auto words = random_words(RandomKey{job.key.seed, region.stream}, job.first_toy + i, 0);
+      const auto words = random_words(RandomKey{job.seed, region.stream}, job.first_toy + i, 0);
       counts[i * kMaxRegions + r] =
           predictive_count(uniform01(words[0], words[1]), region.observed, region.mode_probability);
     }
@@ -207,7 +207,7 @@ struct ToyScan {
       double top = 1.0;
       for (std::int64_t k = n; k >= 1; --k) {
         if (spare == 0) {
-          const auto w = random_words(RandomKey{job.key.seed, region.stream}, job.first_toy + i, lane++);
+          const auto w = random_words(RandomKey{job.seed, region.stream}, job.first_toy + i, lane++);
           v[0] = uniform01(w[0], w[1]);
           v[1] = uniform01(w[2], w[3]);
           spare = 2;
