@@ -1,11 +1,13 @@
 // darkscan interpret: the model-dependent interpretation of ANALYSIS.md section 7 from a
 // scan's results: the final states combined into limits on σ_prod × B(chi2 → chi1 e+e-)
-// at every (m(h'), cτ(h')), and the sinθ exclusion of the config's model point.
+// at every (m(h'), cτ(h')), the sinθ exclusion and the y limit vs m(chi1) of the config's
+// model point and, on request, of the paper's benchmark points.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <variant>
 
 #include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
@@ -15,6 +17,12 @@
 #include "errors.hpp"
 #include "generator/signal_model_builder.hpp"
 #include "interpret/interpret.hpp"
+#include "interpret/interpret_file.hpp"
+#include "interpret/model_points.hpp"
+#include "interpret/y_limit.hpp"
+#include "physics/dark_sector_integrals.hpp"
+#include "signal_model/mass_interpolation.hpp"
+#include "signal_model/signal_model_file.hpp"
 #include "io/event_writer.hpp"
 #include "io/file_checksum.hpp"
 #include "scan/scan_file.hpp"
@@ -32,12 +40,28 @@ struct InterpretOptions {
   std::string output;
   std::string widths_table;
   std::string xsec_table;
+  bool benchmark_points = false;
   BackendFlags compute;
 };
 
-template <class T>
-io::HostColumn column(const char* name, const std::vector<T>& v) {
-  return io::HostColumn::from<T>(name, std::span<const T>(v));
+// The cτ(chi2) the signal samples were generated with at the scan's m(chi1) (their
+// attribute), or the config's rule where the model file is not given.
+double generated_ctau_chi2(const std::optional<signal_model::SignalModel>& model, const config::Config& cfg,
+                           const physics::DarkSectorPoint& d) {
+  if (model)
+    for (const auto& p : model->points)
+      if (signal_model::point_m_chi1(p) == d.m_chi1)
+        for (const auto& [k, v] : p.attributes)
+          if (k == "ctau_chi2_cm" && std::holds_alternative<double>(v)) return std::get<double>(v);
+  return cfg.model.ctau_chi2_cm > 0 ? cfg.model.ctau_chi2_cm : physics::chi2_ctau_cm(d);
+}
+
+std::vector<double> log_grid(const config::Interval& range, int per_decade) {
+  const int steps = static_cast<int>(std::lround(std::log10(range.hi / range.lo) * per_decade));
+  std::vector<double> out;
+  for (int i = 0; i <= std::max(steps, 1); ++i)
+    out.push_back(range.lo * std::pow(range.hi / range.lo, static_cast<double>(i) / std::max(steps, 1)));
+  return out;
 }
 
 int run_interpret(const InterpretOptions& opt) {
@@ -46,24 +70,64 @@ int run_interpret(const InterpretOptions& opt) {
   const scan::ScanSettings settings = scan::read_scan_settings(opt.scan);
   const scan::ScanTable rows = scan::read_scan_rows(opt.scan);
   const scan::CombinedTable combined = scan::read_scan_combined(opt.scan);
-  if (!opt.model.empty() && io::sha256_file(opt.model) != settings.model_sha256)
-    throw_input_error("{}: was made with another model than --model (SHA-256 differs)", opt.scan);
+  std::optional<signal_model::SignalModel> model;
+  if (!opt.model.empty()) {
+    if (io::sha256_file(opt.model) != settings.model_sha256)
+      throw_input_error("{}: was made with another model than --model (SHA-256 differs)", opt.scan);
+    model = signal_model::read_signal_model(opt.model);
+  }
+  const bool maps = model && !model->ctau_chi2_cm.empty();
   const auto widths = opt.widths_table.empty() ? physics::DarkHiggsWidths::builtin()
                                                : physics::DarkHiggsWidths::from_csv(opt.widths_table);
   std::optional<interpret::ProductionTable> xsec;
   if (!opt.xsec_table.empty()) xsec = interpret::ProductionTable::from_csv(opt.xsec_table);
-  const generator::SignalPoint point = generator::model_point(cfg.model);
-  if (!point.dark) throw_input_error("{}: [model] is not a physical dark-sector point", opt.config);
+  const generator::SignalPoint signal = generator::model_point(cfg.model);
+  if (!signal.dark) throw_input_error("{}: [model] is not a physical dark-sector point", opt.config);
+  const auto& d = signal.dark;
   const double sqrt_s = generator::make_collision(cfg.collider.e_minus_gev, cfg.collider.e_plus_gev).sqrt_s;
+  std::vector<interpret::ModelPoint> points = {interpret::model_point(d)};
+  if (opt.benchmark_points || cfg.interpret.benchmark_points)
+    for (auto& p : interpret::benchmark_points(d)) points.push_back(std::move(p));
   io::EventFileWriter writer(opt.output);
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
 
-  const auto limits = interpret::combined_limits(*backend, rows, combined, widths, settings.luminosity_fb,
-                                                 settings.luminosity_rel_unc, settings.options);
-  const auto sin_theta = interpret::sin_theta_exclusion(limits, widths, point.dark, sqrt_s, xsec ? &*xsec : nullptr);
+  // Each point's sinθ exclusion: the scan's efficiencies where its chi2 lives as the
+  // generated one did, else the maps over cτ(chi2) at its own lifetime.
+  const double generated = generated_ctau_chi2(model, cfg, d);
+  const auto base = interpret::combined_limits(*backend, rows, combined, widths, settings.luminosity_fb,
+                                               settings.luminosity_rel_unc, settings.options);
+  std::vector<interpret::PointResult> results;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    interpret::PointResult r;
+    r.point = points[k];
+    r.ctau_chi2_cm = physics::chi2_ctau_cm(points[k].dark());
+    r.efficiency_ctau_chi2_cm = generated;
+    const interpret::CombinedLimits* limits = &base;
+    interpret::CombinedLimits own;
+    if (std::abs(r.ctau_chi2_cm / generated - 1) > 1e-6 && maps) {
+      own = interpret::combined_limits(
+          *backend, rows, combined, widths, settings.luminosity_fb, settings.luminosity_rel_unc, settings.options,
+          interpret::efficiency_at_ctau_chi2(*model, rows, d.m_chi1, r.ctau_chi2_cm, settings.options));
+      limits = &own;
+      r.efficiency_ctau_chi2_cm = r.ctau_chi2_cm;
+    }
+    r.sin_theta = interpret::sin_theta_exclusion(*limits, widths, points[k].dark(), sqrt_s,
+                                                 k == 0 && xsec ? &*xsec : nullptr);
+    results.push_back(std::move(r));
+  }
 
-  const auto& d = point.dark;
+  interpret::YLimitSettings y_settings;
+  y_settings.m_hp = cfg.interpret.y_m_hp_gev;
+  y_settings.sin_theta = cfg.interpret.y_sin_theta;
+  y_settings.epsilon = log_grid(cfg.interpret.epsilon_range, cfg.interpret.epsilon_points_per_decade);
+  y_settings.sqrt_s = sqrt_s;
+  y_settings.luminosity_fb = settings.luminosity_fb;
+  y_settings.luminosity_rel_unc = settings.luminosity_rel_unc;
+  y_settings.options = settings.options;
+  std::vector<interpret::YLimitMass> y;
+  if (maps) y = interpret::y_limits(*backend, rows, combined, *model, widths, points, y_settings);
+
   io::Attributes model_attrs = {{"m_chi1", d.m_chi1},   {"delta_m", d.delta_m}, {"m_ap", d.m_ap},
                                 {"alpha_d", d.alpha_d}, {"epsilon", d.epsilon}, {"sqrt_s_gev", sqrt_s},
                                 {"hp_widths", widths.source()}, {"hp_widths_valid_up_to_gev", widths.valid_up_to()},
@@ -73,89 +137,64 @@ int run_interpret(const InterpretOptions& opt) {
                               {"darkscan_commit", std::string(commit())},
                               {"scan", opt.scan},
                               {"scan_sha256", io::sha256_file(opt.scan)},
+                              {"model", opt.model},
                               {"backend", backend->description()},
                               {"config", cfg.text}});
-  // /combined_limits
-  io::HostBatch table;
-  table.rows = limits.size();
-  table.columns = {column("ctau_cm", limits.ctau_cm), column("mass", limits.mass),
-                   column("limit_fb", limits.limit_fb), column("p0", limits.p0),
-                   column("z", limits.z), column("channels", limits.channels),
-                   column("stats_flags", limits.flags), column("b_mumu", limits.branching[0]),
-                   column("b_pipi", limits.branching[1]), column("b_kk", limits.branching[2])};
-  writer.begin_table("", "combined_limits", model_attrs, table);
-  writer.describe_column("limit_fb", {{"unit", std::string("fb")},
-                                      {"description", std::string("upper limit on sigma_prod x B(chi2 -> chi1 e+e-) "
-                                                                  "from the final states combined; NaN: no channel")}});
-  writer.describe_column("p0", {{"unit", std::string("")},
-                                {"description", std::string("product of the combined channels' p0")}});
-  // /sin_theta/masses and /sin_theta/intervals
-  io::HostBatch masses;
-  std::vector<double> m, sp, bc, pred, hat, best;
-  std::vector<std::int8_t> incomplete, excluded;
-  std::vector<double> i_mass, i_lo, i_hi, i_ctau_lo, i_ctau_hi, i_pred, i_limit_lo, i_limit_hi;
-  std::vector<std::int8_t> i_open_lo, i_open_hi, i_incomplete;
-  for (const auto& s : sin_theta) {
-    m.push_back(s.mass);
-    sp.push_back(s.sigma_prod_fb);
-    bc.push_back(s.b_chi2);
-    pred.push_back(s.predicted_fb);
-    hat.push_back(s.ctau_hat_cm);
-    best.push_back(s.best_limit_fb);
-    incomplete.push_back(s.width_incomplete);
-    excluded.push_back(!s.intervals.empty());
-    for (const auto& iv : s.intervals) {
-      i_mass.push_back(s.mass);
-      i_lo.push_back(iv.lo);
-      i_hi.push_back(iv.hi);
-      i_ctau_lo.push_back(iv.ctau.ctau_lo_cm);
-      i_ctau_hi.push_back(iv.ctau.ctau_hi_cm);
-      i_pred.push_back(s.predicted_fb);
-      // sinθ lo ↔ cτ hi: the limit at each sinθ edge.
-      i_limit_lo.push_back(iv.ctau.limit_hi_fb);
-      i_limit_hi.push_back(iv.ctau.limit_lo_fb);
-      i_open_lo.push_back(iv.ctau.open_hi);
-      i_open_hi.push_back(iv.ctau.open_lo);
-      i_incomplete.push_back(s.width_incomplete);
-    }
-  }
-  masses.rows = m.size();
-  masses.columns = {column("mass", m),           column("sigma_prod_fb", sp), column("b_chi2_to_chi1_ee", bc),
-                    column("predicted_fb", pred), column("ctau_at_sin_theta_1_cm", hat),
-                    column("best_limit_fb", best), column("width_incomplete", incomplete),
-                    column("excluded", excluded)};
-  writer.begin_table("sin_theta", "masses", model_attrs, masses);
-  io::HostBatch intervals;
-  intervals.rows = i_mass.size();
-  intervals.columns = {column("mass", i_mass),          column("sin_theta_lo", i_lo),
-                       column("sin_theta_hi", i_hi),     column("ctau_at_lo_cm", i_ctau_hi),
-                       column("ctau_at_hi_cm", i_ctau_lo), column("predicted_fb", i_pred),
-                       column("limit_at_lo_fb", i_limit_lo), column("limit_at_hi_fb", i_limit_hi),
-                       column("open_lo", i_open_lo),      column("open_hi", i_open_hi),
-                       column("width_incomplete", i_incomplete)};
-  writer.begin_table("sin_theta", "intervals", model_attrs, intervals);
+  interpret::write_model_points(writer, results, y, model_attrs);
+  interpret::write_combined_limits(writer, base, model_attrs);
+  interpret::write_sin_theta(writer, results, model_attrs);
+  if (maps) interpret::write_y_limit(writer, y, y_settings, model_attrs);
   writer.commit();
 
   fmt::print(stderr, "{}\n", why);
-  std::size_t excluded_masses = 0;
-  double smallest = HUGE_VAL, at = 0;
-  for (const auto& s : sin_theta) {
-    excluded_masses += !s.intervals.empty();
-    for (const auto& iv : s.intervals)
-      if (iv.lo < smallest) {
-        smallest = iv.lo;
-        at = s.mass;
-      }
-  }
   fmt::print("model point: m(chi1) = {} GeV, delta m = {} GeV, m(A') = {} GeV, alpha_D = {}, epsilon = {}; h' widths: {}\n",
              d.m_chi1, d.delta_m, d.m_ap, d.alpha_d, d.epsilon, widths.source());
-  fmt::print("combined limits: {} (mass, ctau) points up to m(h') = {} GeV\n", limits.size(), widths.valid_up_to());
-  if (excluded_masses > 0)
-    fmt::print("sin theta: excluded at {} of {} masses; smallest excluded sin theta {:.3g} at m(h') = {:.4f} GeV\n",
-               excluded_masses, sin_theta.size(), smallest, at);
-  else
-    fmt::print("sin theta: nothing excluded at the {} masses (predicted sigma x B(chi2) below every limit)\n",
-               sin_theta.size());
+  fmt::print("combined limits: {} (mass, ctau) points up to m(h') = {} GeV\n", base.size(), widths.valid_up_to());
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const auto& r = results[k];
+    std::size_t excluded_masses = 0;
+    double smallest = HUGE_VAL, at = 0;
+    for (const auto& s : r.sin_theta) {
+      excluded_masses += !s.intervals.empty();
+      for (const auto& iv : s.intervals)
+        if (iv.lo < smallest) {
+          smallest = iv.lo;
+          at = s.mass;
+        }
+    }
+    const std::string name = points.size() > 1 ? fmt::format("{:<18} ", r.point.name) : std::string();
+    if (excluded_masses > 0)
+      fmt::print("{}sin theta: excluded at {} of {} masses; smallest excluded sin theta {:.3g} at m(h') = {:.4f} GeV\n",
+                 name, excluded_masses, r.sin_theta.size(), smallest, at);
+    else
+      fmt::print("{}sin theta: nothing excluded at the {} masses (predicted sigma x B(chi2) below every limit)\n", name,
+                 r.sin_theta.size());
+  }
+  if (!maps)
+    fmt::print("y limit: not made (the signal model has no maps over ctau(chi2): [signal_model] "
+               "ctau_chi2_points_per_decade > 0 and [generate] signal_m_chi1_gev make them)\n");
+  for (std::size_t k = 0; maps && k < points.size(); ++k) {
+    std::size_t n = 0, excluded = 0;
+    double smallest = HUGE_VAL, at = 0;
+    for (const auto& r : y) {
+      if (r.model_point != k) continue;
+      ++n;
+      excluded += !r.intervals.empty();
+      for (const auto& iv : r.intervals)
+        if (iv.x_lo * iv.x_lo * r.y_per_epsilon2 < smallest) {
+          smallest = iv.x_lo * iv.x_lo * r.y_per_epsilon2;
+          at = r.m_chi1;
+        }
+    }
+    const std::string name = points.size() > 1 ? fmt::format("{:<18} ", points[k].name) : std::string();
+    if (excluded > 0)
+      fmt::print("{}y (m(h') = {} GeV, sin theta = {}): excluded at {} of {} m(chi1); smallest excluded y {:.3g} at "
+                 "m(chi1) = {} GeV\n",
+                 name, y_settings.m_hp, y_settings.sin_theta, excluded, n, smallest, at);
+    else
+      fmt::print("{}y (m(h') = {} GeV, sin theta = {}): nothing excluded at the {} m(chi1)\n", name, y_settings.m_hp,
+                 y_settings.sin_theta, n);
+  }
   fmt::print("time {:.2f} s on {} -> {}\n", std::chrono::duration<double>(Clock::now() - start).count(),
              backend->description(), opt.output);
   return kExitOk;
@@ -169,8 +208,13 @@ void add_interpret_command(CLI::App& app, Action& action) {
       "interpret", "Model-dependent interpretation: combined limits on sigma_prod x B(chi2) and the sin theta exclusion");
   cmd->add_option("--config", opt->config, "Scan config ([model]: the dark-sector point; [collider])");
   cmd->add_option("--scan", opt->scan, "darkscan scan (or lee) output")->required();
-  cmd->add_option("--model", opt->model, "darkscan efficiency output the scan used (checked against the scan)");
-  cmd->add_option("--output", opt->output, "HDF5 file to write (atomically): /combined_limits, /sin_theta")->required();
+  cmd->add_option("--model", opt->model, "darkscan efficiency output the scan used (checked against the scan); its maps over ctau(chi2), "
+                  "when present, give the y limit and the benchmark points' efficiencies");
+  cmd->add_option("--output", opt->output,
+                  "HDF5 file to write (atomically): /model_points, /combined_limits, /sin_theta, /y_limit")
+      ->required();
+  cmd->add_flag("--benchmark-points", opt->benchmark_points,
+                "Also the paper's twelve benchmark model points (as interpret.benchmark_points = true)");
   cmd->add_option("--widths-table", opt->widths_table,
                   "CSV of h' widths at sin theta = 1 (m_hp_gev, gamma_ee_gev, gamma_mumu_gev, gamma_pipi_gev, "
                   "gamma_kk_gev[, gamma_total_gev]); default: built in");

@@ -94,7 +94,7 @@ int run_run_command(const RunOptions& opt) {
   stages.push_back({"interpret",
                     with_compute({self, "interpret", "--config", opt.config, "--scan", results, "--model", model,
                                   "--output", interpretation}),
-                    {results, model}, interpretation, volatile_args, {"collider", "model"}});
+                    {results, model}, interpretation, volatile_args, {"collider", "model", "interpret"}});
 
   std::vector<pipeline::StageTime> times;
   for (const auto& stage : stages) {

@@ -260,6 +260,10 @@ std::vector<Key> make_registry() {
                 "m(chi1) of the signal grid (GeV), m(A') and delta m scaled with it as in [model]; empty: the "
                 "[model] point only.",
                 true),
+      real_list("generate.signal_m_chi1_at_m_hp_gev", DS_FIELD(generate.signal_m_chi1_at_m_hp_gev), 0, 10, true,
+                "m(h') of signal_m_hp_gev at which the m(chi1) grid is generated (the y interpretation needs it "
+                "at interpret.y_m_hp_gev only); elsewhere the [model] m(chi1) alone. Empty: the whole grid.",
+                true),
       integer("generate.signal_events", DS_FIELD(generate.signal_events), 0, std::int64_t{1} << 40,
               "Events generated per signal sample (0: no signal samples)."),
       boolean("generate.backgrounds", DS_FIELD(generate.backgrounds),
@@ -298,6 +302,18 @@ std::vector<Key> make_registry() {
                "cτ(chi2) range of the efficiency maps over both lifetimes (cm), log-spaced."),
       integer("signal_model.ctau_chi2_points_per_decade", DS_FIELD(signal_model.ctau_chi2_points_per_decade), 0, 1000,
               "Points per decade of the cτ(chi2) grid; 0 writes no maps over cτ(chi2)."),
+      // [interpret], ANALYSIS.md section 7
+      real("interpret.y_m_hp_gev", DS_FIELD(interpret.y_m_hp_gev), 0, 10.58, true,
+           "m(h') held fixed for the y limit vs m(chi1) (GeV); the scan's window nearest it gives the counts."),
+      real("interpret.y_sin_theta", DS_FIELD(interpret.y_sin_theta), 0, 1, true,
+           "sin theta held fixed for the y limit vs m(chi1): sets cτ(h') with the h' widths."),
+      interval("interpret.epsilon_range", DS_FIELD(interpret.epsilon_range), 1e-12, 1,
+               "Kinetic-mixing range scanned for the y limit (log-spaced); y = eps^2 alpha_D (m(chi1)/m(A'))^4."),
+      integer("interpret.epsilon_points_per_decade", DS_FIELD(interpret.epsilon_points_per_decade), 1, 1000,
+              "Points per decade of the eps scan."),
+      boolean("interpret.benchmark_points", DS_FIELD(interpret.benchmark_points),
+              "Also interpret the paper's benchmark model points: m(A')/m(chi1) in {3, 4}, Delta m/m(chi1) in "
+              "{0.2, 0.4, 1.0}, alpha_D in {0.1, 0.5} (the [model] point's m(chi1) and epsilon)."),
       // [scan], ANALYSIS.md sections 4 and 5
       text_list("scan.final_states", DS_FIELD(scan.final_states), {"mumu", "pipi", "kk"},
                 "Final states to scan."),

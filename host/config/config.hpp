@@ -88,6 +88,7 @@ struct GenerateConfig {
   // m(chi1) of the grid, with m(A') and Δm scaled as in the [model] point (the paper's
   // benchmarks fix m(A')/m(chi1) and Δm/m(chi1)); empty: the [model] point only.
   std::vector<double> signal_m_chi1_gev;
+  std::vector<double> signal_m_chi1_at_m_hp_gev;  // m(h') where the m(chi1) grid is made; empty: every one
   std::uint64_t signal_events = 20000;  // generated events per signal sample
   bool backgrounds = true;              // one MC sample per background process
   double background_mc_scale = 1.0;     // MC events per process = scale x cross section x luminosity
@@ -129,6 +130,18 @@ struct ScanConfig {
   std::string signal_prior = "uniform";     // uniform | jeffreys
 };
 
+// The model-dependent interpretation (ANALYSIS.md section 7, `darkscan interpret`).
+struct InterpretConfig {
+  // The y limit vs m(chi1) holds m(h') and sinθ fixed (the paper does not give its
+  // figure 4's values: choice, documented in README): 0.6 GeV, where mu+mu- and pi+pi-
+  // are open and clear of the K_S veto, and sinθ = 3e-4, cτ(h') ≈ 6 cm.
+  double y_m_hp_gev = 0.6;
+  double y_sin_theta = 3e-4;
+  Interval epsilon_range{1e-5, 1e-1};  // the ε scan of the y limit
+  int epsilon_points_per_decade = 20;
+  bool benchmark_points = false;  // also the paper's twelve benchmark model points
+};
+
 struct Config {
   RunConfig run;
   InputConfig input;
@@ -139,6 +152,7 @@ struct Config {
   GenerateConfig generate;
   SignalModelConfig signal_model;
   ScanConfig scan;
+  InterpretConfig interpret;
 
   std::filesystem::path source;  // the file it was read from ("" for defaults)
   std::string text;              // its text, kept for provenance in outputs

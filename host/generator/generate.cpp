@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/math/distributions/poisson.hpp>
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <limits>
 #include <variant>
@@ -104,7 +106,18 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
   // The signal grid: final state x m(h') x cτ(h') (x m(chi1), the model's mass ratios kept).
   if (g.signal_events > 0) {
     std::vector<double> chi1_masses = g.signal_m_chi1_gev;
-    if (chi1_masses.empty()) chi1_masses.push_back(cfg.model.m_chi1_gev);
+    const bool restricted = !chi1_masses.empty() && !g.signal_m_chi1_at_m_hp_gev.empty();
+    if (chi1_masses.empty() || (restricted && std::find(chi1_masses.begin(), chi1_masses.end(),
+                                                        cfg.model.m_chi1_gev) == chi1_masses.end()))
+      chi1_masses.push_back(cfg.model.m_chi1_gev);
+    // With signal_m_chi1_at_m_hp_gev, the m(chi1) grid only at those m(h'); the [model]
+    // m(chi1) at every m(h') (what the scan uses).
+    auto wanted = [&](double m1, double m_hp) {
+      if (!restricted || m1 == cfg.model.m_chi1_gev) return true;
+      for (double at : g.signal_m_chi1_at_m_hp_gev)
+        if (std::abs(at - m_hp) <= 1e-9 * std::max(1.0, at)) return true;
+      return false;
+    };
     for (double m1 : chi1_masses) {
       physics::DarkSectorPoint dark = model_point(cfg.model).dark;
       dark.m_chi1 = m1;
@@ -112,6 +125,7 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
       dark.delta_m = cfg.model.delta_m_gev / cfg.model.m_chi1_gev * m1;
       for (const auto& fs : g.signal_final_states) {
         for (double m : g.signal_m_hp_gev) {
+          if (!wanted(m1, m)) continue;
           const int state = final_state_from_name(fs);
           const double threshold = 2 * species_mass(final_state_species(state));
           if (!(m > threshold)) {

@@ -11,6 +11,21 @@
 
 namespace darkscan::interpret {
 
+// One excluded region along a positive axis x (cτ(h'), or ε for the y limit) where the
+// prediction and the limit are both known on a grid and interpolated linearly in
+// (log x, log value): the edges are the exact crossings of the interpolated log ratio.
+struct Excluded {
+  double x_lo = 0, x_hi = 0;
+  double predicted_lo_fb = 0, predicted_hi_fb = 0;  // the prediction at the two edges
+  double limit_lo_fb = 0, limit_hi_fb = 0;          // the limit there (= the prediction at a crossing)
+  bool open_lo = false, open_hi = false;            // the edge is the grid's end or a point without a limit
+};
+
+// Intervals of x where predicted > limit; a NaN or non-positive limit (no limit there)
+// breaks intervals and is never excluded. `x` increasing, positive; `predicted` positive.
+std::vector<Excluded> excluded_where(const std::vector<double>& x, const std::vector<double>& predicted,
+                                     const std::vector<double>& limit);
+
 struct ExcludedInterval {
   double ctau_lo_cm = 0, ctau_hi_cm = 0;
   double limit_lo_fb = 0, limit_hi_fb = 0;  // the limit at the two edges (= the prediction at a crossing)

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "physics/dark_sector_integrals.hpp"
+#include "signal_model/chi2_interpolation.hpp"
 #include "stats/combined_plan.hpp"
 
 namespace darkscan::interpret {
@@ -16,7 +18,8 @@ constexpr physics::HiggsChannel kChannels[physics::kFinalStates] = {
 
 CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                const physics::DarkHiggsWidths& widths, double luminosity_fb,
-                               double luminosity_rel_unc, const stats::StatsOptions& options) {
+                               double luminosity_rel_unc, const stats::StatsOptions& options,
+                               const EfficiencyAt& efficiency) {
   CombinedLimits out;
   std::vector<stats::CombinedExperiment> batch;
   std::vector<std::size_t> batch_row;  // the output row of each experiment
@@ -31,10 +34,14 @@ CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, co
       const double b = widths.branching(kChannels[fs], m);
       out.branching[fs].push_back(b);
       const std::int64_t r = combined.row[fs][i];
-      if (r < 0 || rows.limit_status[r] != scan::kLimitOk || !(b > 0)) continue;
+      if (r < 0 || !(b > 0)) continue;
+      const ChannelEfficiency e = efficiency ? efficiency(fs, r)
+                                             : ChannelEfficiency{rows.efficiency[r], rows.eff_rel_unc[r],
+                                                                 rows.limit_status[r] == scan::kLimitOk};
+      if (!e.trusted) continue;
       ex.channel[ex.channels] = {static_cast<int>(rows.n_obs[r]), static_cast<int>(rows.n_sb[r]), rows.f[r],
-                                 rows.delta[r],  rows.eff_rel_unc[r],             luminosity_rel_unc};
-      ex.rate[ex.channels] = b * rows.efficiency[r] * luminosity_fb;
+                                 rows.delta[r],  e.rel_unc,                       luminosity_rel_unc};
+      ex.rate[ex.channels] = b * e.efficiency * luminosity_fb;
       ++ex.channels;
     }
     out.ctau_cm.push_back(combined.ctau_cm[i]);
@@ -59,6 +66,18 @@ CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, co
     out.flags[i] = static_cast<std::int32_t>(results[k].flags);
   }
   return out;
+}
+
+EfficiencyAt efficiency_at_ctau_chi2(const signal_model::SignalModel& model, const scan::ScanTable& rows,
+                                     double m_chi1, double ctau_chi2_cm, const stats::StatsOptions& options) {
+  auto interp = std::make_shared<std::vector<signal_model::Chi2Interpolation>>();
+  for (int fs = 0; fs < physics::kFinalStates; ++fs) interp->emplace_back(model, fs, m_chi1);
+  const bool gaussian = options.nuisance_prior == stats::NuisancePrior::gaussian;
+  return [interp, &rows, ctau_chi2_cm, gaussian](int fs, std::int64_t r) {
+    const auto cell = (*interp)[static_cast<std::size_t>(fs)].at(rows.mass[r], rows.ctau_cm[r], ctau_chi2_cm);
+    return ChannelEfficiency{cell.efficiency, cell.rel_unc,
+                             cell.trusted && !(gaussian && cell.rel_unc >= stats::kGaussianMaxRelUnc)};
+  };
 }
 
 std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, const physics::DarkHiggsWidths& widths,

@@ -8,6 +8,7 @@
 //    of θ), cτ(h') = cτ̂(m)/sin²θ from the h' widths, excluded where the prediction exceeds
 //    the limit interpolated in log cτ (exclusion.hpp).
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "interpret/production_table.hpp"
 #include "physics/dark_higgs_widths.hpp"
 #include "scan/scan.hpp"
+#include "signal_model/signal_model.hpp"
 
 namespace darkscan::interpret {
 
@@ -30,9 +32,28 @@ struct CombinedLimits {
   std::size_t size() const { return mass.size(); }
 };
 
+// The efficiency a combination gives final state `fs` in /scan row `row`; an untrusted
+// one drops the channel.
+struct ChannelEfficiency {
+  double efficiency = 0;
+  double rel_unc = 0;
+  bool trusted = false;
+};
+using EfficiencyAt = std::function<ChannelEfficiency(int fs, std::int64_t row)>;
+
+// `efficiency` empty: the scan's own (the generated signal's cτ(chi2)), rows whose limit
+// status is not ok dropped.
 CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                const physics::DarkHiggsWidths& widths, double luminosity_fb,
-                               double luminosity_rel_unc, const stats::StatsOptions& options);
+                               double luminosity_rel_unc, const stats::StatsOptions& options,
+                               const EfficiencyAt& efficiency = {});
+
+// The efficiency of the signal model's maps over cτ(chi2) at m(chi1) and one cτ(chi2)
+// (signal_model::Chi2Interpolation at each row's window centre and lifetime): a model
+// point whose chi2 lives longer or shorter than the generated one. Channels whose
+// uncertainty the Gaussian prior refuses are untrusted.
+EfficiencyAt efficiency_at_ctau_chi2(const signal_model::SignalModel& model, const scan::ScanTable& rows,
+                                     double m_chi1, double ctau_chi2_cm, const stats::StatsOptions& options);
 
 // The sinθ exclusion at each grid mass.
 struct SinThetaMass {

@@ -173,7 +173,7 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const Select
         const auto cell = interps[k].at(g.centre, ctau_index[jj]);
         std::int8_t status = kLimitOk;
         if (!cell.trusted || !(cell.efficiency > 0)) status = kNoEfficiency;
-        else if (gaussian && cell.rel_unc >= 0.2) status = kUncertaintyTooLarge;
+        else if (gaussian && cell.rel_unc >= stats::kGaussianMaxRelUnc) status = kUncertaintyTooLarge;
         t.final_state.push_back(static_cast<std::int8_t>(fs));
         t.ctau_cm.push_back(result.ctau_cm[jj]);
         t.mass.push_back(g.centre);

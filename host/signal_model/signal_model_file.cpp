@@ -3,10 +3,55 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "io/h5.hpp"
 
 namespace darkscan::signal_model {
 
 using physics::kFinalStateNames;
+
+namespace {
+
+// /efficiency_chi2/<point>: every point's map over cτ(h') x cτ(chi2), on one cτ(chi2)
+// grid, rows lifetime-major as the efficiency stage writes them.
+void read_chi2_maps(const std::string& path, SignalModel& model) {
+  const io::EventFile file(path, "efficiency_chi2");
+  for (auto& p : model.points) {
+    const std::string ctx = fmt::format("{}: /efficiency_chi2/{}", path, p.name);
+    const io::SampleInfo& table = file.sample(p.name);
+    std::vector<io::ColumnRequest> requests;
+    for (const char* name : {"ctau_cm", "ctau_chi2_cm", "efficiency", "efficiency_unc", "n_eff"})
+      requests.push_back({name, DType::f64, io::WhenMissing::fail, 0.0});
+    requests.push_back({"trusted", DType::i8, io::WhenMissing::fail, 0.0});
+    io::SampleReader reader(file, table.name, {}, requests);
+    const auto batch = reader.read_all();
+    auto column = [&](const char* name) { return batch.find(name)->values<double>(); };
+    const auto ctau = column("ctau_cm"), ctau_chi2 = column("ctau_chi2_cm");
+    const std::size_t lifetimes = model.ctau_cm.size();
+    if (lifetimes == 0 || ctau.size() % lifetimes != 0)
+      throw_input_error("{}: {} rows are not a whole number of the {} lifetimes of /points", ctx, ctau.size(),
+                        lifetimes);
+    const std::size_t n_chi2 = ctau.size() / lifetimes;
+    if (model.ctau_chi2_cm.empty())
+      for (std::size_t k = 0; k < n_chi2; ++k) model.ctau_chi2_cm.push_back(ctau_chi2[k]);
+    if (n_chi2 != model.ctau_chi2_cm.size())
+      throw_input_error("{}: column 'ctau_chi2_cm' differs from the other points' grid", ctx);
+    for (std::size_t c = 0; c < ctau.size(); ++c)
+      if (ctau[c] != model.ctau_cm[c / n_chi2] || ctau_chi2[c] != model.ctau_chi2_cm[c % n_chi2])
+        throw_input_error("{}: row {} is not (ctau_cm, ctau_chi2_cm) = ({}, {}) of the grids", ctx, c,
+                          model.ctau_cm[c / n_chi2], model.ctau_chi2_cm[c % n_chi2]);
+    const auto eff = column("efficiency"), unc = column("efficiency_unc"), n_eff = column("n_eff");
+    const auto trusted = batch.find("trusted")->values<std::int8_t>();
+    p.chi2_map.resize(ctau.size());
+    p.chi2_trusted.resize(ctau.size());
+    for (std::size_t c = 0; c < ctau.size(); ++c) {
+      p.chi2_map[c] = {eff[c], unc[c], n_eff[c]};
+      p.chi2_trusted[c] = trusted[c] != 0;
+    }
+    p.ctau_chi2_0 = table.number("ctau_chi2_generated_cm", ctx);
+  }
+}
+
+}  // namespace
 
 SignalModel read_signal_model(const std::string& path) {
   const io::EventFile file(path, "points");
@@ -57,6 +102,7 @@ SignalModel read_signal_model(const std::string& path) {
     p.trusted.assign(trusted.begin(), trusted.end());
     model.points.push_back(std::move(p));
   }
+  if (h5::link_exists(file.id(), "/efficiency_chi2")) read_chi2_maps(path, model);
   return model;
 }
 

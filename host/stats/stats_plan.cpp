@@ -33,7 +33,7 @@ std::string check_experiment(const CountingExperiment& e, const StatsOptions& op
   if (!std::isfinite(e.delta) || e.delta < 0) return fmt::format("delta = {} must be a number >= 0", e.delta);
   for (const auto& [name, r] : {std::pair{"eff_rel_unc", e.eff_rel_unc}, std::pair{"lumi_rel_unc", e.lumi_rel_unc}}) {
     if (!std::isfinite(r) || r < 0) return fmt::format("{} = {} must be a number >= 0", name, r);
-    if (options.nuisance_prior == NuisancePrior::gaussian && r >= 0.2)
+    if (options.nuisance_prior == NuisancePrior::gaussian && r >= kGaussianMaxRelUnc)
       return fmt::format("{} = {} is 0.2 or more: under the Gaussian prior the factor 1 + {}·y reaches zero within "
                          "5 sigma and the posterior is improper; use --nuisance-prior lognormal",
                          name, r, r);

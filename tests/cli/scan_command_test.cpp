@@ -32,6 +32,8 @@ std::string string_attribute(hid_t obj, const std::string& name) {
 const std::string kConfigHead = R"([signal_model]
 ctau_range_cm = [1.0, 100.0]
 ctau_points_per_decade = 2
+ctau_chi2_range_cm = [0.01, 100.0]
+ctau_chi2_points_per_decade = 2
 [scan]
 final_states = ["pipi"]
 )";
@@ -325,6 +327,74 @@ TEST_F(ScanCommand, InterpretCombinesAndExcludesConsistentlyWithTheScan) {
       EXPECT_DOUBLE_EQ(at_lo[i], pred[i]);
     }
   }
+}
+
+TEST_F(ScanCommand, InterpretMakesTheYLimitAndTheBenchmarkPoints) {
+  const auto result = path("scan.h5").string();
+  ASSERT_EQ(scan(result).exit_code, 0);
+  const auto alone = path("alone.h5").string();
+  auto r = run_darkscan({"interpret", "--config", config_, "--scan", result, "--model", model_, "--output", alone});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto out = path("benchmarks.h5").string();
+  r = run_darkscan({"interpret", "--config", config_, "--scan", result, "--model", model_, "--output", out,
+                    "--benchmark-points"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto file = h5::open_file_readonly(out);
+  const auto base = h5::open_file_readonly(alone);
+
+  // The [model] point and the twelve benchmarks; point 0 as without them, bit for bit.
+  const auto ctau_chi2 = read_column<double>(file.get(), "/model_points/ctau_chi2_cm");
+  const auto eff_ctau_chi2 = read_column<double>(file.get(), "/model_points/efficiency_ctau_chi2_cm");
+  ASSERT_EQ(ctau_chi2.size(), 13u);
+  for (std::size_t k = 1; k < 13; ++k) EXPECT_EQ(eff_ctau_chi2[k], ctau_chi2[k]) << k;  // through the maps
+  const auto point = read_column<std::int32_t>(file.get(), "/sin_theta/masses/model_point");
+  const auto best = read_column<double>(file.get(), "/sin_theta/masses/best_limit_fb");
+  const auto best_alone = read_column<double>(base.get(), "/sin_theta/masses/best_limit_fb");
+  ASSERT_EQ(point.size(), 13 * best_alone.size());
+  for (std::size_t i = 0; i < best_alone.size(); ++i) {
+    EXPECT_EQ(point[i], 0);
+    EXPECT_TRUE(best[i] == best_alone[i] || (std::isnan(best[i]) && std::isnan(best_alone[i])));
+  }
+
+  // The y limit: one m(chi1) (the samples'), every point; prediction ∝ ε², y = ε² α_D (m1/m_A')⁴,
+  // and a grid ε is inside an excluded interval exactly where its prediction exceeds its limit.
+  const auto m_chi1 = read_column<double>(file.get(), "/y_limit/masses/m_chi1");
+  const auto y_point = read_column<std::int32_t>(file.get(), "/y_limit/masses/model_point");
+  const auto y_per = read_column<double>(file.get(), "/y_limit/masses/y_per_epsilon2");
+  ASSERT_EQ(m_chi1.size(), 13u);
+  const auto c_point = read_column<std::int32_t>(file.get(), "/y_limit/curve/model_point");
+  const auto eps = read_column<double>(file.get(), "/y_limit/curve/epsilon");
+  const auto y = read_column<double>(file.get(), "/y_limit/curve/y");
+  const auto pred = read_column<double>(file.get(), "/y_limit/curve/predicted_fb");
+  const auto limit = read_column<double>(file.get(), "/y_limit/curve/limit_fb");
+  const auto i_point = read_column<std::int32_t>(file.get(), "/y_limit/intervals/model_point");
+  const auto e_lo = read_column<double>(file.get(), "/y_limit/intervals/epsilon_lo");
+  const auto e_hi = read_column<double>(file.get(), "/y_limit/intervals/epsilon_hi");
+  const auto p_lo = read_column<double>(file.get(), "/y_limit/intervals/predicted_at_lo_fb");
+  const auto l_lo = read_column<double>(file.get(), "/y_limit/intervals/limit_at_lo_fb");
+  const auto open_lo = read_column<std::int8_t>(file.get(), "/y_limit/intervals/open_lo");
+  ASSERT_EQ(eps.size(), 13u * 81u);
+  std::size_t excluded = 0, finite = 0;
+  for (std::size_t j = 0; j < eps.size(); ++j) {
+    const auto k = static_cast<std::size_t>(c_point[j]);
+    const std::size_t first = k * 81;
+    EXPECT_NEAR(pred[j] / (eps[j] * eps[j]), pred[first] / (eps[first] * eps[first]), 1e-12 * pred[j] / (eps[j] * eps[j]));
+    EXPECT_NEAR(y[j], eps[j] * eps[j] * y_per[k], 1e-15 * y[j]);
+    bool inside = false;
+    for (std::size_t i = 0; i < e_lo.size(); ++i)
+      inside = inside || (i_point[i] == c_point[j] && eps[j] >= e_lo[i] && eps[j] <= e_hi[i]);
+    if (std::isfinite(limit[j])) {
+      ++finite;
+      EXPECT_EQ(inside, pred[j] > limit[j]) << "point " << k << " eps " << eps[j];
+      excluded += inside;
+    } else {
+      EXPECT_FALSE(inside);
+    }
+  }
+  EXPECT_GT(finite, 100u);
+  EXPECT_GT(excluded, 10u);
+  for (std::size_t i = 0; i < e_lo.size(); ++i)
+    if (!open_lo[i]) EXPECT_NEAR(l_lo[i], p_lo[i], 1e-12 * p_lo[i]);
 }
 
 }  // namespace

@@ -25,6 +25,11 @@ enum class NuisancePrior : std::uint8_t {
   lognormal,  // factors (1 + r)^y: any r
 };
 
+// Under the Gaussian prior a relative efficiency or luminosity uncertainty must stay
+// below this (ANALYSIS.md section 5: at 0.2 the truncation at y = −5 reaches a zero factor
+// and the posterior becomes improper).
+inline constexpr double kGaussianMaxRelUnc = 0.2;
+
 enum class SignalPrior : std::uint8_t { uniform, jeffreys };
 
 // Bits of StatsResult::flags.

@@ -1,0 +1,241 @@
+#include "interpret/interpret_file.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace darkscan::interpret {
+
+namespace {
+
+template <class T>
+io::HostColumn column(const char* name, const std::vector<T>& v) {
+  return io::HostColumn::from<T>(name, std::span<const T>(v));
+}
+
+void describe(io::EventFileWriter& writer, const char* name, const char* unit, const char* description) {
+  writer.describe_column(name, {{"unit", std::string(unit)}, {"description", std::string(description)}});
+}
+
+double smallest_y(const YLimitMass& y) {
+  double out = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& iv : y.intervals)
+    if (!(iv.x_lo * iv.x_lo * y.y_per_epsilon2 >= out)) out = iv.x_lo * iv.x_lo * y.y_per_epsilon2;
+  return out;
+}
+
+}  // namespace
+
+void write_model_points(io::EventFileWriter& writer, const std::vector<PointResult>& points,
+                        const std::vector<YLimitMass>& y, const io::Attributes& attributes) {
+  std::vector<std::int32_t> index, excluded_masses, y_masses, y_excluded;
+  std::vector<double> ap, dm, alpha, eps, m1, ctau_chi2, eff_ctau_chi2, q_phi;
+  std::string names;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const auto& p = points[k];
+    index.push_back(static_cast<std::int32_t>(k));
+    ap.push_back(p.point.ap_ratio);
+    dm.push_back(p.point.dm_ratio);
+    alpha.push_back(p.point.alpha_d);
+    eps.push_back(p.point.epsilon);
+    q_phi.push_back(p.point.q_phi);
+    m1.push_back(p.point.m_chi1);
+    ctau_chi2.push_back(p.ctau_chi2_cm);
+    eff_ctau_chi2.push_back(p.efficiency_ctau_chi2_cm);
+    std::int32_t n = 0, ny = 0, nye = 0;
+    for (const auto& s : p.sin_theta) n += !s.intervals.empty();
+    for (const auto& row : y)
+      if (row.model_point == k) {
+        ++ny;
+        nye += !row.intervals.empty();
+      }
+    excluded_masses.push_back(n);
+    y_masses.push_back(ny);
+    y_excluded.push_back(nye);
+    names += (k ? ", " : "") + p.point.name;
+  }
+  io::HostBatch b;
+  b.rows = points.size();
+  b.columns = {column("model_point", index),         column("ap_over_m_chi1", ap),
+               column("delta_m_over_m_chi1", dm),    column("alpha_d", alpha),
+               column("epsilon", eps),               column("q_phi", q_phi),
+               column("m_chi1", m1),                 column("ctau_chi2_cm", ctau_chi2),
+               column("efficiency_ctau_chi2_cm", eff_ctau_chi2), column("sin_theta_excluded_masses", excluded_masses),
+               column("y_masses", y_masses),         column("y_excluded_masses", y_excluded)};
+  io::Attributes a = attributes;
+  a.emplace_back("names", names);
+  writer.begin_table("", "model_points", a, b);
+  describe(writer, "ctau_chi2_cm", "cm", "the point's own chi2 lifetime at m_chi1 and epsilon (THEORY.md section 2)");
+  describe(writer, "efficiency_ctau_chi2_cm", "cm",
+           "the chi2 lifetime the efficiencies are at: the point's own through the signal model's maps over "
+           "ctau(chi2), or the generated one where the model has none");
+}
+
+void write_combined_limits(io::EventFileWriter& writer, const CombinedLimits& limits,
+                           const io::Attributes& attributes) {
+  io::HostBatch table;
+  table.rows = limits.size();
+  table.columns = {column("ctau_cm", limits.ctau_cm), column("mass", limits.mass),
+                   column("limit_fb", limits.limit_fb), column("p0", limits.p0),
+                   column("z", limits.z), column("channels", limits.channels),
+                   column("stats_flags", limits.flags), column("b_mumu", limits.branching[0]),
+                   column("b_pipi", limits.branching[1]), column("b_kk", limits.branching[2])};
+  writer.begin_table("", "combined_limits", attributes, table);
+  describe(writer, "limit_fb", "fb",
+           "upper limit on sigma_prod x B(chi2 -> chi1 e+e-) from the final states combined; NaN: no channel");
+  describe(writer, "p0", "", "product of the combined channels' p0");
+}
+
+void write_sin_theta(io::EventFileWriter& writer, const std::vector<PointResult>& points,
+                     const io::Attributes& attributes) {
+  std::vector<std::int32_t> point, i_point;
+  std::vector<double> m, sp, bc, pred, hat, best;
+  std::vector<std::int8_t> incomplete, excluded;
+  std::vector<double> i_mass, i_lo, i_hi, i_ctau_lo, i_ctau_hi, i_pred, i_limit_lo, i_limit_hi;
+  std::vector<std::int8_t> i_open_lo, i_open_hi, i_incomplete;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    for (const auto& s : points[k].sin_theta) {
+      point.push_back(static_cast<std::int32_t>(k));
+      m.push_back(s.mass);
+      sp.push_back(s.sigma_prod_fb);
+      bc.push_back(s.b_chi2);
+      pred.push_back(s.predicted_fb);
+      hat.push_back(s.ctau_hat_cm);
+      best.push_back(s.best_limit_fb);
+      incomplete.push_back(s.width_incomplete);
+      excluded.push_back(!s.intervals.empty());
+      for (const auto& iv : s.intervals) {
+        i_point.push_back(static_cast<std::int32_t>(k));
+        i_mass.push_back(s.mass);
+        i_lo.push_back(iv.lo);
+        i_hi.push_back(iv.hi);
+        // sinθ lo ↔ cτ hi.
+        i_ctau_lo.push_back(iv.ctau.ctau_hi_cm);
+        i_ctau_hi.push_back(iv.ctau.ctau_lo_cm);
+        i_pred.push_back(s.predicted_fb);
+        i_limit_lo.push_back(iv.ctau.limit_hi_fb);
+        i_limit_hi.push_back(iv.ctau.limit_lo_fb);
+        i_open_lo.push_back(iv.ctau.open_hi);
+        i_open_hi.push_back(iv.ctau.open_lo);
+        i_incomplete.push_back(s.width_incomplete);
+      }
+    }
+  }
+  io::HostBatch masses;
+  masses.rows = m.size();
+  masses.columns = {column("model_point", point),     column("mass", m),
+                    column("sigma_prod_fb", sp),       column("b_chi2_to_chi1_ee", bc),
+                    column("predicted_fb", pred),      column("ctau_at_sin_theta_1_cm", hat),
+                    column("best_limit_fb", best),     column("width_incomplete", incomplete),
+                    column("excluded", excluded)};
+  writer.begin_table("sin_theta", "masses", attributes, masses);
+  io::HostBatch intervals;
+  intervals.rows = i_mass.size();
+  intervals.columns = {column("model_point", i_point),     column("mass", i_mass),
+                       column("sin_theta_lo", i_lo),        column("sin_theta_hi", i_hi),
+                       column("ctau_at_lo_cm", i_ctau_lo),  column("ctau_at_hi_cm", i_ctau_hi),
+                       column("predicted_fb", i_pred),      column("limit_at_lo_fb", i_limit_lo),
+                       column("limit_at_hi_fb", i_limit_hi), column("open_lo", i_open_lo),
+                       column("open_hi", i_open_hi),        column("width_incomplete", i_incomplete)};
+  writer.begin_table("sin_theta", "intervals", attributes, intervals);
+}
+
+void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y, const YLimitSettings& settings,
+                   const io::Attributes& attributes) {
+  io::Attributes a = attributes;
+  a.emplace_back("m_hp_gev", settings.m_hp);
+  a.emplace_back("sin_theta", settings.sin_theta);
+  a.emplace_back("m_hp_window_gev", y.empty() ? std::nan("") : y.front().m_window);
+  a.emplace_back("ctau_hp_cm", y.empty() ? std::nan("") : y.front().ctau_hp_cm);
+  a.emplace_back("epsilon_lo", settings.epsilon.front());
+  a.emplace_back("epsilon_hi", settings.epsilon.back());
+  a.emplace_back("epsilon_points", static_cast<std::int64_t>(settings.epsilon.size()));
+
+  std::vector<std::int32_t> point;
+  std::vector<double> m1, ap, dm, window, ctau_hp, ype2, bchi2, y_lo;
+  std::vector<std::int8_t> channels, excluded;
+  std::vector<std::int32_t> i_point, c_point;
+  std::vector<double> i_m1, e_lo, e_hi, yy_lo, yy_hi, c_lo, c_hi, p_lo, p_hi, l_lo, l_hi;
+  std::vector<std::int8_t> o_lo, o_hi;
+  std::vector<double> c_m1, c_eps, c_y, c_ctau, c_pred, c_limit;
+  std::vector<std::int8_t> c_used;
+  for (const auto& r : y) {
+    const auto k = static_cast<std::int32_t>(r.model_point);
+    point.push_back(k);
+    m1.push_back(r.m_chi1);
+    ap.push_back(r.m_ap);
+    dm.push_back(r.delta_m);
+    window.push_back(r.m_window);
+    ctau_hp.push_back(r.ctau_hp_cm);
+    ype2.push_back(r.y_per_epsilon2);
+    bchi2.push_back(r.b_chi2);
+    channels.push_back(static_cast<std::int8_t>(r.channels));
+    excluded.push_back(!r.intervals.empty());
+    y_lo.push_back(smallest_y(r));
+    // cτ(chi2) ∝ 1/ε²: at an edge from the grid's first point.
+    auto ctau_at = [&](double eps) {
+      const double e0 = settings.epsilon.front();
+      return r.ctau_chi2_cm.front() * (e0 / eps) * (e0 / eps);
+    };
+    for (const auto& iv : r.intervals) {
+      i_point.push_back(k);
+      i_m1.push_back(r.m_chi1);
+      e_lo.push_back(iv.x_lo);
+      e_hi.push_back(iv.x_hi);
+      yy_lo.push_back(iv.x_lo * iv.x_lo * r.y_per_epsilon2);
+      yy_hi.push_back(iv.x_hi * iv.x_hi * r.y_per_epsilon2);
+      c_lo.push_back(ctau_at(iv.x_lo));
+      c_hi.push_back(ctau_at(iv.x_hi));
+      p_lo.push_back(iv.predicted_lo_fb);
+      p_hi.push_back(iv.predicted_hi_fb);
+      l_lo.push_back(iv.limit_lo_fb);
+      l_hi.push_back(iv.limit_hi_fb);
+      o_lo.push_back(iv.open_lo);
+      o_hi.push_back(iv.open_hi);
+    }
+    for (std::size_t j = 0; j < settings.epsilon.size(); ++j) {
+      c_point.push_back(k);
+      c_m1.push_back(r.m_chi1);
+      c_eps.push_back(settings.epsilon[j]);
+      c_y.push_back(settings.epsilon[j] * settings.epsilon[j] * r.y_per_epsilon2);
+      c_ctau.push_back(r.ctau_chi2_cm[j]);
+      c_pred.push_back(r.predicted_fb[j]);
+      c_limit.push_back(r.limit_fb[j]);
+      c_used.push_back(r.used[j]);
+    }
+  }
+  io::HostBatch masses;
+  masses.rows = m1.size();
+  masses.columns = {column("model_point", point),   column("m_chi1", m1),
+                    column("m_ap", ap),              column("delta_m", dm),
+                    column("m_hp_window", window),   column("ctau_hp_cm", ctau_hp),
+                    column("y_per_epsilon2", ype2),  column("b_chi2_to_chi1_ee", bchi2),
+                    column("channels", channels),    column("excluded", excluded),
+                    column("y_excluded_lo", y_lo)};
+  writer.begin_table("y_limit", "masses", a, masses);
+  describe(writer, "channels", "", "bit mask of the final states combined at some epsilon (1 mumu, 2 pipi, 4 kk)");
+  describe(writer, "y_excluded_lo", "",
+           "the smallest excluded y (the lower edge of the lowest excluded interval); NaN: nothing excluded");
+  io::HostBatch intervals;
+  intervals.rows = i_m1.size();
+  intervals.columns = {column("model_point", i_point),   column("m_chi1", i_m1),
+                       column("epsilon_lo", e_lo),        column("epsilon_hi", e_hi),
+                       column("y_lo", yy_lo),             column("y_hi", yy_hi),
+                       column("ctau_chi2_at_lo_cm", c_lo), column("ctau_chi2_at_hi_cm", c_hi),
+                       column("predicted_at_lo_fb", p_lo), column("predicted_at_hi_fb", p_hi),
+                       column("limit_at_lo_fb", l_lo),    column("limit_at_hi_fb", l_hi),
+                       column("open_lo", o_lo),           column("open_hi", o_hi)};
+  writer.begin_table("y_limit", "intervals", a, intervals);
+  io::HostBatch curve;
+  curve.rows = c_m1.size();
+  curve.columns = {column("model_point", c_point), column("m_chi1", c_m1),         column("epsilon", c_eps),
+                   column("y", c_y),               column("ctau_chi2_cm", c_ctau), column("predicted_fb", c_pred),
+                   column("limit_fb", c_limit),    column("channels", c_used)};
+  writer.begin_table("y_limit", "curve", a, curve);
+  describe(writer, "predicted_fb", "fb", "sigma_prod x B(chi2 -> chi1 e+e-) of the model point at this epsilon");
+  describe(writer, "limit_fb", "fb",
+           "upper limit on sigma_prod x B(chi2 -> chi1 e+e-), final states combined with the efficiency at this "
+           "epsilon's ctau(chi2); NaN: no trusted channel");
+}
+
+}  // namespace darkscan::interpret

@@ -1,0 +1,32 @@
+#pragma once
+// The tables of `darkscan interpret` (layout in README): /model_points, /combined_limits
+// (the [model] point's), /sin_theta/masses and /sin_theta/intervals, and /y_limit/masses,
+// /y_limit/intervals and /y_limit/curve, every table carrying a `model_point` index into
+// /model_points where several points were interpreted.
+#include <vector>
+
+#include "interpret/interpret.hpp"
+#include "interpret/y_limit.hpp"
+#include "io/event_writer.hpp"
+
+namespace darkscan::interpret {
+
+// One interpreted model point: its parameters, which cτ(chi2) its efficiencies are at,
+// and its sinθ exclusion.
+struct PointResult {
+  ModelPoint point;
+  double ctau_chi2_cm = 0;             // the point's own (THEORY.md section 2)
+  double efficiency_ctau_chi2_cm = 0;  // the efficiencies': its own, or the generated one without maps
+  std::vector<SinThetaMass> sin_theta;
+};
+
+void write_model_points(io::EventFileWriter& writer, const std::vector<PointResult>& points,
+                        const std::vector<YLimitMass>& y, const io::Attributes& attributes);
+void write_combined_limits(io::EventFileWriter& writer, const CombinedLimits& limits,
+                           const io::Attributes& attributes);
+void write_sin_theta(io::EventFileWriter& writer, const std::vector<PointResult>& points,
+                     const io::Attributes& attributes);
+void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y, const YLimitSettings& settings,
+                   const io::Attributes& attributes);
+
+}  // namespace darkscan::interpret
