@@ -107,6 +107,26 @@ if [[ "run" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
   echo "wrote $out: $(cat "$out")"
 fi
 
+# The paper's benchmark set of model points in one command: `darkscan interpret
+# --benchmark-points` on the demo's results (made first when absent), 13 model points
+# (the config's and twelve), each its sinθ exclusion and y limit.
+if [[ "interpret" == *"${DARKSCAN_BENCH_ONLY:-}"* ]]; then
+  out="benchmarks/results/${stamp}_interpret_benchmark_points_${device}_${commit}.json"
+  if [[ ! -f "$workdir/run/results.h5" ]]; then
+    build/bench/darkscan run --config scan_configs/demo.toml --output-dir "$workdir/run" >/dev/null 2>&1
+  fi
+  start=$(date +%s.%N)
+  log=$(build/bench/darkscan interpret --config scan_configs/demo.toml --scan "$workdir/run/results.h5" \
+    --model "$workdir/run/signal_model.h5" --output "$workdir/run/benchmark_points.h5" --benchmark-points 2>/dev/null)
+  end=$(date +%s.%N)
+  combined=$(sed -nE 's/^combined limits: ([0-9]+) .*/\1/p' <<<"$log")
+  y_masses=$(grep -c "y (m(h')" <<<"$log" || true)
+  printf '{"program": "darkscan interpret --benchmark-points (demo results)", "commit": "%s", "device": "%s", "host": "%s", "threads": %s, "model_points": 13, "combined_limits_per_point": %s, "points_with_y_limit": %s, "wall_s": %.3f}\n' \
+    "$commit" "$device" "$host" "$(nproc)" "${combined:-null}" "$y_masses" \
+    "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" > "$out"
+  echo "wrote $out: $(cat "$out")"
+fi
+
 for program in build/bench/benchmarks/bench_*; do
   name=$(basename "$program")
   [[ "$name" == *"${DARKSCAN_BENCH_ONLY:-}"* ]] || continue

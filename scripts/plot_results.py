@@ -15,6 +15,11 @@ cutflow tables, the key numbers and the plots:
   resolution         the mass resolution sigma(m) of each final state
   sin_theta          the excluded sin(theta) against m(h') for the model point (figure 3),
                      when --interpretation names darkscan interpret's output
+  y_limit            the excluded y = eps^2 alpha_D (m(chi1)/m(A'))^4 against m(chi1) for the
+                     model point at the fixed m(h') and sin(theta) (figure 4), when the
+                     interpretation has /y_limit
+  y_limit_benchmarks the lower edge of the excluded y of every benchmark model point, when
+                     interpreted with --benchmark-points
 """
 import argparse
 import os
@@ -194,8 +199,8 @@ def plot_signal_model(model, out, made):
 
 def plot_sin_theta(interpretation, out, made):
     """Paper figure 3: the excluded region in (m(h'), sin theta) for the model point."""
-    iv = read_table(interpretation["sin_theta"]["intervals"])
-    masses = read_table(interpretation["sin_theta"]["masses"])
+    iv = point_rows(read_table(interpretation["sin_theta"]["intervals"]), 0)
+    masses = point_rows(read_table(interpretation["sin_theta"]["masses"]), 0)
     attrs = dict(interpretation["sin_theta"]["masses"].attrs)
     fig, ax = plt.subplots(figsize=(7, 4.5))
     mass = masses["mass"]
@@ -218,6 +223,72 @@ def plot_sin_theta(interpretation, out, made):
     if len(mass):
         ax.set_xlim(mass.min(), mass.max())
     save(fig, out, "sin_theta", made)
+
+
+def point_rows(table, k):
+    """The rows of model point k (every row when the table has no model_point column)."""
+    if "model_point" not in table:
+        return table
+    keep = table["model_point"] == k
+    return {name: v[keep] for name, v in table.items()}
+
+
+def plot_y_limit(interpretation, out, made):
+    """Paper figure 4: the excluded y against m(chi1) at fixed m(h') and sin theta."""
+    g = interpretation["y_limit"]
+    attrs = dict(g["masses"].attrs)
+    masses = point_rows(read_table(g["masses"]), 0)
+    iv = point_rows(read_table(g["intervals"]), 0)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    m1 = masses["m_chi1"]
+    # The excluded y at each simulated m(chi1): one bar per interval, the lower edges joined.
+    ax.vlines(iv["m_chi1"], iv["y_lo"], iv["y_hi"], color="tab:blue", lw=6, alpha=0.5, label="excluded")
+    edge = masses["y_excluded_lo"]
+    ok = np.isfinite(edge)
+    if ok.any():
+        ax.plot(m1[ok], edge[ok], "o-", color="tab:blue", ms=4, label="95 % CL upper limit on y")
+    open_hi = iv["open_hi"] > 0
+    if open_hi.any():
+        ax.plot(iv["m_chi1"][open_hi], iv["y_hi"][open_hi], "^", color="tab:red", ms=5,
+                label=r"exclusion may go on (c$\tau(\chi_2)$ beyond the efficiency maps)")
+    open_lo = iv["open_lo"] > 0
+    if open_lo.any():
+        ax.plot(iv["m_chi1"][open_lo], iv["y_lo"][open_lo], "v", color="tab:red", ms=5)
+    if len(iv["m_chi1"]) == 0:
+        ax.text(0.5, 0.5, "nothing excluded", transform=ax.transAxes, ha="center")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$m(\chi_1)$ [GeV]")
+    ax.set_ylabel(r"$y = \epsilon^2 \alpha_D (m(\chi_1)/m(A'))^4$")
+    ap = attrs.get("m_ap", 0) / attrs.get("m_chi1", 1)
+    dm = attrs.get("delta_m", 0) / attrs.get("m_chi1", 1)
+    ax.set_title(rf"$m(h')$ = {attrs.get('m_hp_gev', 0):g} GeV, $\sin\theta$ = {attrs.get('sin_theta', 0):g}, "
+                 rf"$m(A')$ = {ap:g} $m(\chi_1)$, $\Delta m$ = {dm:g} $m(\chi_1)$, "
+                 rf"$\alpha_D$ = {attrs.get('alpha_d', 0):g}", fontsize=9)
+    ax.legend(fontsize=8)
+    save(fig, out, "y_limit", made)
+
+
+def plot_y_benchmarks(interpretation, out, made):
+    """The lower edge of the excluded y of every interpreted model point."""
+    points = read_table(interpretation["model_points"])
+    if len(points["model_point"]) < 2:
+        return
+    masses = read_table(interpretation["y_limit"]["masses"])
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for k in points["model_point"]:
+        rows = point_rows(masses, k)
+        ok = np.isfinite(rows["y_excluded_lo"])
+        label = (rf"$m(A')$ = {points['ap_over_m_chi1'][k]:g} $m(\chi_1)$, "
+                 rf"$\Delta m$ = {points['delta_m_over_m_chi1'][k]:g} $m(\chi_1)$, "
+                 rf"$\alpha_D$ = {points['alpha_d'][k]:g}" + (" (config)" if k == 0 else ""))
+        ax.plot(rows["m_chi1"][ok], rows["y_excluded_lo"][ok], "o-" if k == 0 else ".--", ms=3, lw=1, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$m(\chi_1)$ [GeV]")
+    ax.set_ylabel("95 % CL upper limit on y")
+    ax.set_title("Benchmark model points (efficiencies of the generated signal at each point's cτ(χ2))",
+                 fontsize=9)
+    ax.legend(fontsize=6, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    save(fig, out, "y_limit_benchmarks", made)
 
 
 def cutflow_table(selected, sample):
@@ -253,6 +324,9 @@ def main():
         if a.interpretation and os.path.exists(a.interpretation):
             with h5py.File(a.interpretation, "r") as interpretation:
                 plot_sin_theta(interpretation, out, made)
+                if "y_limit" in interpretation:
+                    plot_y_limit(interpretation, out, made)
+                    plot_y_benchmarks(interpretation, out, made)
         lee = dict(results["lee"]["toys"].attrs) if "lee" in results else {}
         cutflow = cutflow_table(selected, "data")
         config = results.attrs.get("config", "")

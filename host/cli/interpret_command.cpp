@@ -40,6 +40,7 @@ struct InterpretOptions {
   std::string output;
   std::string widths_table;
   std::string xsec_table;
+  std::string chi2_table;
   bool benchmark_points = false;
   BackendFlags compute;
 };
@@ -78,9 +79,12 @@ int run_interpret(const InterpretOptions& opt) {
   }
   const bool maps = model && !model->ctau_chi2_cm.empty();
   const auto widths = opt.widths_table.empty() ? physics::DarkHiggsWidths::builtin()
-                                               : physics::DarkHiggsWidths::from_csv(opt.widths_table);
+                                               : physics::DarkHiggsWidths::from_table(opt.widths_table);
   std::optional<interpret::ProductionTable> xsec;
-  if (!opt.xsec_table.empty()) xsec = interpret::ProductionTable::from_csv(opt.xsec_table);
+  if (!opt.xsec_table.empty()) xsec = interpret::ProductionTable::from_table(opt.xsec_table);
+  std::optional<interpret::TheoryTable> chi2;
+  if (!opt.chi2_table.empty())
+    chi2 = interpret::TheoryTable::read(opt.chi2_table, interpret::kChi2TableRequired, interpret::kChi2TableOptional);
   const generator::SignalPoint signal = generator::model_point(cfg.model);
   if (!signal.dark) throw_input_error("{}: [model] is not a physical dark-sector point", opt.config);
   const auto& d = signal.dark;
@@ -126,12 +130,13 @@ int run_interpret(const InterpretOptions& opt) {
   y_settings.luminosity_rel_unc = settings.luminosity_rel_unc;
   y_settings.options = settings.options;
   std::vector<interpret::YLimitMass> y;
-  if (maps) y = interpret::y_limits(*backend, rows, combined, *model, widths, points, y_settings);
+  if (maps) y = interpret::y_limits(*backend, rows, combined, *model, widths, points, y_settings, chi2 ? &*chi2 : nullptr);
 
   io::Attributes model_attrs = {{"m_chi1", d.m_chi1},   {"delta_m", d.delta_m}, {"m_ap", d.m_ap},
                                 {"alpha_d", d.alpha_d}, {"epsilon", d.epsilon}, {"sqrt_s_gev", sqrt_s},
                                 {"hp_widths", widths.source()}, {"hp_widths_valid_up_to_gev", widths.valid_up_to()},
-                                {"sigma_prod", xsec ? xsec->source() : std::string("THEORY.md section 3 (leading order)")}};
+                                {"sigma_prod", xsec ? xsec->source() : std::string("THEORY.md section 3 (leading order)")},
+                                {"chi2_for_y_limit", chi2 ? chi2->source() : std::string("THEORY.md sections 2 and 3")}};
   writer.set_root_attributes({{"creator", std::string("darkscan interpret (ANALYSIS.md section 7)")},
                               {"darkscan_version", std::string(version())},
                               {"darkscan_commit", std::string(commit())},
@@ -216,10 +221,14 @@ void add_interpret_command(CLI::App& app, Action& action) {
   cmd->add_flag("--benchmark-points", opt->benchmark_points,
                 "Also the paper's twelve benchmark model points (as interpret.benchmark_points = true)");
   cmd->add_option("--widths-table", opt->widths_table,
-                  "CSV of h' widths at sin theta = 1 (m_hp_gev, gamma_ee_gev, gamma_mumu_gev, gamma_pipi_gev, "
+                  "CSV or HDF5 table of h' widths at sin theta = 1 (m_hp_gev, gamma_ee_gev, gamma_mumu_gev, gamma_pipi_gev, "
                   "gamma_kk_gev[, gamma_total_gev]); default: built in");
   cmd->add_option("--xsec-table", opt->xsec_table,
-                  "CSV of the model point's production: m_hp_gev, sigma_prod_fb[, b_chi2_to_chi1_ee]; default: "
+                  "CSV or HDF5 table of the model point's production: m_hp_gev, sigma_prod_fb[, b_chi2_to_chi1_ee]; default: "
+                  "THEORY.md's formulas");
+  cmd->add_option("--chi2-table", opt->chi2_table,
+                  "CSV or HDF5 table of the model point's chi2 for the y limit: m_chi1_gev, ctau_chi2_cm, "
+                  "b_chi2_to_chi1_ee[, sigma_prod_fb at interpret.y_m_hp_gev], at its ratios and epsilon; default: "
                   "THEORY.md's formulas");
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_interpret(*opt); }; });

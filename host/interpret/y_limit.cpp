@@ -35,7 +35,8 @@ std::size_t window_row(const scan::CombinedTable& combined, double m_hp, double 
 
 std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                  const signal_model::SignalModel& model, const physics::DarkHiggsWidths& widths,
-                                 const std::vector<ModelPoint>& points, const YLimitSettings& settings) {
+                                 const std::vector<ModelPoint>& points, const YLimitSettings& settings,
+                                 const TheoryTable* chi2_table) {
   const std::vector<double> chi1 = signal_model::chi2_mapped_m_chi1(model);
   if (chi1.empty())
     throw_input_error("signal model: no maps over ctau(chi2) at any m(chi1) (set [signal_model] "
@@ -59,7 +60,13 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
     for (std::size_t ip = 0; ip < points.size(); ++ip) {
       const ModelPoint& mp = points[ip];
       const physics::DarkSectorPoint ref = mp.at(m1, mp.epsilon);
-      const double sigma_ref = physics::production_cross_section_fb(ref, settings.m_hp, settings.sqrt_s);
+      const TheoryTable* table = ip == 0 ? chi2_table : nullptr;
+      if (table && !(m1 >= table->lowest() && m1 <= table->highest()))
+        throw_input_error("{}: m_chi1 = {} GeV of the signal model's maps is outside the table ({}-{} GeV)",
+                          table->source(), m1, table->lowest(), table->highest());
+      const double sigma_ref = table && table->has("sigma_prod_fb")
+                                   ? table->at("sigma_prod_fb", m1)
+                                   : physics::production_cross_section_fb(ref, settings.m_hp, settings.sqrt_s);
       if (!(sigma_ref > 0)) continue;  // h' chi1 chi2 above sqrt(s)
       YLimitMass y;
       y.model_point = ip;
@@ -69,8 +76,9 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
       y.m_window = m_window;
       y.ctau_hp_cm = ctau_hp;
       y.y_per_epsilon2 = ref.alpha_d * std::pow(m1 / ref.m_ap, 4);
-      const double gamma_ref = physics::chi2_width_total(ref);
-      y.b_chi2 = physics::chi2_width_ee(ref) / gamma_ref;
+      const double gamma_ref =
+          table ? physics::kHbarCGeVCm / table->at("ctau_chi2_cm", m1) : physics::chi2_width_total(ref);
+      y.b_chi2 = table ? table->at("b_chi2_to_chi1_ee", m1) : physics::chi2_width_ee(ref) / gamma_ref;
       for (std::size_t k = 0; k < n_eps; ++k) {
         // Every χ2 width and σ_prod scale as ε² (THEORY.md sections 2 and 3).
         const double scale = settings.epsilon[k] * settings.epsilon[k] / (mp.epsilon * mp.epsilon);

@@ -15,6 +15,7 @@
 #include "backend/backend.hpp"
 #include "interpret/exclusion.hpp"
 #include "interpret/model_points.hpp"
+#include "interpret/theory_table.hpp"
 #include "physics/dark_higgs_widths.hpp"
 #include "scan/scan.hpp"
 #include "signal_model/signal_model.hpp"
@@ -46,11 +47,19 @@ struct YLimitMass {
   std::vector<Excluded> intervals;                          // x = ε
 };
 
+// The chi2 of points[0] from a user's table instead of THEORY.md section 2 (and its
+// σ_prod, section 3), over m(chi1) at that point's ratios and ε: columns m_chi1_gev,
+// ctau_chi2_cm and b_chi2_to_chi1_ee, optionally sigma_prod_fb (at YLimitSettings::m_hp);
+// both scaled with ε² from the point's ε.
+inline const std::vector<std::string> kChi2TableRequired = {"m_chi1_gev", "ctau_chi2_cm", "b_chi2_to_chi1_ee"};
+inline const std::vector<std::string> kChi2TableOptional = {"sigma_prod_fb"};
+
 // Every m(chi1) of the model's maps over cτ(chi2), for every point, in one batch of the
-// statistics engine. InputError when the model has no such maps or the scan no window
-// at m(h').
+// statistics engine. InputError when the model has no such maps, the scan no window at
+// m(h'), or `chi2_table` does not cover an m(chi1) of the maps.
 std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                  const signal_model::SignalModel& model, const physics::DarkHiggsWidths& widths,
-                                 const std::vector<ModelPoint>& points, const YLimitSettings& settings);
+                                 const std::vector<ModelPoint>& points, const YLimitSettings& settings,
+                                 const TheoryTable* chi2_table = nullptr);
 
 }  // namespace darkscan::interpret

@@ -1,4 +1,4 @@
-#include "io/numeric_csv.hpp"
+#include "io/numeric_table.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -81,12 +81,16 @@ NumericTable read_numeric_csv(const std::string& path, const std::vector<std::st
       table.columns[c].push_back(v);
     }
   }
+  check_numeric_rows(table, path);
+  return table;
+}
+
+void check_numeric_rows(const NumericTable& table, const std::string& path) {
   const auto& first = table.columns.front();
   if (first.size() < 2) throw_input_error("{}: fewer than two rows", path);
   for (std::size_t i = 1; i < first.size(); ++i)
     if (!(first[i] > first[i - 1]))
       throw_input_error("{}: column '{}' must increase (row {})", path, table.names.front(), i + 1);
-  return table;
 }
 
 }  // namespace darkscan::io

@@ -13,7 +13,7 @@
 #include "darkscan/physics/dark_higgs.hpp"
 #include "darkscan/physics/particles.hpp"
 #include "errors.hpp"
-#include "io/numeric_csv.hpp"
+#include "io/numeric_table.hpp"
 
 #ifndef DARKSCAN_THEORY_DIR
 #define DARKSCAN_THEORY_DIR ""
@@ -88,8 +88,8 @@ DarkHiggsWidths DarkHiggsWidths::builtin(std::filesystem::path theory_dir) {
   return w;
 }
 
-DarkHiggsWidths DarkHiggsWidths::from_csv(const std::string& path) {
-  const auto table = io::read_numeric_csv(
+DarkHiggsWidths DarkHiggsWidths::from_table(const std::string& path) {
+  const auto table = io::read_numeric_table(
       path, {"m_hp_gev", "gamma_ee_gev", "gamma_mumu_gev", "gamma_pipi_gev", "gamma_kk_gev"}, {"gamma_total_gev"});
   DarkHiggsWidths w;
   w.source_ = path;

@@ -21,11 +21,11 @@ class DarkHiggsWidths {
   // The built-in widths; the tables are read from `theory_dir` (default: $DARKSCAN_THEORY_DIR,
   // else the source tree's theory/). InputError naming the file when one is missing or bad.
   static DarkHiggsWidths builtin(std::filesystem::path theory_dir = {});
-  // A user table: CSV with a header and the columns m_hp_gev, gamma_ee_gev,
-  // gamma_mumu_gev, gamma_pipi_gev, gamma_kk_gev (ππ and KK summed over charge states, at
-  // sinθ = 1) and optionally gamma_total_gev; rows in increasing mass. Valid over its
-  // mass range. InputError naming the file, line and column on bad input.
-  static DarkHiggsWidths from_csv(const std::string& path);
+  // A user table, CSV or HDF5 (io::read_numeric_table), with the columns m_hp_gev,
+  // gamma_ee_gev, gamma_mumu_gev, gamma_pipi_gev, gamma_kk_gev (ππ and KK summed over
+  // charge states, at sinθ = 1) and optionally gamma_total_gev; rows in increasing mass.
+  // Valid over its mass range. InputError naming the file, row and column on bad input.
+  static DarkHiggsWidths from_table(const std::string& path);
 
   // Γ̂(h' → x+x−) at sinθ = 1, GeV (0 below threshold; NaN above valid_up_to()).
   double partial_hat(HiggsChannel channel, double m_hp) const;

@@ -80,7 +80,7 @@ TEST_F(ProductionTableTest, ATableSetsThePredictionAndItsExclusion) {
   // σ_prod = 2 fb and B(chi2) = 0.5 from 0.4 to 1.2 GeV: 1 fb predicted, and with the V of
   // limits above at each mass the excluded cτ is (1, 100) cm, sinθ = sqrt(cτ̂ / cτ).
   const auto path = write_file("xsec.csv", "m_hp_gev,sigma_prod_fb,b_chi2_to_chi1_ee\n0.4,2,0.5\n1.2,2,0.5\n");
-  const auto table = ProductionTable::from_csv(path);
+  const auto table = ProductionTable::from_table(path);
   CombinedLimits limits;
   const std::vector<double> masses = {0.5, 1.0, 1.5};
   limits.masses = masses.size();

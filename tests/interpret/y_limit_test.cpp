@@ -8,12 +8,14 @@
 // untrusted map nodes end an interval (open edge) and a gap of them makes an island.
 #include "interpret/y_limit.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "backend/cpu_backend.hpp"
 #include "errors.hpp"
+#include "support/temp_dir.hpp"
 #include "physics/dark_sector_integrals.hpp"
 
 namespace darkscan::interpret {
@@ -137,6 +139,34 @@ TEST(YLimit, AGapInTheMapMakesAnIsland) {
   EXPECT_NEAR(b.x_lo, std::pow(10.0, -2.5), 1e-15);
   EXPECT_TRUE(b.open_lo);
   EXPECT_NEAR(b.x_hi, std::pow(10.0, -1.95), 1e-15);
+}
+
+class YLimitTable : public testing::TempDirTest {};
+
+TEST_F(YLimitTable, AChi2TableReplacesTheFormulas) {
+  // cτ(chi2) one map node longer than THEORY.md's, B(chi2) = 0.5, σ_prod = 10 fb at ε_ref:
+  // the efficiency at ε is 0.2·10^(-1/40)·(ε/ε_ref)^(1/2), and ε_lo follows.
+  Fixture fx;
+  const double ctau = fx.ctau_ref * std::pow(10.0, 0.1);
+  const auto path = write_file("chi2.csv", fmt::format("m_chi1_gev,ctau_chi2_cm,b_chi2_to_chi1_ee,sigma_prod_fb\n"
+                                                       "0.5,{0:.17g},0.5,10\n1.5,{0:.17g},0.5,10\n",
+                                                       ctau));
+  const auto table = TheoryTable::read(path, kChi2TableRequired, kChi2TableOptional);
+  const auto widths = physics::DarkHiggsWidths::builtin();
+  CpuBackend cpu(2);
+  const auto y = y_limits(cpu, fx.rows, fx.combined, fx.model, widths, {model_point(fx.dark)}, fx.settings, &table);
+  ASSERT_EQ(y.size(), 1u);
+  EXPECT_EQ(y[0].b_chi2, 0.5);
+  EXPECT_NEAR(y[0].ctau_chi2_cm[40], ctau, 1e-12 * ctau);  // ε_ref is the grid's 41st point
+  const double b = widths.branching(physics::HiggsChannel::mumu, kMhp);
+  const double lo = kEpsRef * std::pow(std::log(20.0) / (10 * 0.5 * b * kLumi * kEff0 * std::pow(10.0, -0.025)), 0.4);
+  ASSERT_FALSE(y[0].intervals.empty());
+  EXPECT_NEAR(y[0].intervals[0].x_lo, lo, 1e-7 * lo);
+
+  const auto narrow = write_file("narrow.csv", "m_chi1_gev,ctau_chi2_cm,b_chi2_to_chi1_ee\n1.5,1,0.5\n2.5,1,0.5\n");
+  const auto other = TheoryTable::read(narrow, kChi2TableRequired, kChi2TableOptional);
+  EXPECT_THROW(y_limits(cpu, fx.rows, fx.combined, fx.model, widths, {model_point(fx.dark)}, fx.settings, &other),
+               InputError);
 }
 
 TEST(YLimit, NoMapsOverTheChi2LifetimeIsAnError) {

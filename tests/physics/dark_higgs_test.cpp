@@ -3,6 +3,7 @@
 // the β³ threshold, the μμ to ee ratio, the 1/sin²θ scaling, the charged shares of ππ and
 // KK; a user table read back, and bad tables refused.
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <cmath>
 #include <fstream>
@@ -69,7 +70,7 @@ TEST_F(WidthTable, AUserTableReplacesTheBuiltInWidths) {
                                "m_hp_gev, gamma_ee_gev, gamma_mumu_gev, gamma_pipi_gev, gamma_kk_gev, gamma_total_gev\n"
                                "0.5, 1e-13, 3e-9, 3e-8, 0, 4e-8\n"
                                "1.5, 2e-13, 9e-9, 6e-8, 4e-8, 2e-7\n");
-  const auto w = DarkHiggsWidths::from_csv(path);
+  const auto w = DarkHiggsWidths::from_table(path);
   EXPECT_DOUBLE_EQ(w.partial_hat(HiggsChannel::mumu, 1.0), 6e-9);
   EXPECT_DOUBLE_EQ(w.partial_hat(HiggsChannel::pipi, 1.0), 2.0 / 3.0 * 4.5e-8);
   EXPECT_DOUBLE_EQ(w.total_hat(1.5), 2e-7);
@@ -77,6 +78,62 @@ TEST_F(WidthTable, AUserTableReplacesTheBuiltInWidths) {
   EXPECT_EQ(w.valid_up_to(), 1.5);
   EXPECT_FALSE(w.total_incomplete(1.5));
   EXPECT_EQ(w.source(), path);
+}
+
+// The same table as HDF5: one 1-D dataset per column at the root, any numeric type.
+void write_h5_table(const std::string& path, const std::vector<std::pair<std::string, std::vector<double>>>& columns,
+                    bool two_d = false) {
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  for (const auto& [name, values] : columns) {
+    const hsize_t dims[2] = {two_d ? values.size() / 2 : values.size(), 2};
+    const hid_t space = H5Screate_simple(two_d ? 2 : 1, dims, nullptr);
+    const hid_t ds = H5Dcreate2(file, name.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    H5Dclose(ds);
+    H5Sclose(space);
+  }
+  H5Fclose(file);
+}
+
+TEST_F(WidthTable, AnHdf5TableReadsAsTheCsvOne) {
+  const std::string path = this->path("widths.h5").string();
+  write_h5_table(path, {{"m_hp_gev", {0.5, 1.5}},
+                        {"gamma_ee_gev", {0.0, 0.0}},
+                        {"gamma_mumu_gev", {0.25, 0.75}},
+                        {"gamma_pipi_gev", {3.0, 6.0}},
+                        {"gamma_kk_gev", {0.0, 4.0}}});
+  const auto w = DarkHiggsWidths::from_table(path);
+  EXPECT_DOUBLE_EQ(w.partial_hat(HiggsChannel::mumu, 1.0), 0.5);
+  EXPECT_DOUBLE_EQ(w.partial_hat(HiggsChannel::kk, 1.5), 0.5 * 4.0);
+  EXPECT_DOUBLE_EQ(w.total_hat(1.0), 0.5 + 4.5 + 2.0);
+  EXPECT_EQ(w.valid_up_to(), 1.5);
+
+  const std::pair<std::vector<std::pair<std::string, std::vector<double>>>, const char*> bad[] = {
+      {{{"m_hp_gev", {0.5, 1.5}}, {"gamma_ee_gev", {0, 0}}, {"gamma_mumu_gev", {0, 0}}, {"gamma_pipi_gev", {0, 0}}},
+       "no dataset '/gamma_kk_gev'"},
+      {{{"m_hp_gev", {0.5, 1.5}}, {"gamma_ee_gev", {0, 0}}, {"gamma_mumu_gev", {0, 0}}, {"gamma_pipi_gev", {0, 0}},
+        {"gamma_kk_gev", {0, 0, 0}}},
+       "/gamma_kk_gev has 3 rows"},
+      {{{"m_hp_gev", {0.5, 1.5}}, {"gamma_ee_gev", {0, 0}}, {"gamma_mumu_gev", {0, -1}}, {"gamma_pipi_gev", {0, 0}},
+        {"gamma_kk_gev", {0, 0}}},
+       "/gamma_mumu_gev: row 2: -1 is negative"},
+  };
+  for (const auto& [columns, expect] : bad) {
+    write_h5_table(path, columns);
+    try {
+      DarkHiggsWidths::from_table(path);
+      ADD_FAILURE() << "accepted: " << expect;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
+  write_h5_table(path, {{"m_hp_gev", {0.5, 1.5, 2.0, 2.5}}}, true);
+  try {
+    DarkHiggsWidths::from_table(path);
+    ADD_FAILURE() << "a 2-D dataset was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/m_hp_gev: not a 1-D dataset"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(WidthTable, BadTablesAreRefusedNamingFileLineAndColumn) {
@@ -90,7 +147,7 @@ TEST_F(WidthTable, BadTablesAreRefusedNamingFileLineAndColumn) {
   for (const auto& [text, expect] : cases) {
     const auto path = write_file("widths.csv", text);
     try {
-      DarkHiggsWidths::from_csv(path);
+      DarkHiggsWidths::from_table(path);
       ADD_FAILURE() << "accepted: " << text;
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
