@@ -1,5 +1,6 @@
 // CUDA against CPU: the same bytes in device memory after a load or a stream, the
-// same column summaries, statistics, selection verdicts, reweighting sums, window counts and look-elsewhere toys. Skips, saying why, where no CUDA device can be used.
+// same column summaries, statistics, combinations of final states, selection verdicts, reweighting sums, window
+// counts and look-elsewhere toys. Skips, saying why, where no CUDA device can be used.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "scan/window_grid.hpp"
 #include "selection/bind_columns.hpp"
 #include "selection/selection_params.hpp"
+#include "stats/combined_plan.hpp"
 #include "stats/stats_plan.hpp"
 
 namespace darkscan {
@@ -72,6 +74,34 @@ TEST_F(CudaAgreement, StatisticsAgreeWithTheCpuToOneInTenToTheTwelve) {
       EXPECT_EQ(on_cpu[i].flags, on_cuda[i].flags) << i;
       EXPECT_NEAR(on_cuda[i].p0, on_cpu[i].p0, 1e-12 * on_cpu[i].p0) << i;
       EXPECT_NEAR(on_cuda[i].ul_events, on_cpu[i].ul_events, 1e-12 * on_cpu[i].ul_events) << i;
+    }
+  }
+}
+
+TEST_F(CudaAgreement, CombinedLimitsAgreeWithTheCpuToOneInTenToTheTwelve) {
+  // One to three channels of varied counts, rates and uncertainties (the interpretation's batches).
+  std::vector<stats::CombinedExperiment> batch;
+  for (int i = 0; i < 6000; ++i) {
+    stats::CombinedExperiment ex;
+    ex.channels = 1 + i % 3;
+    for (int k = 0; k < ex.channels; ++k) {
+      const int j = i * 3 + k;
+      ex.channel[k] = {j % 23, (j * 37) % 400, 1.0 + (j * 7919) % 300, 0.05 * (j % 5), 0.15 * ((j * 3) % 7) / 6.0,
+                       0.0047};
+      ex.rate[k] = 0.5 + (j % 13) * 3.1;
+    }
+    batch.push_back(ex);
+  }
+  for (auto prior : {stats::NuisancePrior::gaussian, stats::NuisancePrior::lognormal}) {
+    const stats::StatsOptions options{0.95, prior};
+    const auto plan = stats::plan_combination(batch, options);
+    const auto on_cpu = cpu_.combine(batch, plan, options);
+    const auto on_cuda = cuda_->combine(batch, plan, options);
+    ASSERT_EQ(on_cpu.size(), on_cuda.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      EXPECT_EQ(on_cpu[i].flags, on_cuda[i].flags) << i;
+      EXPECT_NEAR(on_cuda[i].p0, on_cpu[i].p0, 1e-12 * on_cpu[i].p0) << i;
+      EXPECT_NEAR(on_cuda[i].limit, on_cpu[i].limit, 1e-12 * on_cpu[i].limit) << i;
     }
   }
 }
