@@ -120,7 +120,7 @@ int run_run_command(const RunOptions& opt) {
   const std::string script = plot_script();
   const auto summary_path = (dir / "summary.txt").string();
   // The results are read once; the plots do not change them.
-  const auto result_lines = pipeline::results_summary({events, selected, model, scan, results});
+  const auto result_lines = pipeline::results_summary({events, selected, model, scan, results, interpretation});
   {
     std::ofstream out(summary_path, std::ios::trunc);
     for (const auto& l : result_lines) out << l << '\n';

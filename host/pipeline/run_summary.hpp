@@ -1,7 +1,8 @@
 #pragma once
 // The closing summary of `darkscan run`, read back from the stages' outputs: events read,
 // candidates selected per final state, windows scanned, the largest local and global
-// significance, the strongest and weakest limits, the time of every stage and the backend.
+// significance, the strongest and weakest limits, the sinθ exclusion and y limit of the
+// model point, the time of every stage and the backend.
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct StageTime {
 };
 
 struct RunOutputs {
-  std::string events, selected, model, scan, results;  // paths ("" where a stage did not run)
+  std::string events, selected, model, scan, results, interpretation;  // paths ("" where a stage did not run)
 };
 
 // The results as text lines (also what report.md's key numbers say), read once from the outputs.
