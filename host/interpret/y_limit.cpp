@@ -47,6 +47,15 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
   const double ctau_hp = widths.ctau_cm(settings.m_hp, settings.sin_theta);
   const std::size_t w = window_row(combined, settings.m_hp, ctau_hp);
   const double m_window = combined.mass[w];
+  bool covered = false;
+  for (int fs = 0; fs < physics::kFinalStates; ++fs) {
+    const std::int64_t r = combined.row[fs][w];
+    covered = covered || (r >= 0 && rows.window_lo[r] <= settings.m_hp && settings.m_hp <= rows.window_hi[r]);
+  }
+  if (!covered)
+    throw_input_error("interpret.y_m_hp_gev = {} GeV: no window of the scan contains it (the nearest is centred at "
+                      "{} GeV)",
+                      settings.m_hp, m_window);
   const bool gaussian = settings.options.nuisance_prior == stats::NuisancePrior::gaussian;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n_eps = settings.epsilon.size();

@@ -62,6 +62,8 @@ struct Fixture {
     rows.final_state = {0};
     rows.ctau_cm = {10};
     rows.mass = {kMhp};
+    rows.window_lo = {kMhp - 0.01};
+    rows.window_hi = {kMhp + 0.01};
     rows.n_obs = {0};
     rows.n_sb = {0};
     rows.f = {20};
@@ -166,6 +168,15 @@ TEST_F(YLimitTable, AChi2TableReplacesTheFormulas) {
   const auto narrow = write_file("narrow.csv", "m_chi1_gev,ctau_chi2_cm,b_chi2_to_chi1_ee\n1.5,1,0.5\n2.5,1,0.5\n");
   const auto other = TheoryTable::read(narrow, kChi2TableRequired, kChi2TableOptional);
   EXPECT_THROW(y_limits(cpu, fx.rows, fx.combined, fx.model, widths, {model_point(fx.dark)}, fx.settings, &other),
+               InputError);
+}
+
+TEST(YLimit, AMassOutsideEveryWindowIsAnError) {
+  Fixture fx;
+  fx.settings.m_hp = 0.62;
+  CpuBackend cpu(2);
+  EXPECT_THROW(y_limits(cpu, fx.rows, fx.combined, fx.model, physics::DarkHiggsWidths::builtin(),
+                        {model_point(fx.dark)}, fx.settings),
                InputError);
 }
 
