@@ -32,8 +32,22 @@ void check_chi2_point(const DarkSectorPoint& p, const char* what) {
 template <class F>
 double integrate(F f, double lo, double hi) {
   if (!(hi > lo)) return 0.0;
-  boost::math::quadrature::tanh_sinh<double> integrator;
-  return integrator.integrate(f, lo, hi, kDarkSectorQuadratureTolerance);
+  // One integrator a thread: its constructor tabulates the abscissas and weights, which
+  // cost more than an integral (the interpretation calls this for every mass and point);
+  // reusing them gives the same nodes, hence the same result.
+  thread_local boost::math::quadrature::tanh_sinh<double> integrator;
+  // On (−1, 1) with the distance to the nearest end, xc (−1 − x on the left, 1 − x on the
+  // right), mapped onto [lo, hi] here: Boost 1.74's finite-interval form drops an `else`
+  // and places left-hand nodes at mid + d·x, which can round onto lo (an assertion in
+  // debug builds); measured from the end, a node rounds at worst onto the end itself,
+  // where every integrand here vanishes.
+  const double d = 0.5 * (hi - lo), mid = 0.5 * (hi + lo);
+  auto mapped = [&](double x, double xc) {
+    if (x < -0.5) return f(lo - d * xc);
+    if (x > 0.5) return f(hi - d * xc);
+    return f(mid + d * x);
+  };
+  return d * integrator.integrate(mapped, kDarkSectorQuadratureTolerance);
 }
 
 double lepton_width(const DarkSectorPoint& p, double m_lepton) {

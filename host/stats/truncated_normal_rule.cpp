@@ -3,8 +3,11 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <numbers>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 namespace darkscan::stats {
@@ -99,6 +102,39 @@ GaussRule gauss_legendre_rule(int n) {
 
 GaussRule truncated_normal_rule(int n, double lo, double hi) { return truncated_normal_rules({&n, 1}, lo, hi)[0]; }
 
+namespace {
+
+// The rules made so far, keyed by (n, lo, hi); cleared rather than grown past a bound
+// (about 16 MB) by a long process with ever new edges.
+class RuleMemo {
+ public:
+  bool find(int n, double lo, double hi, GaussRule& out) {
+    const std::lock_guard lock(mutex_);
+    const auto it = rules_.find({n, lo, hi});
+    if (it == rules_.end()) return false;
+    out = it->second;
+    return true;
+  }
+  void insert(int n, double lo, double hi, const GaussRule& rule) {
+    const std::lock_guard lock(mutex_);
+    if (rules_.size() >= kMaxRules) rules_.clear();
+    rules_.emplace(Key{n, lo, hi}, rule);
+  }
+
+ private:
+  static constexpr std::size_t kMaxRules = 16384;
+  using Key = std::tuple<int, double, double>;
+  std::mutex mutex_;
+  std::map<Key, GaussRule> rules_;
+};
+
+RuleMemo& memo() {
+  static RuleMemo instance;
+  return instance;
+}
+
+}  // namespace
+
 std::vector<GaussRule> truncated_normal_rules(std::span<const int> orders, double lo, double hi) {
   int highest = 0;
   for (int n : orders) {
@@ -106,10 +142,18 @@ std::vector<GaussRule> truncated_normal_rules(std::span<const int> orders, doubl
     highest = std::max(highest, n);
   }
   if (!(lo < hi)) throw std::invalid_argument("truncated_normal_rule: empty interval");
+  std::vector<GaussRule> rules(orders.size());
+  int missing = 0;
+  for (std::size_t i = 0; i < orders.size(); ++i)
+    if (!memo().find(orders[i], lo, hi, rules[i])) missing = std::max(missing, orders[i]);
+  if (missing == 0) return rules;
   std::vector<double> alpha, beta;
-  truncated_normal_recurrence(highest, lo, hi, alpha, beta);
-  std::vector<GaussRule> rules;
-  for (int n : orders) rules.push_back(golub_welsch(alpha.data(), beta.data(), n, 1.0));
+  truncated_normal_recurrence(missing, lo, hi, alpha, beta);
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    if (rules[i].n == orders[i]) continue;  // from the memo
+    rules[i] = golub_welsch(alpha.data(), beta.data(), orders[i], 1.0);
+    memo().insert(orders[i], lo, hi, rules[i]);
+  }
   return rules;
 }
 

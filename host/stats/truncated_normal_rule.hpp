@@ -18,7 +18,11 @@ namespace darkscan::stats {
 // The n-node rule (1 <= n <= kMaxGaussNodes) for N(0, 1) truncated to [lo, hi].
 GaussRule truncated_normal_rule(int n, double lo, double hi);
 // Rules of several orders for one interval: the recurrence coefficients of the highest
-// order are computed once and each rule takes their prefix.
+// order are computed once and each rule takes their prefix. Each rule is a function of
+// (n, lo, hi) alone (coefficient k does not depend on how many are computed), so rules
+// already made in this process are taken from a memo (bounded; thread-safe): a second
+// plan over the same windows, as the interpretation makes for every model point, makes no
+// eigenproblem again, and gets the same bits.
 std::vector<GaussRule> truncated_normal_rules(std::span<const int> orders, double lo, double hi);
 
 // The n-node Gauss–Legendre rule on [−1, 1] (weights summing to 2).
