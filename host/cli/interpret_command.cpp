@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
-#include <variant>
 
 #include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
@@ -21,6 +20,7 @@
 #include "interpret/model_points.hpp"
 #include "interpret/y_limit.hpp"
 #include "physics/dark_sector_integrals.hpp"
+#include "signal_model/efficiency_map.hpp"
 #include "signal_model/mass_interpolation.hpp"
 #include "signal_model/signal_model_file.hpp"
 #include "io/event_writer.hpp"
@@ -51,18 +51,9 @@ double generated_ctau_chi2(const std::optional<signal_model::SignalModel>& model
                            const physics::DarkSectorPoint& d) {
   if (model)
     for (const auto& p : model->points)
-      if (signal_model::point_m_chi1(p) == d.m_chi1)
-        for (const auto& [k, v] : p.attributes)
-          if (k == "ctau_chi2_cm" && std::holds_alternative<double>(v)) return std::get<double>(v);
+      if (signal_model::point_m_chi1(p) == d.m_chi1 && !std::isnan(signal_model::point_number(p, "ctau_chi2_cm")))
+        return signal_model::point_number(p, "ctau_chi2_cm");
   return cfg.model.ctau_chi2_cm > 0 ? cfg.model.ctau_chi2_cm : physics::chi2_ctau_cm(d);
-}
-
-std::vector<double> log_grid(const config::Interval& range, int per_decade) {
-  const int steps = static_cast<int>(std::lround(std::log10(range.hi / range.lo) * per_decade));
-  std::vector<double> out;
-  for (int i = 0; i <= std::max(steps, 1); ++i)
-    out.push_back(range.lo * std::pow(range.hi / range.lo, static_cast<double>(i) / std::max(steps, 1)));
-  return out;
 }
 
 int run_interpret(const InterpretOptions& opt) {
@@ -124,7 +115,8 @@ int run_interpret(const InterpretOptions& opt) {
   interpret::YLimitSettings y_settings;
   y_settings.m_hp = cfg.interpret.y_m_hp_gev;
   y_settings.sin_theta = cfg.interpret.y_sin_theta;
-  y_settings.epsilon = log_grid(cfg.interpret.epsilon_range, cfg.interpret.epsilon_points_per_decade);
+  y_settings.epsilon = signal_model::log_grid(cfg.interpret.epsilon_range.lo, cfg.interpret.epsilon_range.hi,
+                                              cfg.interpret.epsilon_points_per_decade);
   y_settings.sqrt_s = sqrt_s;
   y_settings.luminosity_fb = settings.luminosity_fb;
   y_settings.luminosity_rel_unc = settings.luminosity_rel_unc;
@@ -185,11 +177,10 @@ int run_interpret(const InterpretOptions& opt) {
       if (r.model_point != k) continue;
       ++n;
       excluded += !r.intervals.empty();
-      for (const auto& iv : r.intervals)
-        if (iv.x_lo * iv.x_lo * r.y_per_epsilon2 < smallest) {
-          smallest = iv.x_lo * iv.x_lo * r.y_per_epsilon2;
-          at = r.m_chi1;
-        }
+      if (r.smallest_excluded_y() < smallest) {  // NaN (nothing excluded) compares false
+        smallest = r.smallest_excluded_y();
+        at = r.m_chi1;
+      }
     }
     const std::string name = points.size() > 1 ? fmt::format("{:<18} ", points[k].name) : std::string();
     if (excluded > 0)

@@ -7,15 +7,24 @@
 #include <memory>
 
 #include "physics/dark_sector_integrals.hpp"
-#include "signal_model/chi2_interpolation.hpp"
-#include "stats/combined_plan.hpp"
 
 namespace darkscan::interpret {
 
-namespace {
-constexpr physics::HiggsChannel kChannels[physics::kFinalStates] = {
-    physics::HiggsChannel::mumu, physics::HiggsChannel::pipi, physics::HiggsChannel::kk};
-}  // namespace
+bool add_channel(stats::CombinedExperiment& ex, const scan::ScanTable& rows, std::int64_t row, double branching,
+                 const ChannelEfficiency& efficiency, double luminosity_fb, double luminosity_rel_unc) {
+  if (!efficiency.trusted) return false;
+  ex.channel[ex.channels] = {static_cast<int>(rows.n_obs[row]), static_cast<int>(rows.n_sb[row]), rows.f[row],
+                             rows.delta[row], efficiency.rel_unc, luminosity_rel_unc};
+  ex.rate[ex.channels] = branching * efficiency.efficiency * luminosity_fb;
+  ++ex.channels;
+  return true;
+}
+
+ChannelEfficiency map_efficiency(const signal_model::Chi2Cell& cell, const stats::StatsOptions& options) {
+  const bool refused = options.nuisance_prior == stats::NuisancePrior::gaussian &&
+                       cell.rel_unc >= stats::kGaussianMaxRelUnc;
+  return {cell.efficiency, cell.rel_unc, cell.trusted && !refused};
+}
 
 CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                const physics::DarkHiggsWidths& widths, double luminosity_fb,
@@ -32,18 +41,14 @@ CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, co
     if (combined.ctau_cm[i] == first_ctau) ++out.masses;
     stats::CombinedExperiment ex;
     for (int fs = 0; fs < physics::kFinalStates; ++fs) {
-      const double b = widths.branching(kChannels[fs], m);
+      const double b = widths.branching(kHiggsChannels[fs], m);
       out.branching[fs].push_back(b);
       const std::int64_t r = combined.row[fs][i];
       if (r < 0 || !(b > 0)) continue;
       const ChannelEfficiency e = efficiency ? efficiency(fs, r)
                                              : ChannelEfficiency{rows.efficiency[r], rows.eff_rel_unc[r],
                                                                  rows.limit_status[r] == scan::kLimitOk};
-      if (!e.trusted) continue;
-      ex.channel[ex.channels] = {static_cast<int>(rows.n_obs[r]), static_cast<int>(rows.n_sb[r]), rows.f[r],
-                                 rows.delta[r],  e.rel_unc,                       luminosity_rel_unc};
-      ex.rate[ex.channels] = b * e.efficiency * luminosity_fb;
-      ++ex.channels;
+      add_channel(ex, rows, r, b, e, luminosity_fb, luminosity_rel_unc);
     }
     out.ctau_cm.push_back(combined.ctau_cm[i]);
     out.mass.push_back(m);
@@ -73,11 +78,9 @@ EfficiencyAt efficiency_at_ctau_chi2(const signal_model::SignalModel& model, con
                                      double m_chi1, double ctau_chi2_cm, const stats::StatsOptions& options) {
   auto interp = std::make_shared<std::vector<signal_model::Chi2Interpolation>>();
   for (int fs = 0; fs < physics::kFinalStates; ++fs) interp->emplace_back(model, fs, m_chi1);
-  const bool gaussian = options.nuisance_prior == stats::NuisancePrior::gaussian;
-  return [interp, &rows, ctau_chi2_cm, gaussian](int fs, std::int64_t r) {
-    const auto cell = (*interp)[static_cast<std::size_t>(fs)].at(rows.mass[r], rows.ctau_cm[r], ctau_chi2_cm);
-    return ChannelEfficiency{cell.efficiency, cell.rel_unc,
-                             cell.trusted && !(gaussian && cell.rel_unc >= stats::kGaussianMaxRelUnc)};
+  return [interp, &rows, ctau_chi2_cm, options](int fs, std::int64_t r) {
+    return map_efficiency((*interp)[static_cast<std::size_t>(fs)].at(rows.mass[r], rows.ctau_cm[r], ctau_chi2_cm),
+                          options);
   };
 }
 

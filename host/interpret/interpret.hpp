@@ -18,7 +18,9 @@
 #include "interpret/production_table.hpp"
 #include "physics/dark_higgs_widths.hpp"
 #include "scan/scan.hpp"
+#include "signal_model/chi2_interpolation.hpp"
 #include "signal_model/signal_model.hpp"
+#include "stats/combined_plan.hpp"
 
 namespace darkscan::interpret {
 
@@ -40,6 +42,19 @@ struct ChannelEfficiency {
   bool trusted = false;
 };
 using EfficiencyAt = std::function<ChannelEfficiency(int fs, std::int64_t row)>;
+
+// The h' decay channel seen in each final state.
+inline constexpr physics::HiggsChannel kHiggsChannels[physics::kFinalStates] = {
+    physics::HiggsChannel::mumu, physics::HiggsChannel::pipi, physics::HiggsChannel::kk};
+
+// /scan row `row` as the next channel of `ex`, expecting branching·ε·L signal events per
+// unit σ; nothing when the efficiency is untrusted. True when added.
+bool add_channel(stats::CombinedExperiment& ex, const scan::ScanTable& rows, std::int64_t row, double branching,
+                 const ChannelEfficiency& efficiency, double luminosity_fb, double luminosity_rel_unc);
+
+// A cell of the maps over cτ(chi2) as a channel's efficiency: untrusted also where the
+// Gaussian prior refuses its uncertainty.
+ChannelEfficiency map_efficiency(const signal_model::Chi2Cell& cell, const stats::StatsOptions& options);
 
 // `efficiency` empty: the scan's own (the generated signal's cτ(chi2)), rows whose limit
 // status is not ok dropped.

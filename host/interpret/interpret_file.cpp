@@ -1,7 +1,6 @@
 #include "interpret/interpret_file.hpp"
 
 #include <cmath>
-#include <limits>
 #include <string>
 
 namespace darkscan::interpret {
@@ -15,13 +14,6 @@ io::HostColumn column(const char* name, const std::vector<T>& v) {
 
 void describe(io::EventFileWriter& writer, const char* name, const char* unit, const char* description) {
   writer.describe_column(name, {{"unit", std::string(unit)}, {"description", std::string(description)}});
-}
-
-double smallest_y(const YLimitMass& y) {
-  double out = std::numeric_limits<double>::quiet_NaN();
-  for (const auto& iv : y.intervals)
-    if (!(iv.x_lo * iv.x_lo * y.y_per_epsilon2 >= out)) out = iv.x_lo * iv.x_lo * y.y_per_epsilon2;
-  return out;
 }
 
 }  // namespace
@@ -171,7 +163,7 @@ void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y
     bchi2.push_back(r.b_chi2);
     channels.push_back(static_cast<std::int8_t>(r.channels));
     excluded.push_back(!r.intervals.empty());
-    y_lo.push_back(smallest_y(r));
+    y_lo.push_back(r.smallest_excluded_y());
     // cτ(chi2) ∝ 1/ε²: at an edge from the grid's first point.
     auto ctau_at = [&](double eps) {
       const double e0 = settings.epsilon.front();
@@ -182,8 +174,8 @@ void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y
       i_m1.push_back(r.m_chi1);
       e_lo.push_back(iv.x_lo);
       e_hi.push_back(iv.x_hi);
-      yy_lo.push_back(iv.x_lo * iv.x_lo * r.y_per_epsilon2);
-      yy_hi.push_back(iv.x_hi * iv.x_hi * r.y_per_epsilon2);
+      yy_lo.push_back(r.y(iv.x_lo));
+      yy_hi.push_back(r.y(iv.x_hi));
       c_lo.push_back(ctau_at(iv.x_lo));
       c_hi.push_back(ctau_at(iv.x_hi));
       p_lo.push_back(iv.predicted_lo_fb);
@@ -197,7 +189,7 @@ void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y
       c_point.push_back(k);
       c_m1.push_back(r.m_chi1);
       c_eps.push_back(settings.epsilon[j]);
-      c_y.push_back(settings.epsilon[j] * settings.epsilon[j] * r.y_per_epsilon2);
+      c_y.push_back(r.y(settings.epsilon[j]));
       c_ctau.push_back(r.ctau_chi2_cm[j]);
       c_pred.push_back(r.predicted_fb[j]);
       c_limit.push_back(r.limit_fb[j]);

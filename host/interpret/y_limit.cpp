@@ -1,19 +1,16 @@
 #include "interpret/y_limit.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include "errors.hpp"
+#include "interpret/interpret.hpp"
 #include "physics/dark_sector_integrals.hpp"
-#include "signal_model/chi2_interpolation.hpp"
-#include "stats/combined_plan.hpp"
 
 namespace darkscan::interpret {
 
 namespace {
-
-constexpr physics::HiggsChannel kChannels[physics::kFinalStates] = {
-    physics::HiggsChannel::mumu, physics::HiggsChannel::pipi, physics::HiggsChannel::kk};
 
 // The /scan_combined row whose window sits nearest m(h'), at the scan lifetime nearest
 // cτ(h') in log (the window counts depend on the lifetime only through σ(m)).
@@ -47,16 +44,19 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
   const double ctau_hp = widths.ctau_cm(settings.m_hp, settings.sin_theta);
   const std::size_t w = window_row(combined, settings.m_hp, ctau_hp);
   const double m_window = combined.mass[w];
+  // Each final state's window row and B(h' → x+x−) at m(h'): the same for every m(chi1), point and ε.
+  std::array<std::int64_t, physics::kFinalStates> row{};
+  std::array<double, physics::kFinalStates> branching{};
   bool covered = false;
   for (int fs = 0; fs < physics::kFinalStates; ++fs) {
-    const std::int64_t r = combined.row[fs][w];
+    const std::int64_t r = row[fs] = combined.row[fs][w];
+    branching[fs] = widths.branching(kHiggsChannels[fs], settings.m_hp);
     covered = covered || (r >= 0 && rows.window_lo[r] <= settings.m_hp && settings.m_hp <= rows.window_hi[r]);
   }
   if (!covered)
     throw_input_error("interpret.y_m_hp_gev = {} GeV: no window of the scan contains it (the nearest is centred at "
                       "{} GeV)",
                       settings.m_hp, m_window);
-  const bool gaussian = settings.options.nuisance_prior == stats::NuisancePrior::gaussian;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n_eps = settings.epsilon.size();
 
@@ -97,16 +97,10 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
         y.limit_fb.push_back(nan);
         stats::CombinedExperiment ex;
         for (int fs = 0; fs < physics::kFinalStates; ++fs) {
-          const std::int64_t r = combined.row[fs][w];
-          const double b = widths.branching(kChannels[fs], settings.m_hp);
-          if (r < 0 || !(b > 0)) continue;
-          const auto cell = interp[fs].at(settings.m_hp, ctau_hp, ctau_chi2);
-          if (!cell.trusted || (gaussian && cell.rel_unc >= stats::kGaussianMaxRelUnc)) continue;
-          ex.channel[ex.channels] = {static_cast<int>(rows.n_obs[r]), static_cast<int>(rows.n_sb[r]), rows.f[r],
-                                     rows.delta[r], cell.rel_unc, settings.luminosity_rel_unc};
-          ex.rate[ex.channels] = b * cell.efficiency * settings.luminosity_fb;
-          ++ex.channels;
-          y.channels |= static_cast<std::uint8_t>(1u << fs);
+          if (row[fs] < 0 || !(branching[fs] > 0)) continue;
+          const auto e = map_efficiency(interp[fs].at(settings.m_hp, ctau_hp, ctau_chi2), settings.options);
+          if (add_channel(ex, rows, row[fs], branching[fs], e, settings.luminosity_fb, settings.luminosity_rel_unc))
+            y.channels |= static_cast<std::uint8_t>(1u << fs);
         }
         y.used.push_back(static_cast<std::int8_t>(ex.channels));
         if (ex.channels > 0) {

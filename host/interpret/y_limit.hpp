@@ -10,6 +10,7 @@
 // y = ε² α_D (m(chi1)/m(A'))⁴.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -45,6 +46,15 @@ struct YLimitMass {
   std::vector<double> ctau_chi2_cm, predicted_fb, limit_fb;  // limit NaN: no trusted channel
   std::vector<std::int8_t> used;                            // channels combined at that ε
   std::vector<Excluded> intervals;                          // x = ε
+
+  double y(double epsilon) const { return epsilon * epsilon * y_per_epsilon2; }
+  // The lower edge of the lowest excluded interval in y (the limit on y); NaN: none.
+  double smallest_excluded_y() const {
+    double out = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& iv : intervals)
+      if (!(y(iv.x_lo) >= out)) out = y(iv.x_lo);
+    return out;
+  }
 };
 
 // The chi2 of points[0] from a user's table instead of THEORY.md section 2 (and its

@@ -8,11 +8,13 @@
 
 namespace darkscan::signal_model {
 
-double point_m_chi1(const SignalPointModel& p) {
+double point_number(const SignalPointModel& p, std::string_view key) {
   for (const auto& [k, v] : p.attributes)
-    if (k == "m_chi1" && std::holds_alternative<double>(v)) return std::get<double>(v);
+    if (k == key && std::holds_alternative<double>(v)) return std::get<double>(v);
   return std::nan("");
 }
+
+double point_m_chi1(const SignalPointModel& p) { return point_number(p, "m_chi1"); }
 
 MassInterpolation::MassInterpolation(const SignalModel& model, int final_state, double m_chi1) {
   for (const auto& p : model.points) {

@@ -4,6 +4,7 @@
 // state and dark-sector point, ε, its uncertainties and σ on the shared cτ grid,
 // linear in m(h') between the two simulated masses around it.
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "signal_model/signal_model.hpp"
@@ -18,6 +19,8 @@ struct InterpolatedCell {
   bool trusted = false;       // inside the simulated masses, both neighbours trusted
 };
 
+// A dark-sector attribute of the point (kDarkSectorKeys); NaN when its samples do not carry it.
+double point_number(const SignalPointModel& point, std::string_view key);
 // The point's m(chi1) attribute; NaN when its samples do not carry one.
 double point_m_chi1(const SignalPointModel& point);
 
