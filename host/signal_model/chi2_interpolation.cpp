@@ -48,19 +48,16 @@ Chi2Interpolation::Chi2Interpolation(const SignalModel& model, int final_state, 
                         points_[i]->m_hp, m_chi1, points_[i - 1]->name, points_[i]->name);
 }
 
-Chi2Cell Chi2Interpolation::node(const SignalPointModel& p, std::size_t i, std::size_t k) const {
+Chi2Interpolation::Node Chi2Interpolation::node(const SignalPointModel& p, std::size_t i, std::size_t k) const {
   const std::size_t c = i * model_->ctau_chi2_cm.size() + k;
   const EfficiencyCell& cell = p.chi2_map[c];
-  Chi2Cell out;
-  out.efficiency = cell.efficiency;
-  out.efficiency_unc = cell.efficiency_unc;
-  // The systematic part of the /points cell at this cτ(h'): its total less its MC statistics.
   const auto& own = p.map.cells[p.final_state][i];
   const double mc = own.efficiency > 0 ? own.efficiency_unc / own.efficiency : NAN;
-  const double syst2 = p.rel_unc[i] * p.rel_unc[i] - mc * mc;
-  const double mc2 = cell.efficiency > 0 ? cell.efficiency_unc / cell.efficiency : NAN;
-  out.rel_unc = std::sqrt(std::max(syst2, 0.0) + mc2 * mc2);
-  out.trusted = p.chi2_trusted[c] && std::isfinite(out.rel_unc);
+  Node out;
+  out.efficiency = cell.efficiency;
+  out.efficiency_unc = cell.efficiency_unc;
+  out.syst2 = std::max(p.rel_unc[i] * p.rel_unc[i] - mc * mc, 0.0);  // NaN stays NaN
+  out.trusted = p.chi2_trusted[c] && std::isfinite(out.syst2) && cell.efficiency > 0;
   return out;
 }
 
@@ -87,15 +84,12 @@ Chi2Cell Chi2Interpolation::at(double m_hp, double ctau_cm, double ctau_chi2_cm)
       for (int dk = 0; dk < 2; ++dk) {
         const double wk = dk ? tk : 1 - tk;
         if (wk == 0) continue;
-        const Chi2Cell n = node(*points_[dm ? b : a], i + di, k + dk);
+        const Node n = node(*points_[dm ? b : a], i + di, k + dk);
         const double w = wm * wi * wk;
         out.efficiency += w * n.efficiency;
         out.efficiency_unc += w * n.efficiency_unc;
         out.trusted = out.trusted && n.trusted;
-        if (n.trusted) {
-          const double mc = n.efficiency_unc / n.efficiency;
-          syst2 += w * (n.rel_unc * n.rel_unc - mc * mc);
-        }
+        if (n.trusted) syst2 += w * n.syst2;
       }
     }
   }

@@ -34,7 +34,13 @@ class Chi2Interpolation {
   Chi2Cell at(double m_hp, double ctau_cm, double ctau_chi2_cm) const;
 
  private:
-  Chi2Cell node(const SignalPointModel& p, std::size_t i, std::size_t k) const;
+  // A grid node: the 2-D map's cell and the squared systematic part of the /points cell
+  // at the same cτ(h') (its total less its MC statistics).
+  struct Node {
+    double efficiency = 0, efficiency_unc = 0, syst2 = 0;
+    bool trusted = false;
+  };
+  Node node(const SignalPointModel& p, std::size_t i, std::size_t k) const;
   const SignalModel* model_ = nullptr;
   std::vector<const SignalPointModel*> points_;  // sorted by m(h')
 };
