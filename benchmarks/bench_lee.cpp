@@ -29,7 +29,7 @@ struct Setup {
     for (int fs = 0; fs < physics::kFinalStates; ++fs)
       windows[fs] = scan::place_windows(scan::final_state_range(cfg, fs),
                                         [](double m) { return 0.0005 + 0.002 * m; }, {2.0, 0.5});
-    scan::SelectedData data;
+    selection::SelectedData data;
     data.masses[1] = {0.30, 0.36, 0.42, 0.62, 0.70, 0.749, 0.75, 0.751, 0.93, 1.04, 1.31, 1.77, 2.2, 2.8};
     data.masses[2] = {1.3, 2.4};
     regions = lee::toy_regions(cfg, data);

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#include "errors.hpp"
+
 namespace darkscan::cli {
 
 using Action = std::function<int()>;

@@ -1,21 +1,14 @@
-// darkscan efficiency: the signal model of ANALYSIS.md section 3 from the signal samples
-// of an event file: efficiency maps over cτ(h') by lifetime reweighting, their
-// uncertainties, and the mass resolution from double-sided Crystal Ball fits.
+// darkscan efficiency: the signal model stage (signal_model/efficiency.hpp) over the
+// signal samples of an event file, a line per signal point printed, the model written.
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cmath>
 
-#include "backend/backend.hpp"
-#include "cli/backend_flags.hpp"
 #include "cli/commands.hpp"
-#include "config/config.hpp"
-#include "darkscan/version.hpp"
-#include "errors.hpp"
-#include "io/event_file.hpp"
-#include "io/event_writer.hpp"
-#include "progress.hpp"
-#include "signal_model/signal_model.hpp"
+#include "cli/common_options.hpp"
+#include "io/provenance.hpp"
+#include "signal_model/efficiency.hpp"
+#include "signal_model/signal_model_file.hpp"
 
 namespace darkscan::cli {
 
@@ -28,39 +21,9 @@ struct EfficiencyOptions {
   BackendFlags compute;
 };
 
-int run_efficiency(const EfficiencyOptions& opt) {
-  const config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
-  const io::EventFile file(opt.input.empty() ? config::events_file(cfg, "efficiency", "--input") : opt.input);
-  std::string why;
-  auto backend = make_backend(opt.compute, cfg, &why);
-
-  // Opened before the work, so that an unwritable destination is said at once; it
-  // appears under its name only when committed.
-  io::EventFileWriter writer(opt.output);
-  std::uint64_t rows = 0;
-  for (const auto& s : file.samples())
-    if (s.kind == "signal") rows += s.rows;
-  const auto start = std::chrono::steady_clock::now();
-  Progress progress("efficiency", rows, "candidates");
-  const auto model = signal_model::build_signal_model(*backend, file, cfg, &progress);
-  progress.finish();
-  fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  writer.set_root_attributes({{"creator", std::string("darkscan efficiency (ANALYSIS.md section 3)")},
-                              {"darkscan_version", std::string(version())},
-                              {"darkscan_commit", std::string(commit())},
-                              {"input", file.path()},
-                              {"backend", backend->description()},
-                              {"luminosity_rel_unc", cfg.collider.luminosity_rel_unc},
-                              {"config", cfg.text}});
-  signal_model::write_signal_model(writer, model);
-  writer.commit();
-
+void print_points(const signal_model::SignalModel& model) {
   fmt::print("{:<24} {:>8} {:>10} {:>12} {:>12} {:>10}\n", "signal point", "samples", "sigma/MeV", "max eff",
              "at ctau/cm", "trusted");
-  std::size_t unconverged = 0;
-  for (const auto& r : model.samples) unconverged += !r.fit.converged;
   for (const auto& p : model.points) {
     const auto& cells = p.map.cells[p.final_state];
     std::size_t best = 0, trusted = 0;
@@ -71,6 +34,27 @@ int run_efficiency(const EfficiencyOptions& opt) {
     fmt::print("{:<24} {:>8} {:>10.3f} {:>12.4g} {:>12.4g} {:>6}/{}\n", p.name, p.samples.size(), 1e3 * p.sigma,
                cells[best].efficiency, model.ctau_cm[best], trusted, cells.size());
   }
+}
+
+int run_efficiency(const EfficiencyOptions& opt) {
+  const config::Config cfg = load_config_or_defaults(opt.config);
+  const io::EventFile file(opt.input.empty() ? config::events_file(cfg, "efficiency", "--input") : opt.input);
+  std::string why;
+  auto backend = make_backend(opt.compute, cfg, &why);
+  io::EventFileWriter writer(opt.output);  // an unwritable destination is said before the work
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto model = signal_model::efficiency(*backend, file, cfg);
+  fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  io::Provenance provenance{"darkscan efficiency (ANALYSIS.md section 3)", {{"input", file.path()}},
+                            backend->description(), cfg.text};
+  signal_model::write_signal_model(writer, model, provenance, cfg.collider.luminosity_rel_unc);
+  writer.commit();
+
+  print_points(model);
+  std::size_t unconverged = 0;
+  for (const auto& r : model.samples) unconverged += !r.fit.converged;
   fmt::print("{} signal points, {} lifetimes, {} resolution fits ({} not converged) in {:.2f} s -> {}\n",
              model.points.size(), model.ctau_cm.size(), model.samples.size(), unconverged, seconds, opt.output);
   return kExitOk;

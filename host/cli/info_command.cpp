@@ -10,7 +10,7 @@
 #include <string>
 
 #include "backend/backend.hpp"
-#include "cli/backend_flags.hpp"
+#include "cli/common_options.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "errors.hpp"

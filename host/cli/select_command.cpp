@@ -1,22 +1,12 @@
-// darkscan select: the selection of ANALYSIS.md section 2 over every sample of an event
-// file, with cutflows, the best candidate of each event, and the selected candidates
-// written for the later stages.
+// darkscan select: the selection stage (selection/select.hpp) over the samples of an
+// event file, its cutflows printed, the selected candidates written.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <chrono>
-
-#include "backend/backend.hpp"
-#include "cli/backend_flags.hpp"
+#include "cli/common_options.hpp"
 #include "cli/commands.hpp"
-#include "config/config.hpp"
-#include "darkscan/version.hpp"
-#include "errors.hpp"
-#include "io/event_file.hpp"
-#include "io/event_writer.hpp"
-#include "progress.hpp"
-#include "selection/select_sample.hpp"
-#include "selection/selection_params.hpp"
+#include "io/provenance.hpp"
+#include "selection/select.hpp"
+#include "selection/select_file.hpp"
 
 namespace darkscan::cli {
 
@@ -41,73 +31,24 @@ void print_cutflow(const selection::SampleSelection& s) {
              s.selected_events[2]);
 }
 
-io::HostBatch cutflow_table(const selection::SampleSelection& s) {
-  std::vector<std::int32_t> cut(selection::kCutSteps);
-  std::vector<std::int64_t> candidates(selection::kCutSteps);
-  for (int k = 0; k < selection::kCutSteps; ++k) {
-    cut[static_cast<std::size_t>(k)] = k;
-    candidates[static_cast<std::size_t>(k)] = static_cast<std::int64_t>(s.candidates[static_cast<std::size_t>(k)]);
-  }
-  io::HostBatch b;
-  b.rows = selection::kCutSteps;
-  b.columns.push_back(io::HostColumn::from<std::int32_t>("cut", cut));
-  b.columns.push_back(io::HostColumn::from<std::int64_t>("candidates", candidates));
-  b.columns.push_back(io::HostColumn::from<double>("weighted_yield", s.weighted));
-  return b;
-}
-
 int run_select(const SelectOptions& opt) {
-  const config::Config cfg = opt.config.empty() ? config::Config{} : config::load(opt.config);
+  const config::Config cfg = load_config_or_defaults(opt.config);
   const io::EventFile file(opt.input.empty() ? config::events_file(cfg, "select", "--input") : opt.input);
-  std::vector<const io::SampleInfo*> samples;
-  if (opt.samples.empty())
-    for (const auto& s : file.samples()) samples.push_back(&s);
-  else
-    for (const auto& name : opt.samples) samples.push_back(&file.sample(name));
-
+  for (const auto& name : opt.samples) file.sample(name);  // an unknown sample is said before the work
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
+  io::EventFileWriter writer(opt.output);  // an unwritable destination is said before the work
 
-  // Opened before the work, so that an unwritable destination is said at once; it
-  // appears under its name only when committed.
-  io::EventFileWriter writer(opt.output);
-  const auto params = selection::params_from_config(cfg);
-  const double luminosity = cfg.collider.luminosity_fb;
-  std::uint64_t total = 0;
-  for (const auto* s : samples) total += s->rows;
-  const auto start = std::chrono::steady_clock::now();
-  Progress progress("select", total, "candidates");
-  std::vector<selection::SampleSelection> results;
-  for (const auto* s : samples)
-    results.push_back(selection::select_sample(*backend, file, *s, cfg.columns, params, luminosity,
-                                               cfg.input.chunk_rows, &progress));
-  progress.finish();
+  const auto result = selection::select(*backend, file, cfg, opt.samples);
   fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  std::string cut_names;
-  for (const char* n : selection::kCutNames) cut_names += (cut_names.empty() ? "" : ", ") + std::string(n);
-  writer.set_root_attributes({{"creator", std::string("darkscan select (ANALYSIS.md section 2)")},
-                              {"darkscan_version", std::string(version())},
-                              {"darkscan_commit", std::string(commit())},
-                              {"input", file.path()},
-                              {"backend", backend->description()},
-                              {"luminosity_fb", luminosity},
-                              {"config", cfg.text}});
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    print_cutflow(r);
-    io::Attributes attributes = samples[i]->attributes;
-    attributes.emplace_back("weight_scale", r.weight_scale);
-    const char* fs[3] = {"selected_mumu", "selected_pipi", "selected_kk"};
-    for (int k = 0; k < 3; ++k)
-      attributes.emplace_back(fs[k], static_cast<std::int64_t>(r.selected_events[static_cast<std::size_t>(k)]));
-    writer.begin_table("selected", r.name, attributes, r.selected);
-    writer.begin_table("cutflow", r.name, {{"cut_names", cut_names}}, cutflow_table(r));
-  }
+  io::Provenance provenance{"darkscan select (ANALYSIS.md section 2)", {{"input", file.path()}},
+                            backend->description(), cfg.text};
+  selection::write_selection(writer, result, provenance);
   writer.commit();
-  fmt::print("{} candidates in {} samples, {:.2f} s ({:.3g} candidates/s) on {} -> {}\n", total, samples.size(),
-             seconds, static_cast<double>(total) / seconds, backend->description(), opt.output);
+  for (const auto& s : result.samples) print_cutflow(s);
+  fmt::print("{} candidates in {} samples, {:.2f} s ({:.3g} candidates/s) on {} -> {}\n", result.candidates,
+             result.samples.size(), result.seconds, static_cast<double>(result.candidates) / result.seconds,
+             backend->description(), opt.output);
   return kExitOk;
 }
 

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "interpret/interpretation.hpp"
+
 namespace darkscan::interpret {
 
 namespace {
@@ -228,6 +230,14 @@ void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y
   describe(writer, "limit_fb", "fb",
            "upper limit on sigma_prod x B(chi2 -> chi1 e+e-), final states combined with the efficiency at this "
            "epsilon's ctau(chi2); NaN: no trusted channel");
+}
+
+void write_interpretation(io::EventFileWriter& writer, const Interpretation& r, const io::Provenance& provenance) {
+  writer.set_root_attributes(io::provenance_attributes(provenance));
+  write_model_points(writer, r.results, r.y, r.attributes);
+  write_combined_limits(writer, r.combined, r.attributes);
+  write_sin_theta(writer, r.results, r.attributes);
+  if (r.y_limit) write_y_limit(writer, r.y, r.y_settings, r.attributes);
 }
 
 }  // namespace darkscan::interpret

@@ -8,6 +8,7 @@
 #include "interpret/interpret.hpp"
 #include "interpret/y_limit.hpp"
 #include "io/event_writer.hpp"
+#include "io/provenance.hpp"
 
 namespace darkscan::interpret {
 
@@ -28,5 +29,9 @@ void write_sin_theta(io::EventFileWriter& writer, const std::vector<PointResult>
                      const io::Attributes& attributes);
 void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y, const YLimitSettings& settings,
                    const io::Attributes& attributes);
+
+struct Interpretation;  // interpretation.hpp
+// Every table above (/y_limit where the interpretation made it), the provenance on the root.
+void write_interpretation(io::EventFileWriter& writer, const Interpretation& result, const io::Provenance& provenance);
 
 }  // namespace darkscan::interpret

@@ -4,7 +4,10 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "errors.hpp"
 
@@ -32,7 +35,9 @@ std::string sha256_text(const std::string& text) {
   return hex(digest.data(), length);
 }
 
-std::string sha256_file(const std::string& path) {
+namespace {
+
+std::string digest_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!in) throw_input_error("{}: cannot open the file to checksum it", path);
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -48,6 +53,34 @@ std::string sha256_file(const std::string& path) {
   if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1)
     throw std::runtime_error("OpenSSL: SHA-256 final failed");
   return hex(digest.data(), length);
+}
+
+}  // namespace
+
+// Hashing the event file is most of an up-to-date run's time, and one file is the input
+// of several stages: each content is hashed once per process. A file is the same while
+// its size and modification time are (a stage that rewrites it changes them).
+std::string sha256_file(const std::string& path) {
+  struct Seen {
+    std::uintmax_t size;
+    std::filesystem::file_time_type time;
+    std::string sha256;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Seen> seen;
+  std::error_code size_error, time_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  const auto time = std::filesystem::last_write_time(path, time_error);
+  if (size_error || time_error) return digest_file(path);  // says what is wrong with the file
+  {
+    const std::lock_guard lock(mutex);
+    const auto it = seen.find(path);
+    if (it != seen.end() && it->second.size == size && it->second.time == time) return it->second.sha256;
+  }
+  std::string sha = digest_file(path);
+  const std::lock_guard lock(mutex);
+  seen[path] = Seen{size, time, sha};
+  return sha;
 }
 
 }  // namespace darkscan::io

@@ -38,7 +38,7 @@ ToyRegion make_region(int fs, double lo, double hi, const std::vector<config::In
 
 }  // namespace
 
-std::vector<ToyRegion> toy_regions(const config::Config& config, const scan::SelectedData& data) {
+std::vector<ToyRegion> toy_regions(const config::Config& config, const selection::SelectedData& data) {
   std::vector<ToyRegion> regions;
   for (int fs : scan::scanned_final_states(config)) {
     const auto range = scan::final_state_range(config, fs);
@@ -77,7 +77,7 @@ ToyJob toy_job(const std::vector<ToyRegion>& regions, const Windows& windows, co
   return job;
 }
 
-ToyOutcome scan_observed(const scan::SelectedData& data, const Windows& windows, const LeeSettings& settings) {
+ToyOutcome scan_observed(const selection::SelectedData& data, const Windows& windows, const LeeSettings& settings) {
   const std::vector<ToyRegion> none;
   const ToyJob job = toy_job(none, windows, settings);
   const double* masses[physics::kFinalStates];

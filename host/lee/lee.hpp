@@ -11,7 +11,7 @@
 #include "backend/backend.hpp"
 #include "config/config.hpp"
 #include "darkscan/lee/toy_scan.hpp"
-#include "scan/selected_data.hpp"
+#include "selection/selected_data.hpp"
 
 namespace darkscan {
 class Progress;
@@ -32,13 +32,13 @@ struct LeeSettings {
 // The regions of the scanned final states (one per final state; the two halves of the
 // pi+pi- range at scan.pipi_split_gev), with the data's counts in them, in final-state
 // and mass order (what ToyScan needs).
-std::vector<ToyRegion> toy_regions(const config::Config& config, const scan::SelectedData& data);
+std::vector<ToyRegion> toy_regions(const config::Config& config, const selection::SelectedData& data);
 
 // The job of one batch of toys over these regions and windows (pointers into them).
 ToyJob toy_job(const std::vector<ToyRegion>& regions, const Windows& windows, const LeeSettings& settings);
 
 // The observed data scanned as the toys are.
-ToyOutcome scan_observed(const scan::SelectedData& data, const Windows& windows, const LeeSettings& settings);
+ToyOutcome scan_observed(const selection::SelectedData& data, const Windows& windows, const LeeSettings& settings);
 
 // Runs toys [first, first + count) in batches; `done` is called after each batch with
 // the outcomes so far (for checkpoints). Toy k is the same whatever the batches.

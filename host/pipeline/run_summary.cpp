@@ -11,7 +11,7 @@
 #include "io/h5.hpp"
 #include "scan/scan.hpp"
 #include "scan/scan_file.hpp"
-#include "scan/selected_data.hpp"
+#include "selection/select_file.hpp"
 
 namespace darkscan::pipeline {
 
@@ -124,7 +124,7 @@ std::vector<std::string> results_summary(const RunOutputs& out) {
                                 data));
   }
   if (!out.selected.empty() && std::filesystem::exists(out.selected)) {
-    const auto data = scan::read_selected_data(out.selected);
+    const auto data = selection::read_selected_data(out.selected);
     std::string per;
     for (int fs = 0; fs < physics::kFinalStates; ++fs)
       per += fmt::format("{}{} {}", fs ? ", " : "", kFinalStateNames[fs], data.masses[fs].size());

@@ -1,24 +1,24 @@
 #pragma once
-// One stage of `darkscan run`: a darkscan command (or the plotting script) with its
-// input files and its output. A stage is up to date when its output exists and the
-// fingerprint recorded beside it when it last completed (<output>.run) matches the
-// one it would have now: the SHA-256 of the stage's command line, the darkscan version,
-// the values of the config keys it reads and the contents of every input file. Outputs appear only when
-// complete, and the record is written after them, so an interrupted run redoes just the
-// stage it was in.
-#include <filesystem>
+// One stage of the main job (`darkscan run`): a function of the engine with its input
+// files and its output. A stage is up to date when its output exists and the fingerprint
+// recorded beside it when it last completed (<output>.run) matches the one it would have
+// now: the SHA-256 of the darkscan version, the stage's name and arguments, the values
+// of the config keys it reads and the contents of every input file. Outputs appear only
+// when complete, and the record is written after them, so an interrupted run redoes just
+// the stage it was in.
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace darkscan::pipeline {
 
 struct Stage {
-  std::string name;                  // "select", ...
-  std::vector<std::string> command;  // argv; argv[0] a program path
-  std::vector<std::string> inputs;   // files whose contents the output depends on
-  std::string output;                // the file that says the stage is done
-  std::vector<std::string> volatile_args;  // arguments left out of the fingerprint (backend, threads)
+  std::string name;                          // "select", ...
+  std::vector<std::string> arguments;        // what else the output depends on (paths, toys)
+  std::vector<std::string> inputs;           // files whose contents the output depends on
+  std::string output;                        // the file that says the stage is done
   std::vector<std::string> config_sections;  // the config keys the stage reads (config::canonical_text)
+  std::function<void()> run;                 // writes `output`
 };
 
 std::string fingerprint(const Stage& stage, const std::string& config_text);
@@ -26,10 +26,7 @@ bool up_to_date(const Stage& stage, const std::string& fingerprint);
 void record(const Stage& stage, const std::string& fingerprint);
 
 // Runs argv (inheriting stdout and stderr) and returns its exit status; 127 when it
-// cannot be started.
+// cannot be started. For the plotting script, the one stage that is not in the engine.
 int run_program(const std::vector<std::string>& argv);
-
-// This executable's path (for the stages that are darkscan commands).
-std::string self_executable();
 
 }  // namespace darkscan::pipeline

@@ -123,7 +123,7 @@ std::array<std::vector<WindowGeometry>, physics::kFinalStates> scan_windows(cons
   return all;
 }
 
-ScanResult run_scan(Backend& backend, const config::Config& config, const SelectedData& data,
+ScanResult run_scan(Backend& backend, const config::Config& config, const selection::SelectedData& data,
                     const signal_model::SignalModel& model, const std::string& model_path) {
   ScanResult result;
   const auto ctau_index = lifetime_indices(config, model, model_path);
@@ -246,6 +246,10 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const Select
       c.channels.push_back(static_cast<std::int8_t>(open));
     }
   }
+  for (int fs = 0; fs < physics::kFinalStates; ++fs)
+    if (!result.windows[fs].empty() && data.masses[fs].empty())
+      result.notes.push_back(fmt::format("{} has no selected {} candidates: every {} window has n_obs = n_sb = 0",
+                                         data.path, kFinalStateNames[fs], kFinalStateNames[fs]));
   return result;
 }
 

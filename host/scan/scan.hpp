@@ -16,7 +16,7 @@
 #include "backend/backend.hpp"
 #include "config/config.hpp"
 #include "darkscan/physics/particles.hpp"
-#include "scan/selected_data.hpp"
+#include "selection/selected_data.hpp"
 #include "scan/window_grid.hpp"
 #include "signal_model/signal_model.hpp"
 
@@ -63,6 +63,7 @@ struct ScanResult {
   std::size_t experiments_computed = 0;        // distinct experiments the statistics engine computed
   double count_seconds = 0;
   double statistics_seconds = 0;
+  std::vector<std::string> notes;  // for the user, e.g. a final state without selected candidates
 };
 
 // The final states of scan.final_states, ascending, each once.
@@ -82,7 +83,7 @@ std::vector<std::size_t> lifetime_indices(const config::Config& config, const si
 
 // InputError naming the file or the key on a model that does not cover the scan, a
 // final state without signal points, or a statistics setting the engine refuses.
-ScanResult run_scan(Backend& backend, const config::Config& config, const SelectedData& data,
+ScanResult run_scan(Backend& backend, const config::Config& config, const selection::SelectedData& data,
                     const signal_model::SignalModel& model, const std::string& model_path);
 
 // Index of the row with the largest Z (the first of equals); -1 for an empty table.

@@ -161,7 +161,32 @@ ScanTable read_scan_rows(const std::string& path) {
   return t;
 }
 
-void write_scan(io::EventFileWriter& writer, const ScanResult& result) {
+ScanSettings scan_settings(const config::Config& config, const std::string& data_sha256,
+                           const std::string& model_sha256) {
+  ScanSettings s;
+  s.options = stats::stats_options(config.scan.credibility, config.scan.nuisance_prior, config.scan.signal_prior);
+  s.luminosity_fb = config.collider.luminosity_fb;
+  s.luminosity_rel_unc = config.collider.luminosity_rel_unc;
+  s.data_sha256 = data_sha256;
+  s.model_sha256 = model_sha256;
+  return s;
+}
+
+void write_scan(io::EventFileWriter& writer, const ScanResult& result, const config::Config& config,
+                const io::Provenance& provenance) {
+  io::Attributes settings = {{"luminosity_fb", config.collider.luminosity_fb},
+                             {"luminosity_rel_unc", config.collider.luminosity_rel_unc},
+                             {"credibility", config.scan.credibility},
+                             {"nuisance_prior", config.scan.nuisance_prior},
+                             {"signal_prior", config.scan.signal_prior}};
+  if (const auto best = largest_excess(result.rows); best >= 0) {
+    settings.emplace_back("largest_z", result.rows.z[best]);
+    settings.emplace_back("largest_z_final_state",
+                          std::string(physics::kFinalStateNames[result.rows.final_state[best]]));
+    settings.emplace_back("largest_z_mass_gev", result.rows.mass[best]);
+    settings.emplace_back("largest_z_ctau_cm", result.rows.ctau_cm[best]);
+  }
+  writer.set_root_attributes(io::provenance_attributes(provenance, settings));
   const ScanTable& t = result.rows;
   io::HostBatch rows;
   rows.rows = t.size();

@@ -2,13 +2,13 @@
 // The scan's result file: /scan (one row per final state, cτ and window) and
 // /scan_combined (one row per cτ and mass of the common grid), every dataset with its
 // `unit` and `description` attributes (README, "darkscan scan").
+#include "config/config.hpp"
 #include "io/event_writer.hpp"
+#include "io/provenance.hpp"
 #include "scan/scan.hpp"
 #include "stats/stats_plan.hpp"
 
 namespace darkscan::scan {
-
-void write_scan(io::EventFileWriter& writer, const ScanResult& result);
 
 // The /scan rows of a scan output; InputError naming the file and the column when one
 // is missing or of another length.
@@ -22,6 +22,17 @@ struct ScanSettings {
   std::string data_sha256, model_sha256;
 };
 ScanSettings read_scan_settings(const std::string& path);
+
+// The settings a scan with this config writes (what read_scan_settings gives back), for
+// a stage handed the scan in memory.
+ScanSettings scan_settings(const config::Config& config, const std::string& data_sha256,
+                           const std::string& model_sha256);
+
+// /scan and /scan_combined; root attributes: the provenance (with the inputs'
+// checksums), the settings read_scan_settings reads back, and where the largest local
+// excess is.
+void write_scan(io::EventFileWriter& writer, const ScanResult& result, const config::Config& config,
+                const io::Provenance& provenance);
 
 // The /scan_combined rows, likewise.
 CombinedTable read_scan_combined(const std::string& path);

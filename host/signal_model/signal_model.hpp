@@ -68,8 +68,4 @@ int final_state_attribute(const io::SampleInfo& table, const std::string& ctx);
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
                                Progress* progress = nullptr);
 
-// /points/<point>, /efficiency_chi2/<point>, /efficiency/<sample>, /resolution/<sample>
-// and /maps/<final state> (see README).
-void write_signal_model(io::EventFileWriter& writer, const SignalModel& model);
-
 }  // namespace darkscan::signal_model

@@ -106,4 +106,153 @@ SignalModel read_signal_model(const std::string& path) {
   return model;
 }
 
+namespace {
+
+// The columns over the lifetime axis that /points and /efficiency tables share.
+io::HostBatch lifetime_table(const std::vector<double>& ctau, const std::vector<MapCell>& cells,
+                             const std::vector<double>& rel_unc, const std::vector<std::uint8_t>& trusted) {
+  std::vector<double> eff, unc, n_eff;
+  for (const auto& c : cells) {
+    eff.push_back(c.efficiency);
+    unc.push_back(c.efficiency_unc);
+    n_eff.push_back(c.n_eff);
+  }
+  const std::vector<std::int8_t> flags(trusted.begin(), trusted.end());
+  io::HostBatch b;
+  b.rows = ctau.size();
+  b.columns.push_back(io::HostColumn::from<double>("ctau_cm", ctau));
+  b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+  b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+  b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+  b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", rel_unc));
+  b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", flags));
+  return b;
+}
+
+}  // namespace
+
+void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, const io::Provenance& provenance,
+                        double luminosity_rel_unc) {
+  writer.set_root_attributes(
+      io::provenance_attributes(provenance, {{"luminosity_rel_unc", luminosity_rel_unc}}));
+  const std::size_t n = model.ctau_cm.size();
+  for (const auto& p : model.points) {
+    const auto& own = p.map.cells[p.final_state];
+    io::HostBatch b = lifetime_table(model.ctau_cm, own, p.rel_unc, p.trusted);
+    std::vector<double> dv;
+    for (const auto& c : own) dv.push_back(c.mean_hp_dv);
+    b.columns.push_back(io::HostColumn::from<double>("mean_hp_dv", dv));
+    for (int f = 0; f < physics::kFinalStates; ++f) {
+      std::vector<double> as;
+      for (const auto& c : p.map.cells[f]) as.push_back(c.efficiency);
+      b.columns.push_back(io::HostColumn::from<double>(fmt::format("efficiency_as_{}", kFinalStateNames[f]), as));
+    }
+    io::Attributes attributes = p.attributes;
+    attributes.emplace_back("final_state", std::string(kFinalStateNames[p.final_state]));
+    attributes.emplace_back("m_hp", p.m_hp);
+    attributes.emplace_back("samples", fmt::format("{}", fmt::join(p.samples, ", ")));
+    attributes.emplace_back("n_generated", p.generated.total());
+    attributes.emplace_back("sigma_gev", p.sigma);
+    attributes.emplace_back("sigma_unc_gev", p.sigma_unc);
+    writer.begin_table("points", p.name, attributes, b);
+  }
+
+  // Over both lifetimes, one row per (cτ, cτ(chi2)).
+  if (!model.ctau_chi2_cm.empty()) {
+    for (const auto& p : model.points) {
+      std::vector<double> ctau, ctau_chi2, eff, unc, n_eff;
+      std::vector<std::int8_t> trusted;
+      for (std::size_t c = 0; c < p.chi2_map.size(); ++c) {
+        ctau.push_back(model.ctau_cm[c / model.ctau_chi2_cm.size()]);
+        ctau_chi2.push_back(model.ctau_chi2_cm[c % model.ctau_chi2_cm.size()]);
+        eff.push_back(p.chi2_map[c].efficiency);
+        unc.push_back(p.chi2_map[c].efficiency_unc);
+        n_eff.push_back(p.chi2_map[c].n_eff);
+        trusted.push_back(static_cast<std::int8_t>(p.chi2_trusted[c]));
+      }
+      io::HostBatch b;
+      b.rows = ctau.size();
+      b.columns.push_back(io::HostColumn::from<double>("ctau_cm", ctau));
+      b.columns.push_back(io::HostColumn::from<double>("ctau_chi2_cm", ctau_chi2));
+      b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+      b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+      b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+      b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+      writer.begin_table("efficiency_chi2", p.name, {{"ctau_chi2_generated_cm", p.ctau_chi2_0}}, b);
+    }
+  }
+
+  // Each sample alone over the same lifetimes.
+  for (const auto& r : model.samples) {
+    const io::HostBatch b = lifetime_table(model.ctau_cm, r.cells, r.rel_unc, r.trusted);
+    io::Attributes attributes = r.attributes;
+    attributes.emplace_back("point", r.point);
+    writer.begin_table("efficiency", r.sample, attributes, b);
+  }
+
+  for (const auto& r : model.samples) {
+    io::HostBatch b;
+    b.rows = 1;
+    const double values[6] = {r.fit.shape.mu,      r.fit.shape.sigma,       r.fit.shape.alpha_left,
+                              r.fit.shape.n_left,  r.fit.shape.alpha_right, r.fit.shape.n_right};
+    for (int k = 0; k < CrystalBallFit::kParameters; ++k) {
+      const std::string name = CrystalBallFit::kNames[k];
+      b.columns.push_back(io::HostColumn::from<double>(name, std::span<const double>(&values[k], 1)));
+      b.columns.push_back(
+          io::HostColumn::from<double>(name + "_unc", std::span<const double>(&r.fit.errors[static_cast<std::size_t>(k)], 1)));
+    }
+    const double range[2] = {r.fit.lo, r.fit.hi};
+    b.columns.push_back(io::HostColumn::from<double>("fit_lo", std::span<const double>(&range[0], 1)));
+    b.columns.push_back(io::HostColumn::from<double>("fit_hi", std::span<const double>(&range[1], 1)));
+    const std::int64_t events = static_cast<std::int64_t>(r.fit.events);
+    b.columns.push_back(io::HostColumn::from<std::int64_t>("events", std::span<const std::int64_t>(&events, 1)));
+    const std::int8_t converged = r.fit.converged ? 1 : 0;
+    b.columns.push_back(io::HostColumn::from<std::int8_t>("converged", std::span<const std::int8_t>(&converged, 1)));
+    const std::int32_t status = r.fit.nlopt_status;
+    b.columns.push_back(io::HostColumn::from<std::int32_t>("nlopt_status", std::span<const std::int32_t>(&status, 1)));
+    writer.begin_table("resolution", r.sample, {{"point", r.point}, {"ctau_hp_cm", r.ctau0}, {"status", r.fit.status}},
+                       b);
+  }
+
+  // The maps the scan interpolates: one long table per final state, a row per (point, cτ).
+  for (int f = 0; f < physics::kFinalStates; ++f) {
+    std::vector<double> m, m_chi1, ctau, eff, unc, rel, n_eff, sigma;
+    std::vector<std::int8_t> trusted;
+    for (const auto& p : model.points) {
+      if (p.final_state != f) continue;
+      double chi1 = std::numeric_limits<double>::quiet_NaN();
+      for (const auto& [k, v] : p.attributes)
+        if (k == "m_chi1" && std::holds_alternative<double>(v)) chi1 = std::get<double>(v);
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto& c = p.map.cells[f][j];
+        m.push_back(p.m_hp);
+        m_chi1.push_back(chi1);
+        ctau.push_back(model.ctau_cm[j]);
+        eff.push_back(c.efficiency);
+        unc.push_back(c.efficiency_unc);
+        rel.push_back(p.rel_unc[j]);
+        n_eff.push_back(c.n_eff);
+        sigma.push_back(p.sigma);
+        trusted.push_back(static_cast<std::int8_t>(p.trusted[j]));
+      }
+    }
+    if (m.empty()) continue;
+    io::HostBatch b;
+    b.rows = m.size();
+    b.columns.push_back(io::HostColumn::from<double>("m_hp", m));
+    b.columns.push_back(io::HostColumn::from<double>("m_chi1", m_chi1));
+    b.columns.push_back(io::HostColumn::from<double>("ctau_cm", ctau));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency", eff));
+    b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
+    b.columns.push_back(io::HostColumn::from<double>("eff_rel_unc", rel));
+    b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
+    b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
+    b.columns.push_back(io::HostColumn::from<double>("sigma_gev", sigma));
+    writer.begin_table("maps", std::string(kFinalStateNames[f]),
+                       {{"layout", std::string("one row per (signal point, ctau); interpolate linearly in m_hp "
+                                               "between the points of one m_chi1, the ctau grid is shared")}},
+                       b);
+  }
+}
+
 }  // namespace darkscan::signal_model

@@ -1,14 +1,21 @@
 #pragma once
-// Reading a signal model back from the file `darkscan efficiency` wrote: the points of
-// /points (their efficiency maps over cτ(h'), uncertainties, trust flags and mass
-// resolution), what the scan needs, and the maps over cτ(h') x cτ(chi2) of
-// /efficiency_chi2 when the file has them (the y interpretation). The per-sample tables
-// stay in the file.
+// The signal model's file, written and read back: /points/<point>,
+// /efficiency_chi2/<point>, /efficiency/<sample>, /resolution/<sample> and
+// /maps/<final state> (see README). Read back are the points of /points (their
+// efficiency maps over cτ(h'), uncertainties, trust flags and mass resolution), what the
+// scan needs, and the maps over cτ(h') x cτ(chi2) of /efficiency_chi2 when the file has
+// them (the y interpretation); the per-sample tables stay in the file.
 #include <string>
 
+#include "io/event_writer.hpp"
+#include "io/provenance.hpp"
 #include "signal_model/signal_model.hpp"
 
 namespace darkscan::signal_model {
+
+// Root attributes: the provenance, then luminosity_rel_unc (the scan's systematic input).
+void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, const io::Provenance& provenance,
+                        double luminosity_rel_unc);
 
 // InputError naming the file, table or attribute when the file is not such an output.
 SignalModel read_signal_model(const std::string& path);

@@ -221,7 +221,7 @@ TEST_F(CudaAgreement, LookElsewhereToysAreTheSame) {
   for (int fs : {1, 2})
     windows[fs] = scan::place_windows(scan::final_state_range(cfg, fs), [](double m) { return 0.001 + 0.002 * m; },
                                       {2.0, 0.5});
-  scan::SelectedData data;
+  selection::SelectedData data;
   data.masses[1] = {0.31, 0.42, 0.62, 0.749, 0.75, 0.751, 0.93, 1.04, 1.31, 1.77, 2.2, 2.8};
   data.masses[2] = {1.2, 2.5};
   const auto regions = lee::toy_regions(cfg, data);

@@ -47,7 +47,7 @@ TEST(PredictiveCount, InvertsTheNegativeBinomialOfTheFlatPriorPosterior) {
 TEST(ToyMasses, AreSortedUniformAndClearOfTheVetoes) {
   config::Config cfg;
   cfg.scan.final_states = {"kk"};
-  scan::SelectedData data;
+  selection::SelectedData data;
   data.masses[2] = {1.1, 1.5, 2.0, 2.5, 2.9};
   const auto regions = toy_regions(cfg, data);
   ASSERT_EQ(regions.size(), 1u);
@@ -132,7 +132,7 @@ class TwoWindowScan : public ::testing::Test {
   config::Config cfg_;
   scan::FinalStateRange range_;
   Windows windows_;
-  scan::SelectedData data_;
+  selection::SelectedData data_;
   ToyRegion region_;
   LeeSettings settings_;
 };
@@ -204,7 +204,7 @@ TEST_F(TwoWindowScan, UpcrossingsCountRisesThroughTheLevelAlongMass) {
   Windows three;
   three[0] = {scan::make_window(range_, 0.25, 0.025, 2.0), scan::make_window(range_, 0.5, 0.025, 2.0),
               scan::make_window(range_, 0.75, 0.025, 2.0)};
-  scan::SelectedData data;
+  selection::SelectedData data;
   data.masses[0] = {0.24, 0.25, 0.26, 0.74, 0.75, 0.76};
   settings_.upcrossing_level = 1.0;
   const auto o = scan_observed(data, three, settings_);

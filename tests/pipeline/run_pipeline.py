@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""darkscan run end to end on a small toy configuration: every stage runs and the report
-and every plot appear (each PNG opened and checked to be a non-empty image, each PDF
-present); a second run finds every stage up to date; a change to a [scan] key reruns
+"""darkscan run end to end on a small toy configuration: every stage runs in the one
+darkscan process (under strace where it can trace: no other darkscan process is started)
+and writes only under --output-dir, even where the config pins the events file
+elsewhere; the report and every plot appear (each PNG opened and checked to be a
+non-empty image, each PDF present); a second run finds every stage up to date; a change to a [scan] key reruns
 only the stages that read it; a stage whose output is lost (an interrupted run) is the
 only one redone, and as it writes the same bytes again, what reads it stays up to date.
 
@@ -25,6 +27,8 @@ CONFIG = """
 generate = true
 toys = 300
 seed = 3
+[input]
+events = "pinned/events.h5"  # what the stand-alone commands read; the run's own sample goes under --output-dir
 [collider]
 luminosity_fb = 100.0
 [generate]
@@ -58,8 +62,9 @@ def main(exe, work):
     out = os.path.join(work, "out")
     check = Checklist()
 
-    def run():
-        r = subprocess.run([exe, "run", "--config", config, "--output-dir", out], capture_output=True, text=True)
+    def run(prefix=()):
+        r = subprocess.run([*prefix, exe, "run", "--config", config, "--output-dir", out], capture_output=True,
+                           text=True)
         if r.returncode != 0:
             print(r.stdout, r.stderr)
         check(r.returncode == 0, "darkscan run exits 0")
@@ -70,8 +75,23 @@ def main(exe, work):
 
     with open(config, "w") as f:
         f.write(CONFIG)
-    log = run()
+    trace = os.path.join(work, "execve.log")
+    strace = shutil.which("strace")
+    traced = strace is not None and subprocess.run([strace, "-o", os.devnull, "true"]).returncode == 0
+    log = run([strace, "-f", "-e", "trace=execve", "-o", trace] if traced else [])
     check(all(ran(log, s) for s in STAGES + ["plots"]), "the first run runs every stage")
+    if traced:
+        exe_path = os.path.realpath(exe)
+        starts = [line for line in open(trace) if "execve(" in line and "= 0" in line and
+                  (exe_path in line or os.path.basename(exe_path) + '"' in line)]
+        check(len(starts) == 1, f"the stages run in the one darkscan process ({len(starts)} darkscan execs)")
+    else:
+        print("note: strace cannot trace here; the one-process check is skipped")
+    check(os.path.exists(os.path.join(out, "events.h5")) and not os.path.exists(os.path.join(work, "pinned")),
+          "the generated events go under --output-dir, not to the config's input.events")
+    written = {os.path.relpath(os.path.join(d, f), work) for d, _, files in os.walk(work) for f in files}
+    outside = sorted(f for f in written if not f.startswith("out" + os.sep) and f not in ("small.toml", "execve.log"))
+    check(not outside, f"nothing is written outside --output-dir ({outside})")
     for name in PLOTS:
         png = os.path.join(out, "plots", name + ".png")
         pdf = os.path.join(out, "plots", name + ".pdf")

@@ -1,0 +1,260 @@
+#include "pipeline/main_job.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+
+#include "errors.hpp"
+#include "generator/generate.hpp"
+#include "interpret/interpretation.hpp"
+#include "io/file_checksum.hpp"
+#include "io/provenance.hpp"
+#include "lee/lee_file.hpp"
+#include "lee/look_elsewhere.hpp"
+#include "pipeline/stage.hpp"
+#include "scan/scan.hpp"
+#include "scan/scan_file.hpp"
+#include "selection/select.hpp"
+#include "selection/select_file.hpp"
+#include "signal_model/efficiency.hpp"
+#include "signal_model/signal_model_file.hpp"
+
+namespace darkscan::pipeline {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Paths {
+  std::string events, selected, model, scan, results, interpretation, report, summary;
+};
+
+// The stages' results in memory: what a stage that ran in this call left for the next;
+// otherwise read back from its file (it was up to date).
+class StageResults {
+ public:
+  explicit StageResults(const Paths& paths) : paths_(paths) {}
+
+  std::optional<selection::SelectionResult> selection;
+  std::optional<signal_model::SignalModel> model;
+  std::optional<scan::ScanResult> scan;
+  std::optional<scan::ScanSettings> scan_settings;
+
+  selection::SelectedData data() const {
+    if (!selection) return selection::read_selected_data(paths_.selected);
+    auto data = selection::selected_data(*selection);
+    data.path = paths_.selected;  // what messages name: the file the data are in
+    return data;
+  }
+  const signal_model::SignalModel& signal_model() {
+    if (!model) model = signal_model::read_signal_model(paths_.model);
+    return *model;
+  }
+  // The scan's settings, rows and combined rows (from `file` when the scan did not run
+  // here), checked to be the scan of this selection and model.
+  scan::ScanSettings settings(const std::string& file) const {
+    auto s = scan_settings ? *scan_settings : scan::read_scan_settings(file);
+    if (s.data_sha256 != io::sha256_file(paths_.selected))
+      throw_input_error("{}: was made from other data than {} (SHA-256 differs)", file, paths_.selected);
+    if (s.model_sha256 != io::sha256_file(paths_.model))
+      throw_input_error("{}: was made with another model than {} (SHA-256 differs)", file, paths_.model);
+    return s;
+  }
+  scan::ScanTable rows(const std::string& file) const { return scan ? scan->rows : scan::read_scan_rows(file); }
+  scan::CombinedTable combined(const std::string& file) const {
+    return scan ? scan->combined : scan::read_scan_combined(file);
+  }
+
+ private:
+  const Paths& paths_;
+};
+
+Paths output_paths(const config::Config& cfg, const MainJobOptions& opt, const fs::path& dir) {
+  Paths p;
+  if (cfg.run.generate) p.events = (dir / "events.h5").string();  // the toy sample belongs to the run
+  else if (!cfg.input.events.empty()) p.events = config::events_file(cfg, "run", "[input] events");
+  else throw_input_error("{}: key 'input.events' is not set and run.generate is false: no events", opt.config);
+  if (!cfg.run.generate && !fs::exists(p.events))
+    throw_input_error("{}: no such event file (input.events; run.generate = true makes the toy sample)", p.events);
+  p.selected = (dir / "selected.h5").string();
+  p.model = (dir / "signal_model.h5").string();
+  p.scan = (dir / "scan.h5").string();
+  p.results = (dir / "results.h5").string();
+  p.interpretation = (dir / "interpretation.h5").string();
+  p.report = (dir / "report.md").string();
+  p.summary = (dir / "summary.txt").string();
+  return p;
+}
+
+io::Provenance provenance(const char* creator, const Backend& backend, const config::Config& cfg) {
+  return {creator, {}, backend.description(), cfg.text};
+}
+
+std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions& opt, const Paths& p,
+                                 Backend& backend, StageResults& mem) {
+  const std::uint64_t toys = opt.toys > 0 ? opt.toys : cfg.run.toys;
+  std::vector<Stage> stages;
+  if (cfg.run.generate)
+    stages.push_back({"generate", {p.events}, {}, p.events, {"run.seed", "model", "generate", "collider"}, [&, p] {
+                        generator::GenerateRequest req;
+                        req.config = cfg;
+                        req.output = p.events;
+                        req.seed = cfg.run.seed;
+                        req.luminosity_fb = cfg.collider.luminosity_fb;
+                        req.threads = opt.compute.threads >= 0 ? opt.compute.threads : cfg.run.threads;
+                        const auto summary = generator::generate_file(req);
+                        for (const auto& note : summary.notes) fmt::print(stderr, "note: {}\n", note);
+                      }});
+  stages.push_back({"select", {p.events}, {p.events}, p.selected,
+                    {"input.chunk_rows", "columns", "collider", "selection"}, [&, p] {
+                      const io::EventFile file(p.events);
+                      auto result = selection::select(backend, file, cfg);
+                      io::EventFileWriter writer(p.selected);
+                      auto prov = provenance("darkscan select (ANALYSIS.md section 2)", backend, cfg);
+                      io::add_input(prov, "input", file.path());
+                      selection::write_selection(writer, result, prov);
+                      writer.commit();
+                      mem.selection = std::move(result);
+                    }});
+  stages.push_back({"efficiency", {p.events}, {p.events}, p.model,
+                    {"input.chunk_rows", "columns", "collider", "selection", "model", "signal_model"}, [&, p] {
+                      const io::EventFile file(p.events);
+                      auto model = signal_model::efficiency(backend, file, cfg);
+                      io::EventFileWriter writer(p.model);
+                      auto prov = provenance("darkscan efficiency (ANALYSIS.md section 3)", backend, cfg);
+                      io::add_input(prov, "input", file.path());
+                      signal_model::write_signal_model(writer, model, prov, cfg.collider.luminosity_rel_unc);
+                      writer.commit();
+                      mem.model = std::move(model);
+                    }});
+  stages.push_back({"scan", {p.selected, p.model}, {p.selected, p.model}, p.scan,
+                    {"collider", "selection", "model", "signal_model", "scan"}, [&, p] {
+                      auto result = scan::run_scan(backend, cfg, mem.data(), mem.signal_model(), p.model);
+                      for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
+                      io::EventFileWriter writer(p.scan);
+                      auto prov = provenance("darkscan scan (ANALYSIS.md sections 4 and 5)", backend, cfg);
+                      io::add_input(prov, "data", p.selected);
+                      prov.inputs.emplace_back("data_sample", std::string("data"));
+                      prov.inputs.emplace_back("data_sha256", io::sha256_file(p.selected));
+                      io::add_input(prov, "model", p.model, true);
+                      scan::write_scan(writer, result, cfg, prov);
+                      writer.commit();
+                      mem.scan_settings = scan::scan_settings(cfg, io::sha256_file(p.selected), io::sha256_file(p.model));
+                      mem.scan = std::move(result);
+                    }});
+  stages.push_back({"lee", {p.scan, fmt::format("toys {}", toys)}, {p.selected, p.model, p.scan}, p.results,
+                    {"run.seed", "collider", "selection", "model", "signal_model", "scan"}, [&, p, toys] {
+                      lee::LeeRequest request;
+                      request.settings.toys = toys;
+                      request.settings.seed = cfg.run.seed;
+                      request.checkpoint = p.results + ".toys.partial";
+                      const auto settings = mem.settings(p.scan);
+                      const auto rows = mem.rows(p.scan);
+                      io::EventFileWriter writer(p.results, p.scan);
+                      const auto r =
+                          lee::look_elsewhere(backend, cfg, mem.data(), mem.signal_model(), p.model, rows, settings, request);
+                      lee::write_lee(writer, r, backend.description());
+                      writer.commit();
+                      std::error_code ec;
+                      fs::remove(request.checkpoint, ec);
+                    }});
+  stages.push_back({"interpret", {p.results, p.model}, {p.results, p.model}, p.interpretation,
+                    {"collider", "model", "interpret"}, [&, p] {
+                      const auto settings = mem.settings(p.results);
+                      const auto r = interpret::interpret(backend, cfg, opt.config, mem.rows(p.results),
+                                                          mem.combined(p.results), settings, &mem.signal_model(), {});
+                      io::EventFileWriter writer(p.interpretation);
+                      auto prov = provenance("darkscan interpret (ANALYSIS.md section 7)", backend, cfg);
+                      io::add_input(prov, "scan", p.results, true);
+                      prov.inputs.emplace_back("model", p.model);
+                      interpret::write_interpretation(writer, r, prov);
+                      writer.commit();
+                    }});
+  return stages;
+}
+
+// Runs the stage unless it is up to date; the time it took, or skipped.
+StageTime run_stage(const Stage& stage, const config::Config& cfg, bool force) {
+  const std::string fp = fingerprint(stage, config::canonical_text(cfg, stage.config_sections));
+  if (!force && up_to_date(stage, fp)) {
+    fmt::print(stderr, "run: {} is up to date ({})\n", stage.name, stage.output);
+    return {stage.name, false, 0};
+  }
+  fmt::print(stderr, "run: {}\n", stage.name);
+  const auto start = Clock::now();
+  try {
+    stage.run();
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("stage {}: {}", stage.name, e.what()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("stage {} failed: {}; the stages before it are kept and the same command "
+                                         "resumes from it",
+                                         stage.name, e.what()));
+  }
+  record(stage, fp);
+  return {stage.name, true, std::chrono::duration<double>(Clock::now() - start).count()};
+}
+
+// The plots and report.md (Debian's python3 with matplotlib); a missing script or a
+// failure is said, not fatal: the results are complete without them.
+void run_plots(const MainJobOptions& opt, const config::Config& cfg, const fs::path& dir, const Paths& p,
+               std::vector<StageTime>& times) {
+  const std::string& script = opt.plot_script;
+  if (script.empty() || !fs::exists(script)) {
+    fmt::print(stderr, "run: plots skipped: the plotting script was not found (set DARKSCAN_PLOT_SCRIPT)\n");
+    return;
+  }
+  const std::vector<std::string> argv{"/usr/bin/python3", script,  "--dir",           dir.string(), "--selected",
+                                      p.selected,         "--model", p.model,         "--results",  p.results,
+                                      "--interpretation", p.interpretation, "--summary", p.summary};
+  Stage plots{"plots", argv, {p.selected, p.model, p.results, p.interpretation, script}, p.report, {}, {}};
+  const std::string fp = fingerprint(plots, cfg.text);  // the report shows the whole config
+  if (!opt.force && up_to_date(plots, fp)) {
+    fmt::print(stderr, "run: plots are up to date ({})\n", p.report);
+    times.push_back({"plots", false, 0});
+    return;
+  }
+  fmt::print(stderr, "run: plots\n");
+  const auto start = Clock::now();
+  if (const int status = run_program(argv); status != 0) {
+    fmt::print(stderr, "run: plots failed (exit {}); the results are complete without them\n", status);
+    return;
+  }
+  record(plots, fp);
+  times.push_back({"plots", true, std::chrono::duration<double>(Clock::now() - start).count()});
+}
+
+}  // namespace
+
+MainJobResult run_main_job(const MainJobOptions& opt) {
+  const config::Config cfg = config::load(opt.config);
+  MainJobResult out;
+  out.dir = opt.output_dir.empty() ? fs::path(cfg.run.output_dir) : fs::path(opt.output_dir);
+  std::error_code ec;
+  fs::create_directories(out.dir, ec);
+  if (ec || !fs::is_directory(out.dir))
+    throw_input_error("{}: cannot create the output folder ({})", out.dir.string(), ec.message());
+  const Paths p = output_paths(cfg, opt, out.dir);
+  std::string why;
+  auto backend = make_backend(opt.compute, cfg, &why);
+  fmt::print(stderr, "{}\n", why);
+
+  StageResults mem(p);
+  for (const auto& stage : engine_stages(cfg, opt, p, *backend, mem)) out.times.push_back(run_stage(stage, cfg, opt.force));
+
+  // The results are read once; the plots do not change them.
+  out.results = results_summary({p.events, p.selected, p.model, p.scan, p.results, p.interpretation});
+  {
+    std::ofstream summary(p.summary, std::ios::trunc);
+    for (const auto& l : out.results) summary << l << '\n';
+    summary << stages_summary(out.times) << '\n';
+  }
+  run_plots(opt, cfg, out.dir, p, out.times);
+  if (fs::exists(p.report)) out.report = p.report;
+  return out;
+}
+
+}  // namespace darkscan::pipeline

@@ -1,0 +1,14 @@
+#pragma once
+// The signal model stage (`darkscan efficiency`, ANALYSIS.md section 3): the model built
+// from every signal sample of an event file, with progress over their candidates. The
+// model stays in memory for the scan; signal_model_file.hpp writes and reads it.
+#include "backend/backend.hpp"
+#include "config/config.hpp"
+#include "io/event_file.hpp"
+#include "signal_model/signal_model.hpp"
+
+namespace darkscan::signal_model {
+
+SignalModel efficiency(Backend& backend, const io::EventFile& file, const config::Config& config);
+
+}  // namespace darkscan::signal_model
