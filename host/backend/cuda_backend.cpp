@@ -9,16 +9,16 @@
 #include <array>
 #include <stdexcept>
 
-#include "column_summary.hpp"
+#include "column_summary_kernel.hpp"
+#include "combine_experiments_kernel.hpp"
+#include "count_windows_kernel.hpp"
 #include "cuda_check.hpp"
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
-#include "marginalise.hpp"
-#include "combine_experiments.hpp"
-#include "count_windows.hpp"
-#include "toy_scan.hpp"
-#include "reweight_blocks.hpp"
-#include "select_candidates.hpp"
+#include "marginalise_kernel.hpp"
+#include "reweight_blocks_kernel.hpp"
+#include "select_candidates_kernel.hpp"
+#include "toy_scan_kernel.hpp"
 
 namespace darkscan::cuda {
 
@@ -125,7 +125,7 @@ class CudaBackend final : public Backend {
                                   static_cast<const stats::RuleChoice*>(d_choices.get()),
                                   static_cast<const stats::GaussRule*>(d_rules.get()),
                                   static_cast<stats::StatsResult*>(d_results.get()), options);
-    marginalise_batch(one, n, stream_.get());
+    launch_marginalise(one, n, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::StatsResult),
                                   cudaMemcpyDeviceToHost, stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
@@ -141,7 +141,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer d_choices = to_device(plan.choices.data(), plan.choices.size());
     DeviceBuffer d_rules = to_device(plan.rules.data(), plan.rules.size());
     DeviceBuffer d_results = device_alloc(n * sizeof(stats::CombinedResult));
-    combine_experiments(plan.functor(static_cast<const stats::CombinedExperiment*>(d_experiments.get()),
+    launch_combine(plan.functor(static_cast<const stats::CombinedExperiment*>(d_experiments.get()),
                                      static_cast<const stats::CombinedChoice*>(d_choices.get()),
                                      static_cast<const stats::GaussRule*>(d_rules.get()),
                                      static_cast<stats::CombinedResult*>(d_results.get()), options),
@@ -157,7 +157,7 @@ class CudaBackend final : public Backend {
     std::vector<selection::CandidateVerdict> out(rows);
     if (rows == 0) return out;
     DeviceBuffer d_out = device_alloc(rows * sizeof(selection::CandidateVerdict));
-    select_candidates(selection::EvaluateCandidates{columns, params, static_cast<selection::CandidateVerdict*>(d_out.get())},
+    launch_select(selection::EvaluateCandidates{columns, params, static_cast<selection::CandidateVerdict*>(d_out.get())},
                       rows, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), rows * sizeof(selection::CandidateVerdict),
                                   cudaMemcpyDeviceToHost, stream_.get()));
@@ -184,7 +184,7 @@ class CudaBackend final : public Backend {
       d.ctau_chi2 = static_cast<const double*>((ctau_chi2 = to_device(job.ctau_chi2, job.cells)).get());
     DeviceBuffer d_out = device_alloc(out.size() * sizeof(signal_model::BlockSums));
     d.out = static_cast<signal_model::BlockSums*>(d_out.get());
-    reweight_blocks(d, stream_.get());
+    launch_reweight(d, stream_.get());
     DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(signal_model::BlockSums),
                                   cudaMemcpyDeviceToHost, stream_.get()));
     DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
@@ -198,7 +198,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer masses = to_device(sorted_masses.data(), sorted_masses.size());
     DeviceBuffer geometry = to_device(windows.data(), windows.size());
     DeviceBuffer d_out = device_alloc(out.size() * sizeof(scan::WindowCounts));
-    cuda::count_windows(scan::CountWindows{static_cast<const double*>(masses.get()),
+    launch_count_windows(scan::CountWindows{static_cast<const double*>(masses.get()),
                                            static_cast<std::int64_t>(sorted_masses.size()),
                                            static_cast<const scan::WindowGeometry*>(geometry.get()),
                                            static_cast<scan::WindowCounts*>(d_out.get())},
@@ -222,7 +222,7 @@ class CudaBackend final : public Backend {
     }
     // Pass 1 on the device, the offsets on the host (toys x 6 counts), pass 2 on the device.
     DeviceBuffer d_counts = device_alloc(toys * lee::kMaxRegions * sizeof(std::int64_t));
-    toy_counts(lee::ToyCounts{d, static_cast<std::int64_t*>(d_counts.get())}, toys, stream_.get());
+    launch_toy_counts(lee::ToyCounts{d, static_cast<std::int64_t*>(d_counts.get())}, toys, stream_.get());
     std::vector<std::int64_t> counts(toys * lee::kMaxRegions);
     DS_CUDA_CHECK(cudaMemcpyAsync(counts.data(), d_counts.get(), counts.size() * sizeof(std::int64_t),
                                   cudaMemcpyDeviceToHost, stream_.get()));
@@ -231,7 +231,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer d_offsets = to_device(offsets.data(), offsets.size());
     DeviceBuffer d_masses = device_alloc(static_cast<std::size_t>(offsets.back()) * sizeof(double));
     DeviceBuffer d_out = device_alloc(toys * sizeof(lee::ToyOutcome));
-    toy_scan(lee::ToyScan{d, static_cast<const std::int64_t*>(d_counts.get()),
+    launch_toy_scan(lee::ToyScan{d, static_cast<const std::int64_t*>(d_counts.get()),
                           static_cast<const std::int64_t*>(d_offsets.get()), static_cast<double*>(d_masses.get()),
                           static_cast<lee::ToyOutcome*>(d_out.get())},
              toys, stream_.get());

@@ -1,9 +1,9 @@
 #include "launch.cuh"
-#include "marginalise.hpp"
+#include "marginalise_kernel.hpp"
 
 namespace darkscan::cuda {
 
-void marginalise_batch(const stats::MarginaliseExperiment& functor, std::uint64_t n, cudaStream_t stream) {
+void launch_marginalise(const stats::MarginaliseExperiment& functor, std::uint64_t n, cudaStream_t stream) {
   // 64 threads a block: each thread keeps a few kilobytes of coefficients in local memory.
   launch(functor, n, stream, 64);
 }
