@@ -4,8 +4,7 @@
 namespace darkscan::cuda {
 
 void launch_marginalise(const stats::MarginaliseExperiment& functor, std::uint64_t n, cudaStream_t stream) {
-  // 64 threads a block: each thread keeps a few kilobytes of coefficients in local memory.
-  launch(functor, n, stream, 64);
+  launch(functor, n, stream, kMarginaliseBlock);
 }
 
 }  // namespace darkscan::cuda

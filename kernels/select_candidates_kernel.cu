@@ -4,8 +4,7 @@
 namespace darkscan::cuda {
 
 void launch_select(const selection::EvaluateCandidates& functor, std::uint64_t rows, cudaStream_t stream) {
-  // A streaming pass: 152 bytes read and 40 written per candidate, a few hundred flops.
-  launch(functor, rows, stream, 256);
+  launch(functor, rows, stream, kSelectBlock);
 }
 
 }  // namespace darkscan::cuda
