@@ -9,16 +9,17 @@
 #include <array>
 #include <stdexcept>
 
-#include "column_summary.hpp"
+#include "column_summary_kernel.hpp"
+#include "combine_experiments_kernel.hpp"
+#include "count_windows_kernel.hpp"
 #include "cuda_check.hpp"
 #include "device_memory.hpp"
 #include "io/event_file.hpp"
-#include "marginalise.hpp"
-#include "combine_experiments.hpp"
-#include "count_windows.hpp"
-#include "toy_scan.hpp"
-#include "reweight_blocks.hpp"
-#include "select_candidates.hpp"
+#include "marginalise_kernel.hpp"
+#include "reweight_blocks_kernel.hpp"
+#include "run_on_device.hpp"
+#include "select_candidates_kernel.hpp"
+#include "toy_scan_kernel.hpp"
 
 namespace darkscan::cuda {
 
@@ -102,143 +103,81 @@ class CudaBackend final : public Backend {
   }
 
   std::vector<ColumnSummary> summarize(const ChunkView& chunk) override {
-    std::vector<ColumnSummary> out(chunk.columns.size());
-    DeviceBuffer d_out = device_alloc(out.size() * sizeof(ColumnSummary));
-    summarize_columns(chunk.columns, chunk.first_row, static_cast<ColumnSummary*>(d_out.get()), scratch_,
-                      stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(ColumnSummary),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return out;
+    return run_on_device<ColumnSummary>(chunk.columns.size(), stream_.get(), [&](DeviceArena&, ColumnSummary* out) {
+      summarize_columns(chunk.columns, chunk.first_row, out, scratch_, stream_.get());
+    });
   }
 
   std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                               const stats::StatsPlan& plan, const stats::StatsOptions& options) override {
-    const std::size_t n = experiments.size();
-    std::vector<stats::StatsResult> results(n);
-    if (n == 0) return results;
-    DeviceBuffer d_experiments = to_device(experiments.data(), n);
-    DeviceBuffer d_choices = to_device(plan.choices.data(), plan.choices.size());
-    DeviceBuffer d_rules = to_device(plan.rules.data(), plan.rules.size());
-    DeviceBuffer d_results = device_alloc(n * sizeof(stats::StatsResult));
-    const auto one = plan.functor(static_cast<const stats::CountingExperiment*>(d_experiments.get()),
-                                  static_cast<const stats::RuleChoice*>(d_choices.get()),
-                                  static_cast<const stats::GaussRule*>(d_rules.get()),
-                                  static_cast<stats::StatsResult*>(d_results.get()), options);
-    marginalise_batch(one, n, stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::StatsResult),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return results;
+    return run_on_device<stats::StatsResult>(
+        experiments.size(), stream_.get(), [&](DeviceArena& arena, stats::StatsResult* results) {
+          launch_marginalise(plan.functor(arena.upload(experiments), arena.upload(plan.choices),
+                                          arena.upload(plan.rules), results, options),
+                             experiments.size(), stream_.get());
+        });
   }
 
   std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
                                              const stats::CombinedPlan& plan, const stats::StatsOptions& options) override {
-    const std::size_t n = experiments.size();
-    std::vector<stats::CombinedResult> results(n);
-    if (n == 0) return results;
-    DeviceBuffer d_experiments = to_device(experiments.data(), n);
-    DeviceBuffer d_choices = to_device(plan.choices.data(), plan.choices.size());
-    DeviceBuffer d_rules = to_device(plan.rules.data(), plan.rules.size());
-    DeviceBuffer d_results = device_alloc(n * sizeof(stats::CombinedResult));
-    combine_experiments(plan.functor(static_cast<const stats::CombinedExperiment*>(d_experiments.get()),
-                                     static_cast<const stats::CombinedChoice*>(d_choices.get()),
-                                     static_cast<const stats::GaussRule*>(d_rules.get()),
-                                     static_cast<stats::CombinedResult*>(d_results.get()), options),
-                        n, stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(results.data(), d_results.get(), n * sizeof(stats::CombinedResult),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return results;
+    return run_on_device<stats::CombinedResult>(
+        experiments.size(), stream_.get(), [&](DeviceArena& arena, stats::CombinedResult* results) {
+          launch_combine(plan.functor(arena.upload(experiments), arena.upload(plan.choices), arena.upload(plan.rules),
+                                      results, options),
+                         experiments.size(), stream_.get());
+        });
   }
 
   std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,
                                                   const selection::SelectionParams& params) override {
-    std::vector<selection::CandidateVerdict> out(rows);
-    if (rows == 0) return out;
-    DeviceBuffer d_out = device_alloc(rows * sizeof(selection::CandidateVerdict));
-    select_candidates(selection::EvaluateCandidates{columns, params, static_cast<selection::CandidateVerdict*>(d_out.get())},
-                      rows, stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), rows * sizeof(selection::CandidateVerdict),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return out;
+    return run_on_device<selection::CandidateVerdict>(
+        rows, stream_.get(), [&](DeviceArena&, selection::CandidateVerdict* out) {
+          launch_select(selection::EvaluateCandidates{columns, params, out}, rows, stream_.get());
+        });
   }
 
   std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override {
-    std::vector<signal_model::BlockSums> out(job.items());
-    if (out.empty()) return out;
-    const std::size_t n = job.candidates;
-    DeviceBuffer ell = to_device(job.ell, n);
-    DeviceBuffer fs = to_device(job.final_state, n);
-    DeviceBuffer ell_chi2, mc_weight, hp_dv, ctau_chi2;
-    DeviceBuffer ctau = to_device(job.ctau, job.cells);
-    signal_model::ReweightBlocks d = job;
-    d.ell = static_cast<const double*>(ell.get());
-    d.final_state = static_cast<const std::int8_t*>(fs.get());
-    d.ctau = static_cast<const double*>(ctau.get());
-    if (job.ell_chi2) d.ell_chi2 = static_cast<const double*>((ell_chi2 = to_device(job.ell_chi2, n)).get());
-    if (job.mc_weight) d.mc_weight = static_cast<const double*>((mc_weight = to_device(job.mc_weight, n)).get());
-    if (job.hp_dv) d.hp_dv = static_cast<const double*>((hp_dv = to_device(job.hp_dv, n)).get());
-    if (job.ctau_chi2)
-      d.ctau_chi2 = static_cast<const double*>((ctau_chi2 = to_device(job.ctau_chi2, job.cells)).get());
-    DeviceBuffer d_out = device_alloc(out.size() * sizeof(signal_model::BlockSums));
-    d.out = static_cast<signal_model::BlockSums*>(d_out.get());
-    reweight_blocks(d, stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(signal_model::BlockSums),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return out;
+    return run_on_device<signal_model::BlockSums>(
+        job.items(), stream_.get(), [&](DeviceArena& arena, signal_model::BlockSums* out) {
+          const std::size_t n = job.candidates;
+          signal_model::ReweightBlocks d = job;  // the optional columns stay null where the job has none
+          d.ell = arena.upload(job.ell, n);
+          d.final_state = arena.upload(job.final_state, n);
+          d.ctau = arena.upload(job.ctau, job.cells);
+          d.ell_chi2 = arena.upload(job.ell_chi2, n);
+          d.mc_weight = arena.upload(job.mc_weight, n);
+          d.hp_dv = arena.upload(job.hp_dv, n);
+          d.ctau_chi2 = arena.upload(job.ctau_chi2, job.cells);
+          d.out = out;
+          launch_reweight(d, stream_.get());
+        });
   }
 
   std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,
                                                 std::span<const scan::WindowGeometry> windows) override {
-    std::vector<scan::WindowCounts> out(windows.size());
-    if (out.empty()) return out;
-    DeviceBuffer masses = to_device(sorted_masses.data(), sorted_masses.size());
-    DeviceBuffer geometry = to_device(windows.data(), windows.size());
-    DeviceBuffer d_out = device_alloc(out.size() * sizeof(scan::WindowCounts));
-    cuda::count_windows(scan::CountWindows{static_cast<const double*>(masses.get()),
-                                           static_cast<std::int64_t>(sorted_masses.size()),
-                                           static_cast<const scan::WindowGeometry*>(geometry.get()),
-                                           static_cast<scan::WindowCounts*>(d_out.get())},
-                        out.size(), stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), out.size() * sizeof(scan::WindowCounts),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return out;
+    return run_on_device<scan::WindowCounts>(
+        windows.size(), stream_.get(), [&](DeviceArena& arena, scan::WindowCounts* out) {
+          launch_count_windows(scan::CountWindows{arena.upload(sorted_masses),
+                                                  static_cast<std::int64_t>(sorted_masses.size()),
+                                                  arena.upload(windows), out},
+                               windows.size(), stream_.get());
+        });
   }
 
   std::vector<lee::ToyOutcome> run_toys(const lee::ToyJob& job, std::uint64_t toys) override {
-    std::vector<lee::ToyOutcome> out(toys);
-    if (toys == 0) return out;
-    lee::ToyJob d = job;
-    DeviceBuffer regions = to_device(job.regions, static_cast<std::size_t>(job.region_count));
-    d.regions = static_cast<const lee::ToyRegion*>(regions.get());
-    DeviceBuffer windows[physics::kFinalStates];
-    for (int fs = 0; fs < physics::kFinalStates; ++fs) {
-      windows[fs] = to_device(job.windows[fs].windows, static_cast<std::size_t>(job.windows[fs].count));
-      d.windows[fs].windows = static_cast<const scan::WindowGeometry*>(windows[fs].get());
-    }
-    // Pass 1 on the device, the offsets on the host (toys x 6 counts), pass 2 on the device.
-    DeviceBuffer d_counts = device_alloc(toys * lee::kMaxRegions * sizeof(std::int64_t));
-    toy_counts(lee::ToyCounts{d, static_cast<std::int64_t*>(d_counts.get())}, toys, stream_.get());
-    std::vector<std::int64_t> counts(toys * lee::kMaxRegions);
-    DS_CUDA_CHECK(cudaMemcpyAsync(counts.data(), d_counts.get(), counts.size() * sizeof(std::int64_t),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    const auto offsets = lee::toy_offsets(counts, job.region_count);
-    DeviceBuffer d_offsets = to_device(offsets.data(), offsets.size());
-    DeviceBuffer d_masses = device_alloc(static_cast<std::size_t>(offsets.back()) * sizeof(double));
-    DeviceBuffer d_out = device_alloc(toys * sizeof(lee::ToyOutcome));
-    toy_scan(lee::ToyScan{d, static_cast<const std::int64_t*>(d_counts.get()),
-                          static_cast<const std::int64_t*>(d_offsets.get()), static_cast<double*>(d_masses.get()),
-                          static_cast<lee::ToyOutcome*>(d_out.get())},
-             toys, stream_.get());
-    DS_CUDA_CHECK(cudaMemcpyAsync(out.data(), d_out.get(), toys * sizeof(lee::ToyOutcome), cudaMemcpyDeviceToHost,
-                                  stream_.get()));
-    DS_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return out;
+    return run_on_device<lee::ToyOutcome>(toys, stream_.get(), [&](DeviceArena& arena, lee::ToyOutcome* out) {
+      lee::ToyJob d = job;
+      d.regions = arena.upload(job.regions, static_cast<std::size_t>(job.region_count));
+      for (int fs = 0; fs < physics::kFinalStates; ++fs)
+        d.windows[fs].windows = arena.upload(job.windows[fs].windows, static_cast<std::size_t>(job.windows[fs].count));
+      // Pass 1 on the device, the offsets on the host (toys x 6 counts), pass 2 on the device.
+      std::int64_t* counts = arena.allocate<std::int64_t>(toys * lee::kMaxRegions);
+      launch_toy_counts(lee::ToyCounts{d, counts}, toys, stream_.get());
+      const auto offsets = lee::toy_offsets(download(counts, toys * lee::kMaxRegions, stream_.get()), job.region_count);
+      launch_toy_scan(lee::ToyScan{d, counts, arena.upload(offsets),
+                                   arena.allocate<double>(static_cast<std::size_t>(offsets.back())), out},
+                      toys, stream_.get());
+    });
   }
 
   io::HostBatch copy_to_host(const ChunkView& chunk, const std::vector<std::string>& names) override {
@@ -281,14 +220,6 @@ class CudaBackend final : public Backend {
       in_flight[slot] = true;
       after_copy(first, count, slot);
     }
-  }
-
-  template <class T>
-  DeviceBuffer to_device(const T* data, std::size_t count) {
-    DeviceBuffer buffer = device_alloc(count * sizeof(T));
-    if (count > 0)
-      DS_CUDA_CHECK(cudaMemcpyAsync(buffer.get(), data, count * sizeof(T), cudaMemcpyHostToDevice, stream_.get()));
-    return buffer;
   }
 
   int device_;

@@ -1,6 +1,11 @@
 #include "scan/scan_file.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
 
 #include "errors.hpp"
 #include "io/h5.hpp"
@@ -110,8 +115,18 @@ ScanSettings read_scan_settings(const std::string& path) {
     if (!std::holds_alternative<double>(v)) throw_input_error("{}: attribute '{}' is not a number", path, key);
     return std::get<double>(v);
   };
+  // The priors say how every p-value and limit in the file was computed; later stages
+  // compute as the scan did, so a name they do not know is refused rather than read as
+  // the default prior.
+  auto one_of = [&](const char* key, std::initializer_list<std::string_view> names) {
+    std::string v = text(key);
+    if (std::find(names.begin(), names.end(), v) == names.end())
+      throw_input_error("{}: attribute {} = '{}' is not one of {}", path, key, v, fmt::join(names, ", "));
+    return v;
+  };
   ScanSettings s;
-  s.options = stats::stats_options(number("credibility"), text("nuisance_prior"), text("signal_prior"));
+  s.options = stats::stats_options(number("credibility"), one_of("nuisance_prior", {"gaussian", "lognormal"}),
+                                   one_of("signal_prior", {"uniform", "jeffreys"}));
   s.luminosity_fb = number("luminosity_fb");
   s.luminosity_rel_unc = number("luminosity_rel_unc");
   s.data_sha256 = text("data_sha256");

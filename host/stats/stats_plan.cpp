@@ -20,8 +20,14 @@ constexpr double kTruncation = 5.0;  // every Gaussian nuisance is truncated to 
 StatsOptions stats_options(double credibility, std::string_view nuisance_prior, std::string_view signal_prior) {
   StatsOptions o;
   o.credibility = credibility;
-  o.nuisance_prior = nuisance_prior == "lognormal" ? NuisancePrior::lognormal : NuisancePrior::gaussian;
-  o.signal_prior = signal_prior == "jeffreys" ? SignalPrior::jeffreys : SignalPrior::uniform;
+  // Any other name is refused, not taken for the default: computing under a prior other
+  // than the one asked for would go unnoticed.
+  if (nuisance_prior == "gaussian") o.nuisance_prior = NuisancePrior::gaussian;
+  else if (nuisance_prior == "lognormal") o.nuisance_prior = NuisancePrior::lognormal;
+  else throw_input_error("nuisance prior '{}' is not one of gaussian, lognormal", nuisance_prior);
+  if (signal_prior == "uniform") o.signal_prior = SignalPrior::uniform;
+  else if (signal_prior == "jeffreys") o.signal_prior = SignalPrior::jeffreys;
+  else throw_input_error("signal prior '{}' is not one of uniform, jeffreys", signal_prior);
   return o;
 }
 

@@ -1,5 +1,6 @@
 // Every kind of bad input through the darkscan executable: one line on stderr that
 // names the file and the column or key, exit status 2, nothing on the way out.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -164,6 +165,32 @@ TEST_F(BadInput, BadKindAttribute) {
     b.string_attribute(b.group("/samples/extra"), "kind", "simulation");
   }
   expect_bad_input({"info", p.string()}, {p.string(), "kind = 'simulation'"});
+}
+
+TEST_F(BadInput, UnknownPriorInAScanFile) {
+  // The root attributes of a scan output with one prior misspelt: later stages must not
+  // compute under the default prior instead of the scan's.
+  struct Case {
+    const char* nuisance_prior;
+    const char* signal_prior;
+    const char* key;  // the misspelt one
+  };
+  for (const Case& c : {Case{"log-normal", "uniform", "nuisance_prior"}, Case{"gaussian", "flat", "signal_prior"}}) {
+    const auto p = path(std::string(c.key) + ".h5");
+    {
+      H5Builder b(p);
+      b.double_attribute(b.file(), "credibility", 0.95);
+      b.string_attribute(b.file(), "nuisance_prior", c.nuisance_prior);
+      b.string_attribute(b.file(), "signal_prior", c.signal_prior);
+      b.double_attribute(b.file(), "luminosity_fb", 365);
+      b.double_attribute(b.file(), "luminosity_rel_unc", 0.0047);
+      b.string_attribute(b.file(), "data_sha256", std::string(64, '0'));
+      b.string_attribute(b.file(), "model_sha256", std::string(64, '0'));
+    }
+    const std::string value = std::string(c.key) == "nuisance_prior" ? c.nuisance_prior : c.signal_prior;
+    expect_bad_input({"interpret", "--scan", p.string(), "--output", path("out.h5").string()},
+                     {p.string(), fmt::format("attribute {} = '{}'", c.key, value)});
+  }
 }
 
 TEST_F(BadInput, UnknownConfigKey) {

@@ -120,6 +120,16 @@ TEST(Marginalise, RefusesImproperGaussianPriorsNamingTheExperiment) {
     EXPECT_FALSE(check_experiment(bad, {}).empty());
 }
 
+TEST(Marginalise, PriorNamesOutsideTheListsAreRefusedNotDefaulted) {
+  const StatsOptions o = stats_options(0.9, "lognormal", "jeffreys");
+  EXPECT_EQ(o.nuisance_prior, NuisancePrior::lognormal);
+  EXPECT_EQ(o.signal_prior, SignalPrior::jeffreys);
+  EXPECT_EQ(stats_options(0.9, "gaussian", "uniform").nuisance_prior, NuisancePrior::gaussian);
+  EXPECT_THROW(stats_options(0.95, "log-normal", "uniform"), InputError);
+  EXPECT_THROW(stats_options(0.95, "gaussian", "flat"), InputError);
+  EXPECT_THROW(stats_options(0.95, "", "uniform"), InputError);
+}
+
 }  // namespace
 }  // namespace darkscan::stats
 

@@ -22,7 +22,11 @@
 #include <cstdint>
 
 #include "darkscan/core/macros.hpp"
-#include "darkscan/stats/marginalise.hpp"
+#include "darkscan/stats/counting_experiment.hpp"
+#include "darkscan/stats/gauss_rule.hpp"
+#include "darkscan/stats/limit_search.hpp"
+#include "darkscan/stats/normal_quantile.hpp"
+#include "darkscan/stats/nuisance_integrals.hpp"
 
 namespace darkscan::stats {
 
@@ -62,14 +66,13 @@ struct CombineExperiments {
   DS_FUNCTION void operator()(std::uint64_t i) const {
     const CombinedExperiment& ex = experiments[i];
     const CombinedChoice& ch = choices[i];
-    MarginaliseExperiment single{nullptr, nullptr, rules, nullptr, credibility, nuisance_prior, SignalPrior::uniform, -1};
     CombinedResult out;
     // Each channel's A_j (its own common scale, which cancels) and p0.
     double a[kMaxChannels][kMaxObserved + 1];
     int n_total = 0;
     for (int k = 0; k < ex.channels; ++k) {
       StatsResult r;
-      single.background_coefficients(ex.channel[k], ch.channel[k], a[k], r);
+      background_coefficients(ex.channel[k], ch.channel[k], rules, a[k], r);
       out.p0 *= r.p0;
       n_total += ex.channel[k].n_obs;
       out.flags |= r.flags;
@@ -85,7 +88,7 @@ struct CombineExperiments {
     const GaussRule* ry = ch.y >= 0 ? &rules[ch.y] : nullptr;
     const int ny = ry ? ry->n : 1;
     double gz[kMaxGaussNodes], wz[kMaxGaussNodes];
-    const int nz = single.factor_nodes(ch.z, ex.channel[0].lumi_rel_unc, gz, wz);
+    const int nz = signal_factor_nodes(rules, ch.z, nuisance_prior, ex.channel[0].lumi_rel_unc, gz, wz);
     double inverse[kMaxCombinedObserved + 1];
     for (int m = 1; m <= n_total; ++m) inverse[m] = 1.0 / m;
     const int n = n_total;
@@ -171,7 +174,7 @@ struct CombineExperiments {
     double rate = 0.0;
     for (int k = 0; k < ex.channels; ++k) rate += ex.rate[k];
     StatsResult r;
-    out.limit = MarginaliseExperiment::find_limit(evaluate, single.start_value(summed) / rate, r);
+    out.limit = find_limit(evaluate, limit_start_value(summed, credibility) / rate, r);
     out.iterations = r.iterations;
     out.flags |= r.flags;
     results[i] = out;

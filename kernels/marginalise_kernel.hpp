@@ -7,6 +7,6 @@
 namespace darkscan::cuda {
 
 // All pointers in device memory; asynchronous on `stream`.
-void marginalise_batch(const stats::MarginaliseExperiment& functor, std::uint64_t n, cudaStream_t stream);
+void launch_marginalise(const stats::MarginaliseExperiment& functor, std::uint64_t n, cudaStream_t stream);
 
 }  // namespace darkscan::cuda

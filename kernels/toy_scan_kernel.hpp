@@ -7,7 +7,7 @@
 namespace darkscan::cuda {
 
 // Every pointer in device memory; asynchronous on `stream`.
-void toy_counts(const lee::ToyCounts& functor, std::uint64_t toys, cudaStream_t stream);
-void toy_scan(const lee::ToyScan& functor, std::uint64_t toys, cudaStream_t stream);
+void launch_toy_counts(const lee::ToyCounts& functor, std::uint64_t toys, cudaStream_t stream);
+void launch_toy_scan(const lee::ToyScan& functor, std::uint64_t toys, cudaStream_t stream);
 
 }  // namespace darkscan::cuda

@@ -2,7 +2,7 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
 
-#include "column_summary.hpp"
+#include "column_summary_kernel.hpp"
 
 namespace darkscan::cuda {
 

@@ -7,6 +7,6 @@
 namespace darkscan::cuda {
 
 // Masses, windows and output in device memory; asynchronous on `stream`.
-void count_windows(const scan::CountWindows& functor, std::uint64_t windows, cudaStream_t stream);
+void launch_count_windows(const scan::CountWindows& functor, std::uint64_t windows, cudaStream_t stream);
 
 }  // namespace darkscan::cuda

@@ -7,6 +7,6 @@
 namespace darkscan::cuda {
 
 // Every pointer of the functor in device memory; asynchronous on `stream`.
-void combine_experiments(const stats::CombineExperiments& functor, std::uint64_t n, cudaStream_t stream);
+void launch_combine(const stats::CombineExperiments& functor, std::uint64_t n, cudaStream_t stream);
 
 }  // namespace darkscan::cuda

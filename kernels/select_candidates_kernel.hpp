@@ -7,6 +7,6 @@
 namespace darkscan::cuda {
 
 // Column pointers and the output in device memory; asynchronous on `stream`.
-void select_candidates(const selection::EvaluateCandidates& functor, std::uint64_t rows, cudaStream_t stream);
+void launch_select(const selection::EvaluateCandidates& functor, std::uint64_t rows, cudaStream_t stream);
 
 }  // namespace darkscan::cuda

@@ -7,6 +7,6 @@
 namespace darkscan::cuda {
 
 // Every pointer of `job` in device memory; asynchronous on `stream`.
-void reweight_blocks(const signal_model::ReweightBlocks& job, cudaStream_t stream);
+void launch_reweight(const signal_model::ReweightBlocks& job, cudaStream_t stream);
 
 }  // namespace darkscan::cuda
