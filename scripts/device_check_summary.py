@@ -230,9 +230,9 @@ def describe(row):
         t = row["threads"] or 1
         backend = f"CPU, {t} thread{'s' if t != 1 else ''}"
     n = row["size"]
-    size = "?" if n is None else f"{n:,} {row['item']}"
+    size = "" if n is None else f"{n:,} {row['item']}"
     if row["section"] == "scan counting":
-        size = f"{row['args'].get('events', 0):,} events, {size}"
+        size = f"{row['args'].get('events', 0):,} events" + (f", {size}" if size else "")
     return backend, size
 
 
@@ -268,7 +268,7 @@ def first_errors(log_path):
     if not log_path or not os.path.exists(log_path):
         return {}
     missing = re.compile(r"(?i)could not find|not found|no such file")
-    error = re.compile(r"(?i)\berror\b|^FAILED")
+    error = re.compile(r"(?i)\berror\b|\bfailed\b")
     with open(log_path, encoding="utf-8", errors="replace") as f:
         for line in f:
             if line.startswith("==== "):
