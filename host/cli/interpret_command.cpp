@@ -14,7 +14,7 @@
 #include "darkscan/generator/signal_process.hpp"
 #include "darkscan/version.hpp"
 #include "errors.hpp"
-#include "generator/signal_model_builder.hpp"
+#include "generator/signal_process_builder.hpp"
 #include "interpret/interpret.hpp"
 #include "interpret/interpret_file.hpp"
 #include "interpret/model_points.hpp"

@@ -30,7 +30,7 @@ constexpr std::uint64_t kChunkEvents = 1 << 16;
 // A run of events from one model: an MC sample is one part; the data sample is one
 // part per background process (plus the injected signal).
 struct Part {
-  std::variant<SignalModel, BackgroundModel> model;
+  std::variant<SignalProcess, BackgroundModel> model;
   RandomKey key;
   std::uint64_t events = 0;
   std::int64_t first_number = 0;  // event number of the part's first event
@@ -54,7 +54,7 @@ std::uint64_t poisson_count(double mean, RandomKey key) {
   return static_cast<std::uint64_t>(boost::math::quantile(poisson, u));
 }
 
-io::Attributes signal_attributes(const SignalPoint& p, const SignalModel& m, double sigma_fb, std::uint64_t events,
+io::Attributes signal_attributes(const SignalPoint& p, const SignalProcess& m, double sigma_fb, std::uint64_t events,
                                  double luminosity_fb) {
   return {{"kind", std::string("signal")},
           {"final_state", std::string(final_state_name(p.final_state))},
@@ -81,7 +81,7 @@ SamplePlan signal_sample(const SignalPoint& p, const Collision& col, std::uint64
   plan.name =
       fmt::format("signal_{}_m{:.3f}_ctau{:g}{}", final_state_name(p.final_state), p.m_hp, p.ctau_hp_cm, suffix);
   plan.kind = "signal";
-  const SignalModel model = build_signal_model(p, col, where);
+  const SignalProcess model = make_signal_process(p, col, where);
   plan.cross_section_fb = signal_cross_section_fb(p, col);
   plan.attributes = signal_attributes(p, model, plan.cross_section_fb, events, luminosity_fb);
   plan.parts.push_back({model, RandomKey{seed, sample_stream(plan.name)}, events, 0});
@@ -190,7 +190,7 @@ std::vector<SamplePlan> plan_samples(const GenerateRequest& req, const Collision
       p.final_state = final_state_from_name(g.inject_final_state);
       p.m_hp = g.inject_m_hp_gev;
       p.ctau_hp_cm = g.inject_ctau_cm;
-      const SignalModel model = build_signal_model(p, col, fmt::format("{}: [generate] inject_*", origin));
+      const SignalProcess model = make_signal_process(p, col, fmt::format("{}: [generate] inject_*", origin));
       const std::uint64_t n =
           poisson_count(g.inject_sigma_fb * req.luminosity_fb, RandomKey{req.seed, sample_stream("data/signal/count")});
       plan.parts.push_back({model, RandomKey{req.seed, sample_stream("data/signal")}, n, number});

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "generator/signal_model_builder.hpp"
+#include "generator/signal_process_builder.hpp"
 
 namespace darkscan::generator {
 
