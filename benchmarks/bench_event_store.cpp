@@ -20,7 +20,7 @@
 #include "backend/cpu_backend.hpp"
 #include "bench_support.hpp"
 #include "events/synthetic_sample.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "support/h5_builder.hpp"
 
 namespace darkscan {

@@ -12,7 +12,7 @@
 #include "column_summary.hpp"
 #include "cuda_check.hpp"
 #include "device_memory.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "marginalise.hpp"
 #include "combine_experiments.hpp"
 #include "count_windows.hpp"

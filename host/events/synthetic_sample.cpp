@@ -6,7 +6,7 @@
 
 #include "darkscan/core/random.hpp"
 #include "darkscan/events/schema.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::events {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "errors.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::scan {
 

@@ -6,7 +6,7 @@
 
 #include "darkscan/core/column_summary.hpp"
 #include "events/synthetic_sample.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "support/temp_dir.hpp"
 
 namespace darkscan::testing {

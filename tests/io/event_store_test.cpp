@@ -7,7 +7,7 @@
 
 #include "errors.hpp"
 #include "events/synthetic_sample.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "io/event_writer.hpp"
 #include "support/h5_builder.hpp"
 #include "support/temp_dir.hpp"
