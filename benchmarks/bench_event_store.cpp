@@ -20,7 +20,7 @@
 #include "backend/cpu_backend.hpp"
 #include "bench_support.hpp"
 #include "events/synthetic_sample.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "support/h5_builder.hpp"
 
 namespace darkscan {
@@ -43,8 +43,10 @@ struct Files {
     plain = dir / "plain.h5";
     deflate = dir / "deflate.h5";
     compound = dir / "compound.h5";
-    events::write_synthetic_file(plain, {{"data", "data", rows}}, 1, {.chunk_rows = 65536, .deflate_level = 0});
-    events::write_synthetic_file(deflate, {{"data", "data", rows}}, 1, {.chunk_rows = 65536, .deflate_level = 1});
+    events::write_synthetic_file(plain, {{"data", "data", rows}}, 1,
+                                 {.storage_chunk_rows = 65536, .deflate_level = 0});
+    events::write_synthetic_file(deflate, {{"data", "data", rows}}, 1,
+                                 {.storage_chunk_rows = 65536, .deflate_level = 1});
     {
       testing::H5Builder b(compound);
       b.compound_sample("/variables", events::synthetic_rows({"data", "data", rows}, 1, 0, rows), {}, false);

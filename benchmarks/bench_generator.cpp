@@ -16,14 +16,14 @@
 #include "darkscan/generator/event_functor.hpp"
 #include "generator/candidate_columns.hpp"
 #include "generator/cocktail.hpp"
-#include "generator/signal_model_builder.hpp"
+#include "generator/signal_process_builder.hpp"
 #include "io/event_writer.hpp"
 #include "launch.hpp"
 
 namespace darkscan::generator {
 namespace {
 
-SignalModel demo_signal() {
+SignalProcess demo_signal() {
   SignalPoint p;
   p.final_state = 1;
   p.m_hp = 0.75;
@@ -33,7 +33,7 @@ SignalModel demo_signal() {
   p.dark.m_ap = 7.5;
   p.dark.alpha_d = 0.1;
   p.dark.epsilon = 1.5e-3;
-  return build_signal_model(p, make_collision(7, 4), "bench");
+  return make_signal_process(p, make_collision(7, 4), "bench");
 }
 
 template <class Model>
@@ -87,7 +87,7 @@ void BM_WriteCandidates(benchmark::State& state) {
   const auto model = demo_signal();
   std::vector<CandidateRow> slots(2 * n), rows;
   std::vector<std::uint8_t> valid(2 * n);
-  const GenerateCandidates<SignalModel> f{model, {1, 2}, 0, 0, 0.03, slots.data(), valid.data()};
+  const GenerateCandidates<SignalProcess> f{model, {1, 2}, 0, 0, 0.03, slots.data(), valid.data()};
   host::CpuLauncher().parallel_for(n, f);
   for (std::uint64_t i = 0; i < 2 * n; ++i)
     if (valid[i]) rows.push_back(slots[i]);

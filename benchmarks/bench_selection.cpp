@@ -19,7 +19,7 @@
 #include "bench_support.hpp"
 #include "config/config.hpp"
 #include "generator/generate.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "selection/bind_columns.hpp"
 #include "selection/selection_params.hpp"
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan {
 

@@ -14,7 +14,7 @@
 #include "count_windows_kernel.hpp"
 #include "cuda_check.hpp"
 #include "device_memory.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "marginalise_kernel.hpp"
 #include "reweight_blocks_kernel.hpp"
 #include "run_on_device.hpp"

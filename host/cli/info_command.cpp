@@ -15,7 +15,7 @@
 #include "config/config.hpp"
 #include "errors.hpp"
 #include "events/sample_check.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::cli {
 

@@ -99,7 +99,7 @@ struct GenerateConfig {
   double inject_m_hp_gev = 0.6;
   double inject_ctau_cm = 1.0;
   double inject_sigma_fb = 0.0;
-  std::vector<double> xsec_fb;  // per background process (generator/cocktail.hpp), in its order
+  std::vector<double> xsec_fb;  // per process of darkscan/generator/background_catalogue.hpp, in its order
 };
 
 // The signal model (ANALYSIS.md section 3): the lifetime grid of the efficiency maps,

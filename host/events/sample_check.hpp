@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "backend/backend.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "progress.hpp"
 
 namespace darkscan::events {

@@ -6,7 +6,7 @@
 
 #include "darkscan/core/random.hpp"
 #include "darkscan/events/schema.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::events {
 
@@ -95,7 +95,7 @@ void write_synthetic_file(const std::filesystem::path& path, const std::vector<S
       attributes.emplace_back("cross_section_fb", 1.0);
       attributes.emplace_back("n_generated", static_cast<std::int64_t>(s.rows));
     }
-    const std::uint64_t step = std::max<std::uint64_t>(options.chunk_rows, 1) * 8;
+    const std::uint64_t step = std::max<std::uint64_t>(options.storage_chunk_rows, 1) * 8;
     std::uint64_t first = 0;
     do {
       const std::uint64_t count = std::min(step, s.rows - first);

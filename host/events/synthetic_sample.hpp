@@ -24,7 +24,7 @@ struct SyntheticSample {
 io::HostBatch synthetic_rows(const SyntheticSample& sample, std::uint64_t seed, std::uint64_t first,
                              std::uint64_t count);
 
-// Writes the samples to `path` (atomically), `chunk_rows` rows at a time.
+// Writes the samples to `path` (atomically), eight storage chunks of rows at a time.
 void write_synthetic_file(const std::filesystem::path& path, const std::vector<SyntheticSample>& samples,
                           std::uint64_t seed, io::WriteOptions options = {});
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::generator {
 

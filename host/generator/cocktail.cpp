@@ -37,32 +37,32 @@ constexpr Surroundings kQuiet{.extra_tracks_mean = 0.03};
 constexpr Surroundings kContinuum{.extra_tracks_mean = 2.5, .neutral_energy_mean = 1.5, .klm_along_missing = 0.3};
 constexpr Surroundings kTwoPhoton{.extra_tracks_mean = 0.05, .neutral_energy_mean = 0.1,
                                   .fake_displacement = 3e-4};
+constexpr Surroundings kMaterialInteraction{.extra_tracks_mean = 0.5, .neutral_energy_mean = 0.4};
 constexpr Surroundings kTauPair{.extra_tracks_mean = 0.4, .neutral_energy_mean = 0.6, .klm_along_missing = 0.05,
                                 .fake_displacement = 1e-3};
 
-const std::array<BackgroundProcess, kBackgroundProcesses> kProcesses = {{
-    {"gamma_conversions", "e+e- -> γγ(γ), both photons converting in material", 1500.0, kHardConversion,
-     kHardConversion, kQuiet},
-    {"kshort", "e+e- -> qq̄ with K_S -> π+π- and a π0 Dalitz pair", 900.0, kKshort, kDalitz, kContinuum},
-    {"lambda", "e+e- -> qq̄ with Λ -> pπ- (and charge conjugate) and a π0 Dalitz pair", 300.0, kLambda, kDalitz,
-     kContinuum},
-    {"material_pipi", "hadronic interaction of a neutral hadron in material: π+π-, and a π0 Dalitz pair", 60.0,
-     material(pion, 0.28), kDalitz, Surroundings{.extra_tracks_mean = 0.5, .neutral_energy_mean = 0.4}},
-    {"material_kk", "hadronic interaction in material: K+K-, and a π0 Dalitz pair", 8.0, material(kaon, 0.99),
-     kDalitz, Surroundings{.extra_tracks_mean = 0.5, .neutral_energy_mean = 0.4}},
-    {"cosmic_muons", "cosmic muon through the detector, with a beam-background conversion", 150.0,
-     PairSource{.kind = PairKind::cosmic, .positive = muon, .negative = muon}, kConversion, kQuiet},
-    {"eemumu", "two-photon e+e- -> e+e- μ+μ-, all four tracks seen", 500.0, two_photon(muon, 0.22),
-     kTwoPhotonElectrons, kTwoPhoton},
-    {"eepipi", "two-photon e+e- -> e+e- π+π-, all four tracks seen", 300.0, two_photon(pion, 0.28),
-     kTwoPhotonElectrons, kTwoPhoton},
-    {"eekk", "two-photon e+e- -> e+e- K+K-, all four tracks seen", 60.0, two_photon(kaon, 0.99),
-     kTwoPhotonElectrons, kTwoPhoton},
-    {"tautau", "e+e- -> τ+τ-: two tracks of one τ, an e+e- pair of the other side", 400.0,
+// The sources of each process, named as in the catalogue and in its order (checked below).
+struct ProcessSources {
+  std::string_view name;
+  PairSource hp, chi;
+  Surroundings around;
+};
+
+constexpr std::array<ProcessSources, kBackgroundProcesses> kProcesses = {{
+    {"gamma_conversions", kHardConversion, kHardConversion, kQuiet},
+    {"kshort", kKshort, kDalitz, kContinuum},
+    {"lambda", kLambda, kDalitz, kContinuum},
+    {"material_pipi", material(pion, 0.28), kDalitz, kMaterialInteraction},
+    {"material_kk", material(kaon, 0.99), kDalitz, kMaterialInteraction},
+    {"cosmic_muons", PairSource{.kind = PairKind::cosmic, .positive = muon, .negative = muon}, kConversion, kQuiet},
+    {"eemumu", two_photon(muon, 0.22), kTwoPhotonElectrons, kTwoPhoton},
+    {"eepipi", two_photon(pion, 0.28), kTwoPhotonElectrons, kTwoPhoton},
+    {"eekk", two_photon(kaon, 0.99), kTwoPhotonElectrons, kTwoPhoton},
+    {"tautau",
      PairSource{.kind = PairKind::tau, .positive = pion, .negative = pion, .mass_min = 0.28, .mass_max = 1.7,
                 .mass_slope = 0.4},
      kPromptElectrons, kTauPair},
-    {"qqbar", "e+e- -> qq̄ with a fake displaced vertex of two prompt hadrons", 600.0,
+    {"qqbar",
      PairSource{.kind = PairKind::prompt, .positive = pion, .negative = pion, .mass_min = 0.28, .mass_max = 4.0,
                 .mass_slope = 0.7, .p_mean = 1.0},
      kDalitz,
@@ -70,9 +70,14 @@ const std::array<BackgroundProcess, kBackgroundProcesses> kProcesses = {{
                   .fake_displacement = 5e-3}},
 }};
 
-}  // namespace
+constexpr bool names_follow_the_catalogue() {
+  for (int i = 0; i < kBackgroundProcesses; ++i)
+    if (kProcesses[i].name != kBackgroundCatalogue[i].name) return false;
+  return true;
+}
+static_assert(names_follow_the_catalogue(), "the cocktail's sources must follow the catalogue's processes");
 
-const std::array<BackgroundProcess, kBackgroundProcesses>& background_processes() { return kProcesses; }
+}  // namespace
 
 BackgroundModel background_model(int i, const Collision& collision) {
   const auto& p = kProcesses.at(static_cast<std::size_t>(i));

@@ -4,7 +4,7 @@
 
 #include "darkscan/generator/signal_process.hpp"
 #include "errors.hpp"
-#include "generator/signal_model_builder.hpp"
+#include "generator/signal_process_builder.hpp"
 #include "physics/dark_sector_integrals.hpp"
 #include "signal_model/efficiency_map.hpp"
 #include "signal_model/mass_interpolation.hpp"

@@ -1,5 +1,7 @@
 #pragma once
-// Reading event samples from HDF5 (DATA.md). Two layouts are understood:
+// Opening an HDF5 event file (DATA.md) and indexing its samples: their layout, rows,
+// stored columns and attributes. Reading a sample's columns is io/sample_reader.hpp's.
+// Two layouts are understood:
 //  - columns: a group holding one 1-D dataset per column (darkscan's own layout);
 //  - compound table: one compound dataset with a field per column, as PyTables,
 //    pandas (`to_hdf(format="table", data_columns=True)`) and basf2's
@@ -7,17 +9,13 @@
 // Samples are found under /samples/<name>; a file without /samples is searched at
 // its root for compound tables and pandas groups (a basf2 ntuple is one sample).
 #include <cstdint>
-#include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "io/column_mapping.hpp"
 #include "io/h5.hpp"
-#include "io/host_batch.hpp"
 
 namespace darkscan::io {
 
@@ -70,58 +68,6 @@ class EventFile {
   std::string path_;
   h5::File file_;
   std::vector<SampleInfo> samples_;
-};
-
-// What to do when a requested column is absent from a sample.
-enum class WhenMissing { fail, fill, skip };
-
-struct ColumnRequest {
-  std::string logical;  // logical name; the mapping gives the stored one
-  DType dtype = DType::f32;
-  WhenMissing when_missing = WhenMissing::fail;
-  double fill_value = 0.0;
-};
-
-// The columns DATA.md requires of a sample of this kind: the detector columns and
-// the event number always; MC truth on signal samples (lifetime reweighting needs
-// it), where present on background; mc_weight filled with 1 where absent.
-std::vector<ColumnRequest> schema_request(std::string_view kind);
-
-// Reads requested columns of one sample, any range of rows at a time (chunked
-// reading: a sample larger than memory is processed in pieces). One thread at a time:
-// HDF5 builds are either not thread-safe or (Debian's) serialise every call behind
-// one global lock, so concurrent readers would gain nothing.
-class SampleReader {
- public:
-  SampleReader(const EventFile& file, std::string_view sample, const ColumnMapping& mapping,
-               std::vector<ColumnRequest> requests);
-  ~SampleReader();
-  SampleReader(SampleReader&&) noexcept;
-  SampleReader& operator=(SampleReader&&) = delete;
-
-  const SampleInfo& info() const { return *info_; }
-  std::uint64_t rows() const { return info_->rows; }
-  // The requested columns that will be delivered, in order (skipped ones removed).
-  const std::vector<ColumnRequest>& columns() const { return columns_; }
-  // Bytes one row occupies in memory over the delivered columns.
-  std::size_t row_bytes() const;
-  // "file.h5: sample 'data'" for messages.
-  const std::string& context() const { return context_; }
-  std::string column_context(std::size_t i) const;
-
-  // Reads rows [first, first + count) of every delivered column into dst[i], which
-  // must hold `count` elements of columns()[i].dtype.
-  void read(std::uint64_t first, std::uint64_t count, std::span<void* const> dst);
-  // Reads rows [first, first + count) into a new host batch.
-  HostBatch read(std::uint64_t first, std::uint64_t count);
-  HostBatch read_all() { return read(0, rows()); }
-
- private:
-  struct Impl;
-  const SampleInfo* info_;
-  std::string context_;
-  std::vector<ColumnRequest> columns_;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace darkscan::io

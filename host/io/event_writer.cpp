@@ -91,7 +91,7 @@ void EventFileWriter::begin_table(const std::string& parent, const std::string& 
     const hsize_t unlimited = H5S_UNLIMITED;
     h5::Dataspace space(h5::check_id(H5Screate_simple(1, &zero, &unlimited), ctx, "create a dataspace"));
     h5::PropertyList create(h5::check_id(H5Pcreate(H5P_DATASET_CREATE), ctx, "create a property list"));
-    const hsize_t chunk = std::max<std::uint64_t>(1, options_.chunk_rows);
+    const hsize_t chunk = std::max<std::uint64_t>(1, options_.storage_chunk_rows);
     h5::check_status(H5Pset_chunk(create.get(), 1, &chunk), ctx, "set the chunk size");
     h5::check_status(H5Pset_obj_track_times(create.get(), false), ctx, "turn off modification times");
     if (options_.deflate_level > 0) {

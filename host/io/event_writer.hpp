@@ -18,8 +18,11 @@
 namespace darkscan::io {
 
 struct WriteOptions {
-  std::uint64_t chunk_rows = 65536;  // 256 KiB float32 chunks: one fits HDF5's default 1 MiB chunk cache
-  unsigned deflate_level = 1;        // 0 = no compression; low levels decode fastest
+  // Rows of one HDF5 storage chunk, the unit compressed and read whole (not the rows a
+  // reader asks for at a time, [input] chunk_rows): 256 KiB float32 chunks, one fits
+  // HDF5's default 1 MiB chunk cache.
+  std::uint64_t storage_chunk_rows = 65536;
+  unsigned deflate_level = 1;  // 0 = no compression; low levels decode fastest
 };
 
 using Attributes = std::vector<std::pair<std::string, h5::AttributeValue>>;

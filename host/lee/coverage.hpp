@@ -40,7 +40,8 @@ std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& row
                                     const stats::StatsOptions& options, std::uint64_t seed, std::uint64_t toys);
 
 // A Poisson count by inversion from the mode (core/count_inversion.hpp; exact for any
-// mean; `u` uniform in (0, 1]).
+// mean; `u` uniform in (0, 1]). The generator's data counts invert the CDF instead
+// (generator/generate_plan.cpp): another count for the same `u`, so the two stay apart.
 std::int64_t poisson_count(double u, double mean);
 
 }  // namespace darkscan::lee

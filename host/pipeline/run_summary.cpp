@@ -7,7 +7,7 @@
 #include <set>
 
 #include "darkscan/physics/particles.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "io/h5.hpp"
 #include "scan/scan.hpp"
 #include "scan/scan_file.hpp"

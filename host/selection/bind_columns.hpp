@@ -6,7 +6,7 @@
 
 #include "backend/backend.hpp"
 #include "darkscan/selection/candidate.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::selection {
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "io/sample_reader.hpp"
+
 namespace darkscan::selection {
 
 namespace {

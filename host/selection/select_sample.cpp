@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "errors.hpp"
+#include "io/sample_reader.hpp"
 #include "progress.hpp"
 #include "selection/bind_columns.hpp"
 

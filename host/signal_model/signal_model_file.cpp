@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "io/h5.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan::signal_model {
 

@@ -6,7 +6,7 @@
 
 #include "darkscan/core/column_summary.hpp"
 #include "events/synthetic_sample.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "support/temp_dir.hpp"
 
 namespace darkscan::testing {
@@ -18,7 +18,7 @@ class BackendTest : public TempDirTest {
   void SetUp() override {
     TempDirTest::SetUp();
     events::write_synthetic_file(path("events.h5"), {{"data", "data", kRows}, {"sig", "signal", 999}}, 17,
-                                 {.chunk_rows = 4096, .deflate_level = 1});
+                                 {.storage_chunk_rows = 4096, .deflate_level = 1});
     file_ = std::make_unique<io::EventFile>(path("events.h5").string());
   }
 

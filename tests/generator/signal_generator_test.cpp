@@ -12,7 +12,7 @@
 #include "darkscan/generator/event_functor.hpp"
 #include "darkscan/physics/dark_sector.hpp"
 #include "generator/candidate_columns.hpp"
-#include "generator/signal_model_builder.hpp"
+#include "generator/signal_process_builder.hpp"
 #include "physics/dark_sector_integrals.hpp"
 
 namespace darkscan::generator {
@@ -53,7 +53,7 @@ double ks_critical(std::size_t n) { return 1.95 / std::sqrt(static_cast<double>(
 class SignalGenerator : public ::testing::Test {
  protected:
   Collision col = make_collision(7.0, 4.0);
-  std::vector<TrueEvent> events(const SignalModel& m, int n, std::uint64_t seed = 7) {
+  std::vector<TrueEvent> events(const SignalProcess& m, int n, std::uint64_t seed = 7) {
     std::vector<TrueEvent> out;
     for (int i = 0; i < n; ++i) {
       RandomStream rng({seed, 11}, static_cast<std::uint64_t>(i));
@@ -72,7 +72,7 @@ TEST_F(SignalGenerator, CollisionIsBelleII) {
 }
 
 TEST_F(SignalGenerator, FourMomentumIsConservedBeforeDetectorEffects) {
-  const auto model = build_signal_model(figure3_point(1, 0.5, 1.0), col, "test");
+  const auto model = make_signal_process(figure3_point(1, 0.5, 1.0), col, "test");
   for (const auto& ev : events(model, 2000)) {
     const FourVector sum = ev.hp.track[0].p + ev.hp.track[1].p + ev.chi.track[0].p + ev.chi.track[1].p + ev.invisible;
     EXPECT_NEAR(sum.e, col.beams.e, 1e-9);
@@ -85,7 +85,7 @@ TEST_F(SignalGenerator, FourMomentumIsConservedBeforeDetectorEffects) {
 }
 
 TEST_F(SignalGenerator, DaughterMassesAndChargesAreTheModels) {
-  const auto model = build_signal_model(figure3_point(0, 0.75, 1.0), col, "test");
+  const auto model = make_signal_process(figure3_point(0, 0.75, 1.0), col, "test");
   const double me = 0.000510998950, mmu = 0.1056583755;
   for (const auto& ev : events(model, 1000)) {
     EXPECT_NEAR((ev.hp.track[0].p + ev.hp.track[1].p).mass(), 0.75, 1e-10);
@@ -102,7 +102,7 @@ TEST_F(SignalGenerator, DaughterMassesAndChargesAreTheModels) {
 
 TEST_F(SignalGenerator, HiggsEnergyInTheCmFrameIsTwoBody) {
   // On-shell A': E*(h') = (s + m_h'² − m_A'²) / (2 sqrt(s)).
-  const auto model = build_signal_model(figure3_point(1, 0.5, 1.0), col, "test");
+  const auto model = make_signal_process(figure3_point(1, 0.5, 1.0), col, "test");
   ASSERT_TRUE(model.ap_on_shell);
   const double s = col.sqrt_s * col.sqrt_s;
   const double expected = (s + 0.25 - 7.5 * 7.5) / (2 * col.sqrt_s);
@@ -116,7 +116,7 @@ TEST_F(SignalGenerator, DecayLengthsFollowBetaGammaCtau) {
   const double ctau = 3.0;
   auto point = figure3_point(1, 1.2, ctau);
   point.ctau_chi2_cm = 0.5;
-  const auto model = build_signal_model(point, col, "test");
+  const auto model = make_signal_process(point, col, "test");
   std::vector<double> proper_hp, proper_chi2;
   for (const auto& ev : events(model, 20000)) {
     // The vertex lies βγ cτ along the h' flight: |x − origin| = (p/m) ℓ.
@@ -140,7 +140,7 @@ TEST_F(SignalGenerator, ProductionAngleFollowsTheHiggsstrahlungLaw) {
   point.dark.m_chi1 = 0.5;
   point.dark.delta_m = 0.2;
   point.dark.m_ap = 1.5;
-  const auto model = build_signal_model(point, col, "test");
+  const auto model = make_signal_process(point, col, "test");
   ASSERT_TRUE(model.ap_on_shell);
   const double s = col.sqrt_s * col.sqrt_s, r = 1.5 * 1.5 / s;
   const double lam = (1 - r - 0.25 / s) * (1 - r - 0.25 / s) - 4 * r * 0.25 / s;
@@ -161,7 +161,7 @@ TEST_F(SignalGenerator, ProductionAngleFollowsTheHiggsstrahlungLaw) {
 TEST_F(SignalGenerator, ElectronPairMassFollowsTheChi2Spectrum) {
   // <M(e+e-)> against ∫ q dΓ/dq ⁄ ∫ dΓ/dq by adaptive Gauss–Kronrod in q².
   const auto point = figure3_point(1, 0.5, 1.0);
-  const auto model = build_signal_model(point, col, "test");
+  const auto model = make_signal_process(point, col, "test");
   const double me = 0.000510998950, lo = 4 * me * me, hi = point.dark.delta_m * point.dark.delta_m;
   auto f = [&](double q2) { return physics::chi2_dgamma_dq2_leptons(q2, point.dark, me); };
   const double norm = gauss_kronrod<double, 61>::integrate(f, lo, hi, 15, 1e-12);
@@ -185,7 +185,7 @@ TEST_F(SignalGenerator, OffShellDarkPhotonMassFollowsTheProductionIntegrand) {
   p.dark.delta_m = 1.2;
   p.dark.m_ap = 12.0;
   p.dark.q_phi = 1.0;
-  const auto model = build_signal_model(p, col, "test");
+  const auto model = make_signal_process(p, col, "test");
   ASSERT_FALSE(model.ap_on_shell);
   const double s = col.sqrt_s * col.sqrt_s, lo = 7.2 * 7.2, hi = (col.sqrt_s - 1.0) * (col.sqrt_s - 1.0);
   auto f = [&](double mu2) { return physics::dsigma_prod_dmu2_fb(s, mu2, 1.0, p.dark); };
@@ -205,7 +205,7 @@ TEST_F(SignalGenerator, OffShellDarkPhotonMassFollowsTheProductionIntegrand) {
 }
 
 // Half the central 68 % interval of the reconstructed minus the true mass.
-double mass_resolution(const SignalModel& model, int n) {
+double mass_resolution(const SignalProcess& model, int n) {
   std::vector<double> residual;
   const double mx = species_mass(final_state_species(model.final_state));
   for (int i = 0; i < n; ++i) {
@@ -221,8 +221,8 @@ double mass_resolution(const SignalModel& model, int n) {
 }
 
 TEST_F(SignalGenerator, MassResolutionRisesFromAboutOneToAboutSevenMeV) {
-  const double light = mass_resolution(build_signal_model(figure3_point(0, 0.25, 1.0), col, "test"), 20000);
-  const double heavy = mass_resolution(build_signal_model(figure3_point(0, 2.9, 1.0), col, "test"), 20000);
+  const double light = mass_resolution(make_signal_process(figure3_point(0, 0.25, 1.0), col, "test"), 20000);
+  const double heavy = mass_resolution(make_signal_process(figure3_point(0, 2.9, 1.0), col, "test"), 20000);
   EXPECT_GT(light, 0.0005);
   EXPECT_LT(light, 0.0015);
   EXPECT_GT(heavy, 0.005);
@@ -230,14 +230,14 @@ TEST_F(SignalGenerator, MassResolutionRisesFromAboutOneToAboutSevenMeV) {
 }
 
 TEST_F(SignalGenerator, EventsDependOnlyOnSeedSampleAndNumber) {
-  const auto model = build_signal_model(figure3_point(1, 0.5, 1.0), col, "test");
+  const auto model = make_signal_process(figure3_point(1, 0.5, 1.0), col, "test");
   std::vector<CandidateRow> a(64), b(64), c(64);
   std::vector<std::uint8_t> va(64), vb(64), vc(64);
   // Events 0..31 in one call; the same events as two calls of 16 in reverse order.
-  GenerateCandidates<SignalModel> f{model, {42, 9}, 0, 0, 0.5, a.data(), va.data()};
+  GenerateCandidates<SignalProcess> f{model, {42, 9}, 0, 0, 0.5, a.data(), va.data()};
   for (std::uint64_t i = 0; i < 32; ++i) f(i);
   for (int half : {1, 0}) {
-    GenerateCandidates<SignalModel> g{model, {42, 9}, 16u * half, 16 * half, 0.5, b.data() + 32 * half,
+    GenerateCandidates<SignalProcess> g{model, {42, 9}, 16u * half, 16 * half, 0.5, b.data() + 32 * half,
                                       vb.data() + 32 * half};
     for (std::uint64_t i = 16; i-- > 0;) g(i);
   }
@@ -252,7 +252,7 @@ TEST_F(SignalGenerator, EventsDependOnlyOnSeedSampleAndNumber) {
   ASSERT_GT(batch_a.rows, 10u);
   for (std::size_t k = 0; k < batch_a.columns.size(); ++k)
     EXPECT_EQ(batch_a.columns[k].bytes, batch_b.columns[k].bytes) << batch_a.columns[k].name;
-  GenerateCandidates<SignalModel> h{model, {43, 9}, 0, 0, 0.5, c.data(), vc.data()};
+  GenerateCandidates<SignalProcess> h{model, {43, 9}, 0, 0, 0.5, c.data(), vc.data()};
   for (std::uint64_t i = 0; i < 32; ++i) h(i);
   int differ = 0;
   for (int i = 0; i < 64; i += 2) differ += va[i] && vc[i] && a[i].trk[0].px != c[i].trk[0].px;

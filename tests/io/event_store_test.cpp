@@ -7,7 +7,7 @@
 
 #include "errors.hpp"
 #include "events/synthetic_sample.hpp"
-#include "io/event_file.hpp"
+#include "io/sample_reader.hpp"
 #include "io/event_writer.hpp"
 #include "support/h5_builder.hpp"
 #include "support/temp_dir.hpp"
@@ -29,7 +29,7 @@ TEST_F(EventStoreTest, WriterAndReaderRoundTripEveryColumnBitForBit) {
   const events::SyntheticSample data{"data", "data", 5000};
   const events::SyntheticSample sig{"sig_pipi", "signal", 1234};
   const auto file_path = path("events.h5");
-  events::write_synthetic_file(file_path, {data, sig}, 99, {.chunk_rows = 1000, .deflate_level = 4});
+  events::write_synthetic_file(file_path, {data, sig}, 99, {.storage_chunk_rows = 1000, .deflate_level = 4});
 
   const io::EventFile file(file_path.string());
   ASSERT_EQ(file.samples().size(), 2u);
@@ -53,7 +53,7 @@ TEST_F(EventStoreTest, WriterAndReaderRoundTripEveryColumnBitForBit) {
 TEST_F(EventStoreTest, ChunkedReadsEqualTheWholeRead) {
   const events::SyntheticSample data{"data", "data", 3001};
   const auto file_path = path("events.h5");
-  events::write_synthetic_file(file_path, {data}, 5, {.chunk_rows = 256, .deflate_level = 1});
+  events::write_synthetic_file(file_path, {data}, 5, {.storage_chunk_rows = 256, .deflate_level = 1});
   const io::EventFile file(file_path.string());
   io::SampleReader reader(file, "data", {}, io::schema_request("data"));
   const auto whole = reader.read_all();

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     const std::uint64_t mc = std::max<std::uint64_t>(rows / 10, 1);
     darkscan::events::write_synthetic_file(output,
                                            {{"data", "data", rows}, {"signal", "signal", mc}, {"bkg", "background", mc}},
-                                           seed, {.chunk_rows = 65536, .deflate_level = level});
+                                           seed, {.storage_chunk_rows = 65536, .deflate_level = level});
   } catch (const darkscan::InputError& e) {
     fmt::print(stderr, "write_synthetic_events: error: {}\n", e.what());
     return darkscan::kExitBadInput;

@@ -15,7 +15,7 @@ namespace darkscan::generator {
 
 template <class Model>
 struct GenerateCandidates {
-  Model model;                     // SignalModel or BackgroundModel
+  Model model;                     // SignalProcess or BackgroundModel
   RandomKey key;                   // (seed, sample stream)
   std::uint64_t first_event = 0;   // counter of slot pair 0
   std::int64_t first_number = 0;   // event number written for it

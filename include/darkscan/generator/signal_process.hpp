@@ -39,7 +39,10 @@ DS_FUNCTION inline Collision make_collision(double e_minus, double e_plus) {
   return c;
 }
 
-struct SignalModel {
+// One signal point as the generator samples it: masses, lifetimes and the tabulated
+// spectra. Not the analysis' signal model (signal_model::SignalModel: efficiency maps
+// and mass resolution measured on the generated events).
+struct SignalProcess {
   Collision collision;
   int final_state = 1;
   double m_hp = 0.5, ctau_hp_cm = 1.0;
@@ -59,7 +62,7 @@ DS_FUNCTION inline double sample_production_cos_theta(double lambda, double mu2_
   return 0;
 }
 
-DS_FUNCTION inline TrueEvent generate_true_event(const SignalModel& m, RandomStream& rng) {
+DS_FUNCTION inline TrueEvent generate_true_event(const SignalProcess& m, RandomStream& rng) {
   const Collision& col = m.collision;
   const double s = col.sqrt_s * col.sqrt_s;
   const double mu = m.ap_on_shell ? m.m_ap : m.ap_mass.sample(rng.uniform());

@@ -1,6 +1,6 @@
 #pragma once
-// The host side of the signal model: turns a signal point (final state, m(h'), cτ(h')
-// and the dark-sector point) into the plain SignalModel the event functor samples from,
+// The host side of the generated signal: turns a signal point (final state, m(h'), cτ(h')
+// and the dark-sector point) into the plain SignalProcess the event functor samples from,
 // tabulating the off-shell A' mass and the M(e+e-) spectrum of the chi2 decay
 // (THEORY.md sections 2 and 3), and gives its cross section.
 #include <functional>
@@ -32,8 +32,8 @@ using physics::final_state_from_name;
 InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, double lo, double hi);
 
 // Checks the point (InputError naming `where` and the offending parameter) and builds
-// its model. cτ(chi2) = 0 in the point is replaced by THEORY.md's value.
-SignalModel build_signal_model(const SignalPoint& point, const Collision& collision, const std::string& where);
+// its process. cτ(chi2) = 0 in the point is replaced by THEORY.md's value.
+SignalProcess make_signal_process(const SignalPoint& point, const Collision& collision, const std::string& where);
 
 // σ(e+e- -> h' chi1 chi2) of the point in fb (THEORY.md section 3).
 double signal_cross_section_fb(const SignalPoint& point, const Collision& collision);

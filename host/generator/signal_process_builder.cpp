@@ -1,4 +1,4 @@
-#include "generator/signal_model_builder.hpp"
+#include "generator/signal_process_builder.hpp"
 
 #include <cmath>
 #include <vector>
@@ -46,7 +46,7 @@ InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, do
   return table;
 }
 
-SignalModel build_signal_model(const SignalPoint& point, const Collision& collision, const std::string& where) {
+SignalProcess make_signal_process(const SignalPoint& point, const Collision& collision, const std::string& where) {
   const auto& d = point.dark;
   if (!d) throw_input_error("{}: the dark-sector point needs positive masses, splitting and couplings", where);
   const double mx = species_mass(final_state_species(point.final_state));
@@ -64,7 +64,7 @@ SignalModel build_signal_model(const SignalPoint& point, const Collision& collis
     throw_input_error("{}: delta_m = {} GeV must be below m_ap = {} GeV (chi2 decays through an off-shell A')", where,
                       d.delta_m, d.m_ap);
 
-  SignalModel m;
+  SignalProcess m;
   m.collision = collision;
   m.final_state = point.final_state;
   m.m_hp = point.m_hp;

@@ -1,0 +1,346 @@
+#include "io/sample_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "darkscan/events/schema.hpp"
+#include "errors.hpp"
+
+namespace darkscan::io {
+
+std::vector<ColumnRequest> schema_request(std::string_view kind) {
+  std::vector<ColumnRequest> out;
+  const bool mc = kind == "signal" || kind == "background";
+  for (const auto& c : events::kColumns) {
+    ColumnRequest r{std::string(c.name), c.dtype, WhenMissing::fail, 0.0};
+    switch (c.role) {
+      case events::ColumnRole::key:
+      case events::ColumnRole::detector: break;
+      case events::ColumnRole::mc_truth:
+        if (!mc) continue;
+        r.when_missing = kind == "signal" ? WhenMissing::fail : WhenMissing::skip;
+        break;
+      case events::ColumnRole::mc_weight:
+        if (!mc) continue;
+        r.when_missing = WhenMissing::fill;
+        r.fill_value = 1.0;
+        break;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+
+// How a stored column reaches its in-memory type: directly through HDF5's
+// conversion when that is exact, or through a wide staging type that darkscan then
+// checks (an integer column stored as float, as basf2 writes every variable, must
+// hold integers; a wide integer must fit).
+enum class Staging { direct, via_double, via_int64, fill };
+
+Staging choose_staging(const h5::StoredType& stored, DType logical, std::size_t stored_size, bool stored_signed,
+                       const std::string& context) {
+  if (!stored.dtype)
+    throw_input_error("{}: has type {}; expected {}", context, stored.description, dtype_name(logical));
+  const bool stored_float = dtype_is_float(*stored.dtype);
+  if (dtype_is_float(logical)) {
+    if (!stored_float)
+      throw_input_error("{}: has type {}; expected a floating-point column ({})", context, stored.description,
+                        dtype_name(logical));
+    return Staging::direct;
+  }
+  if (stored_float) return Staging::via_double;
+  const std::size_t bits = 8 * stored_size;
+  const std::size_t logical_bits = 8 * dtype_size(logical);
+  const bool fits = stored_signed ? bits <= logical_bits : bits < logical_bits;
+  return fits ? Staging::direct : Staging::via_int64;
+}
+
+template <class T>
+void narrow_checked(const void* src, Staging staging, void* dst, std::uint64_t count, std::uint64_t first,
+                    const std::string& context) {
+  auto* out = static_cast<T*>(dst);
+  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+  constexpr double hi = static_cast<double>(std::numeric_limits<T>::max());
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const double v = staging == Staging::via_double ? static_cast<const double*>(src)[i]
+                                                    : static_cast<double>(static_cast<const std::int64_t*>(src)[i]);
+    if (!(v >= lo && v <= hi && v == std::trunc(v)))
+      throw_input_error("{}: value {} at row {} is not an integer in the {} range", context, v, first + i,
+                        dtype_name(dtype_of<T>()));
+    out[i] = static_cast<T>(v);
+  }
+}
+
+void narrow_column(const void* src, Staging staging, DType logical, void* dst, std::uint64_t count,
+                   std::uint64_t first, const std::string& context) {
+  switch (logical) {
+    case DType::i8: return narrow_checked<std::int8_t>(src, staging, dst, count, first, context);
+    case DType::i32: return narrow_checked<std::int32_t>(src, staging, dst, count, first, context);
+    case DType::i64: return narrow_checked<std::int64_t>(src, staging, dst, count, first, context);
+    default: break;
+  }
+}
+
+void fill_column(void* dst, DType dtype, std::uint64_t count, double value) {
+  switch (dtype) {
+    case DType::f32: std::fill_n(static_cast<float*>(dst), count, static_cast<float>(value)); break;
+    case DType::f64: std::fill_n(static_cast<double*>(dst), count, value); break;
+    case DType::i8: std::fill_n(static_cast<std::int8_t*>(dst), count, static_cast<std::int8_t>(value)); break;
+    case DType::i32: std::fill_n(static_cast<std::int32_t*>(dst), count, static_cast<std::int32_t>(value)); break;
+    case DType::i64: std::fill_n(static_cast<std::int64_t*>(dst), count, static_cast<std::int64_t>(value)); break;
+  }
+}
+
+// out[r] = the `width`-byte field at in + r * stride, for r < count. The width is a
+// compile-time constant in each branch, so each copy is one load and one store.
+template <std::size_t W>
+void gather_fixed(const std::byte* in, std::size_t stride, std::uint64_t count, std::byte* out) {
+  for (std::uint64_t r = 0; r < count; ++r) std::memcpy(out + r * W, in + r * stride, W);
+}
+
+void gather_field(const std::byte* in, std::size_t stride, std::uint64_t count, std::size_t width, std::byte* out) {
+  switch (width) {
+    case 1: return gather_fixed<1>(in, stride, count, out);
+    case 4: return gather_fixed<4>(in, stride, count, out);
+    case 8: return gather_fixed<8>(in, stride, count, out);
+    default:
+      for (std::uint64_t r = 0; r < count; ++r) std::memcpy(out + r * width, in + r * stride, width);
+  }
+}
+
+DType staging_dtype(Staging s, DType logical) {
+  return s == Staging::via_double ? DType::f64 : s == Staging::via_int64 ? DType::i64 : logical;
+}
+
+}  // namespace
+
+struct SampleReader::Impl {
+  struct Column {
+    std::string stored_name;
+    Staging staging = Staging::direct;
+    h5::Dataset dataset;        // columns layout
+    std::size_t offset = 0;     // compound layout: offset in a staged row
+  };
+  std::vector<Column> columns;
+  h5::Dataset table;            // compound layout
+  h5::Datatype row_type;        // compound layout: packed memory type of the staged row
+  std::size_t row_size = 0;
+  std::vector<std::byte> staging;  // reused between reads
+};
+
+SampleReader::SampleReader(const EventFile& file, std::string_view sample, const ColumnMapping& mapping,
+                           std::vector<ColumnRequest> requests)
+    : info_(&file.sample(sample)),
+      context_(fmt::format("{}: sample '{}'", file.path(), info_->name)),
+      impl_(std::make_unique<Impl>()) {
+  if (info_->rows == 0) throw_input_error("{}: is empty (0 rows)", context_);
+
+  const bool compound = info_->layout == SampleLayout::compound_table;
+  if (compound) {
+    h5::PropertyList access(H5Pcreate(H5P_DATASET_ACCESS));
+    // A compound chunk holds every column: keep several in the cache so that reading
+    // a range that straddles chunks does not decompress one twice.
+    H5Pset_chunk_cache(access.get(), 521, std::size_t{64} << 20, 1.0);
+    impl_->table = h5::Dataset(
+        h5::check_id(H5Dopen2(file.id(), info_->path.c_str(), access.get()), context_, "open the table"));
+  }
+  h5::Datatype table_type;
+  if (compound) table_type = h5::Datatype(h5::check_id(H5Dget_type(impl_->table.get()), context_, "read its type"));
+
+  for (auto& req : requests) {
+    const std::string& stored_name = mapping.stored_name(req.logical);
+    const std::string where = stored_name == req.logical
+                                  ? fmt::format("{}: column '{}'", context_, req.logical)
+                                  : fmt::format("{}: column '{}' (stored as '{}')", context_, req.logical, stored_name);
+    const StoredColumn* stored = info_->find_column(stored_name);
+    Impl::Column col;
+    col.stored_name = stored_name;
+    if (stored == nullptr) {
+      if (req.when_missing == WhenMissing::skip) continue;
+      if (req.when_missing == WhenMissing::fail) {
+        throw_input_error("{}: not found{}", where,
+                          mapping.is_mapped(req.logical)
+                              ? ""
+                              : fmt::format(" (map it with [columns] {} = \"<stored name>\" in the config)",
+                                            req.logical));
+      }
+      col.staging = Staging::fill;
+    } else {
+      if (stored->rank != 1) throw_input_error("{}: is {}-dimensional; columns must be 1-D", where, stored->rank);
+      std::size_t stored_size = 0;
+      bool stored_signed = true;
+      if (stored->type.dtype) {
+        h5::Datatype t;
+        if (compound) {
+          const int idx = H5Tget_member_index(table_type.get(), stored_name.c_str());
+          t = h5::Datatype(H5Tget_member_type(table_type.get(), static_cast<unsigned>(idx)));
+        } else {
+          col.dataset = h5::Dataset(h5::check_id(
+              H5Dopen2(file.id(), (info_->path + "/" + stored_name).c_str(), H5P_DEFAULT), where, "open it"));
+          t = h5::Datatype(H5Dget_type(col.dataset.get()));
+        }
+        stored_size = H5Tget_size(t.get());
+        stored_signed = H5Tget_class(t.get()) != H5T_INTEGER || H5Tget_sign(t.get()) == H5T_SGN_2;
+      }
+      col.staging = choose_staging(stored->type, req.dtype, stored_size, stored_signed, where);
+    }
+    columns_.push_back(std::move(req));
+    impl_->columns.push_back(std::move(col));
+  }
+
+  if (compound) {
+    // One packed memory row holding every delivered stored field: the whole range is
+    // read by one H5Dread (HDF5 matches compound members by name and converts them).
+    std::size_t size = 0;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (impl_->columns[i].staging == Staging::fill) continue;
+      impl_->columns[i].offset = size;
+      size += dtype_size(staging_dtype(impl_->columns[i].staging, columns_[i].dtype));
+    }
+    impl_->row_size = size;
+    if (size > 0) {
+      impl_->row_type = h5::Datatype(h5::check_id(H5Tcreate(H5T_COMPOUND, size), context_, "build a row type"));
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        const auto& c = impl_->columns[i];
+        if (c.staging == Staging::fill) continue;
+        // A name may be requested twice under two logical names; insert it once.
+        if (H5Tget_member_index(impl_->row_type.get(), c.stored_name.c_str()) >= 0) continue;
+        h5::check_status(H5Tinsert(impl_->row_type.get(), c.stored_name.c_str(), c.offset,
+                                   h5::native_type(staging_dtype(c.staging, columns_[i].dtype))),
+                         context_, fmt::format("build a row type with '{}'", c.stored_name));
+      }
+    }
+  }
+}
+
+SampleReader::~SampleReader() = default;
+SampleReader::SampleReader(SampleReader&&) noexcept = default;
+
+std::size_t SampleReader::row_bytes() const {
+  std::size_t n = 0;
+  for (const auto& c : columns_) n += dtype_size(c.dtype);
+  return n;
+}
+
+std::string SampleReader::column_context(std::size_t i) const {
+  const auto& stored = impl_->columns[i].stored_name;
+  const auto& logical = columns_[i].logical;
+  return stored == logical ? fmt::format("{}: column '{}'", context_, logical)
+                           : fmt::format("{}: column '{}' (stored as '{}')", context_, logical, stored);
+}
+
+void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void* const> dst) {
+  if (dst.size() != columns_.size())
+    throw std::logic_error("SampleReader::read: one destination per delivered column is needed");
+  if (first > rows() || count > rows() - first)
+    throw std::out_of_range(fmt::format("{}: rows [{}, {}) are outside its {} rows", context_, first,
+                                        first + count, rows()));
+  if (count == 0) return;
+
+  const hsize_t start = first;
+  const hsize_t n = count;
+  h5::Dataspace mem_space(h5::check_id(H5Screate_simple(1, &n, nullptr), context_, "create a dataspace"));
+  const std::string what = fmt::format("read rows {}..{}", first, first + count);
+
+  if (info_->layout == SampleLayout::compound_table) {
+    // Large ranges go through the packed staging buffer in pieces, which keeps it
+    // small (cache-resident) whatever the caller's chunk size.
+    constexpr std::uint64_t kPieceRows = 32768;
+    if (count > kPieceRows) {
+      std::vector<void*> piece(dst.size());
+      for (std::uint64_t done = 0; done < count; done += kPieceRows) {
+        for (std::size_t i = 0; i < dst.size(); ++i)
+          piece[i] = static_cast<std::byte*>(dst[i]) + done * dtype_size(columns_[i].dtype);
+        read(first + done, std::min(kPieceRows, count - done), piece);
+      }
+      return;
+    }
+    if (impl_->row_size > 0) {
+      h5::Dataspace file_space(h5::check_id(H5Dget_space(impl_->table.get()), context_, what));
+      h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr),
+                       context_, what);
+      impl_->staging.resize(impl_->row_size * count);
+      h5::check_status(H5Dread(impl_->table.get(), impl_->row_type.get(), mem_space.get(), file_space.get(),
+                               H5P_DEFAULT, impl_->staging.data()),
+                       context_, what);
+    }
+    // Transpose the fields out of the packed rows, a tile of rows at a time so that the
+    // tile stays in cache while every column takes its field from it.
+    std::vector<std::vector<std::byte>> wide(columns_.size());
+    std::vector<std::byte*> targets(columns_.size());
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const auto& c = impl_->columns[i];
+      if (c.staging == Staging::fill) {
+        fill_column(dst[i], columns_[i].dtype, count, columns_[i].fill_value);
+        continue;
+      }
+      targets[i] = static_cast<std::byte*>(dst[i]);
+      if (c.staging != Staging::direct) {
+        wide[i].resize(dtype_size(staging_dtype(c.staging, columns_[i].dtype)) * count);
+        targets[i] = wide[i].data();
+      }
+    }
+    constexpr std::uint64_t kTileRows = 1024;
+    for (std::uint64_t tile = 0; tile < count; tile += kTileRows) {
+      const std::uint64_t n_rows = std::min(kTileRows, count - tile);
+      const std::byte* rows_in = impl_->staging.data() + tile * impl_->row_size;
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        const auto& c = impl_->columns[i];
+        if (c.staging == Staging::fill) continue;
+        const std::size_t width = dtype_size(staging_dtype(c.staging, columns_[i].dtype));
+        gather_field(rows_in + c.offset, impl_->row_size, n_rows, width, targets[i] + tile * width);
+      }
+    }
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const auto& c = impl_->columns[i];
+      if (c.staging != Staging::direct && c.staging != Staging::fill)
+        narrow_column(wide[i].data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));
+    }
+    return;
+  }
+
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    auto& c = impl_->columns[i];
+    if (c.staging == Staging::fill) {
+      fill_column(dst[i], columns_[i].dtype, count, columns_[i].fill_value);
+      continue;
+    }
+    const DType mem = staging_dtype(c.staging, columns_[i].dtype);
+    void* target = dst[i];
+    if (c.staging != Staging::direct) {
+      impl_->staging.resize(dtype_size(mem) * count);
+      target = impl_->staging.data();
+    }
+    h5::Dataspace file_space(h5::check_id(H5Dget_space(c.dataset.get()), column_context(i), what));
+    h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr),
+                     column_context(i), what);
+    h5::check_status(
+        H5Dread(c.dataset.get(), h5::native_type(mem), mem_space.get(), file_space.get(), H5P_DEFAULT, target),
+        column_context(i), what);
+    if (c.staging != Staging::direct)
+      narrow_column(impl_->staging.data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));
+  }
+}
+
+HostBatch SampleReader::read(std::uint64_t first, std::uint64_t count) {
+  HostBatch batch;
+  batch.first_row = first;
+  batch.rows = count;
+  std::vector<void*> dst;
+  batch.columns.reserve(columns_.size());
+  for (const auto& c : columns_) {
+    batch.columns.push_back({c.logical, c.dtype, std::vector<std::byte>(count * dtype_size(c.dtype))});
+    dst.push_back(batch.columns.back().data());
+  }
+  read(first, count, dst);
+  return batch;
+}
+
+}  // namespace darkscan::io
