@@ -13,7 +13,7 @@
 namespace darkscan::stats {
 
 struct StatsOptions {
-  double credibility = 0.95;
+  double credibility = kDefaultCredibility;
   NuisancePrior nuisance_prior = NuisancePrior::gaussian;
   SignalPrior signal_prior = SignalPrior::uniform;
 };
