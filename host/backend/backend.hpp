@@ -18,9 +18,8 @@
 #include "darkscan/scan/window.hpp"
 #include "darkscan/selection/evaluate.hpp"
 #include "darkscan/signal_model/reweight_blocks.hpp"
+#include "darkscan/stats/plan.hpp"
 #include "io/host_batch.hpp"
-#include "stats/combined_plan.hpp"
-#include "stats/stats_plan.hpp"
 
 namespace darkscan::io {
 class SampleReader;
