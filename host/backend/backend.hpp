@@ -18,9 +18,8 @@
 #include "darkscan/scan/window.hpp"
 #include "darkscan/selection/evaluate.hpp"
 #include "darkscan/signal_model/reweight_blocks.hpp"
+#include "darkscan/stats/plan.hpp"
 #include "io/host_batch.hpp"
-#include "stats/combined_plan.hpp"
-#include "stats/stats_plan.hpp"
 
 namespace darkscan::io {
 class SampleReader;
@@ -51,6 +50,12 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;  // "cpu" or "cuda"
   virtual std::string description() const = 0;  // device or thread count, for logs and provenance
+
+  // Whether removing repeated experiments from a batch before marginalise() pays here
+  // (stats::marginalise_batch, Dedup::automatic): finding them costs a hash per
+  // experiment (~0.1 µs), and a repeat not computed saves ~3 µs on a CPU core but only
+  // ~0.01 µs on a GPU (benchmarks/bench_statistics measures both).
+  virtual bool removing_repeats_pays() const = 0;
 
   // Reads the whole sample into this backend's memory, `chunk_rows` rows per read
   // (on CUDA through pinned buffers, the read of one chunk overlapping the copy of

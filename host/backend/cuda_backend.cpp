@@ -62,6 +62,7 @@ class CudaBackend final : public Backend {
   }
 
   std::string_view name() const override { return "cuda"; }
+  bool removing_repeats_pays() const override { return false; }  // the hashing costs more than it saves
 
   std::string description() const override {
     return fmt::format("cuda (device {}: {}, sm_{}{}, {:.1f} GiB)", device_, properties_.name, properties_.major,

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "darkscan/stats/counting_experiment.hpp"
 #include "io/column_mapping.hpp"
 
 namespace darkscan::config {
@@ -125,7 +126,7 @@ struct ScanConfig {
   double pipi_split_gev = 1.0;            // pi+pi-: the sideband is the part on the centre's side
   std::vector<double> pipi_split_alternatives_gev{0.9, 1.2};  // moved splits for δ
   double sigma_extrapolation_gev = 0.1;   // window centres this far outside the simulated masses
-  double credibility = 0.95;
+  double credibility = stats::kDefaultCredibility;
   std::string nuisance_prior = "gaussian";  // gaussian | lognormal
   std::string signal_prior = "uniform";     // uniform | jeffreys
 };

@@ -49,7 +49,8 @@ double repeat_share(std::span<const CountingExperiment> experiments, std::size_t
 std::vector<StatsResult> marginalise_batch(Backend& backend, std::span<const CountingExperiment> experiments,
                                            const StatsOptions& options, Dedup dedup, BatchReport* report) {
   bool remove_repeats = dedup == Dedup::always;
-  if (dedup == Dedup::automatic && backend.name() == "cpu") remove_repeats = repeat_share(experiments, 4096) >= 0.03;
+  if (dedup == Dedup::automatic && backend.removing_repeats_pays())
+    remove_repeats = repeat_share(experiments, 4096) >= 0.03;
 
   if (!remove_repeats) {
     if (report) *report = {experiments.size(), experiments.size()};

@@ -7,9 +7,10 @@
 // σ(m) is the same, and the limit in signal events does not depend on the efficiency
 // itself, only on its relative uncertainty. Finding the repeats costs a hash per
 // experiment (~0.1 µs); computing one costs ~3 µs on a CPU core and ~0.01 µs on a GPU.
-// So by default (Dedup::automatic) repeats are removed on the CPU backend when a sample
-// of the batch shows a few per cent of them, and never on CUDA, where the hashing would
-// cost more than it saves (benchmarks/bench_statistics measures both).
+// So by default (Dedup::automatic) repeats are removed on a backend where that pays
+// (Backend::removing_repeats_pays: the CPU) when a sample of the batch shows a few per
+// cent of them, and never on CUDA, where the hashing would cost more than it saves
+// (benchmarks/bench_statistics measures both).
 #include <span>
 #include <vector>
 

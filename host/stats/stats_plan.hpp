@@ -1,7 +1,9 @@
 #pragma once
 // Preparing a batch of counting experiments for the statistics engine: validation of
 // every experiment, the choice of quadrature orders from the requested accuracy, and
-// the table of Gauss rules the batch needs (built once, shared by all experiments).
+// the table of Gauss rules the batch needs (built once, shared by all experiments). The
+// options and the plan are plain types of the core (darkscan/stats/plan.hpp), which the
+// backends take.
 #include <span>
 #include <string>
 #include <string_view>
@@ -9,14 +11,9 @@
 
 #include "darkscan/stats/counting_experiment.hpp"
 #include "darkscan/stats/marginalise.hpp"
+#include "darkscan/stats/plan.hpp"
 
 namespace darkscan::stats {
-
-struct StatsOptions {
-  double credibility = 0.95;
-  NuisancePrior nuisance_prior = NuisancePrior::gaussian;
-  SignalPrior signal_prior = SignalPrior::uniform;
-};
 
 // Options from the names the config keys and command-line options use ("gaussian" |
 // "lognormal", "uniform" | "jeffreys"; their parsers have checked them).
@@ -26,19 +23,6 @@ StatsOptions stats_options(double credibility, std::string_view nuisance_prior, 
 // value, and for a relative uncertainty of 0.2 or more under the Gaussian prior points
 // to the log-normal one (with a flat signal prior the posterior would be improper).
 std::string check_experiment(const CountingExperiment& e, const StatsOptions& options);
-
-struct StatsPlan {
-  std::vector<GaussRule> rules;
-  std::vector<RuleChoice> choices;  // one per experiment
-  std::int32_t legendre = -1;       // the Gauss–Legendre rule of the Jeffreys prior, when asked for
-
-  // The per-experiment functor over this plan's rules (pointers into `rules` or a device copy).
-  MarginaliseExperiment functor(const CountingExperiment* experiment_data, const RuleChoice* choice_data,
-                                const GaussRule* rule_table, StatsResult* results, const StatsOptions& options) const {
-    return {experiment_data, choice_data, rule_table, results, options.credibility, options.nuisance_prior,
-            options.signal_prior, legendre};
-  }
-};
 
 // InputError "experiment i: ..." at the first experiment check_experiment refuses, or
 // for a credibility level outside (0, 1).

@@ -13,6 +13,7 @@
 
 #include "backend/cpu_backend.hpp"
 #include "errors.hpp"
+#include "stats/combined_plan.hpp"
 #include "stats/marginalise_batch.hpp"
 
 namespace darkscan::stats {

@@ -60,7 +60,7 @@ struct CombineExperiments {
   const CombinedChoice* choices = nullptr;
   const GaussRule* rules = nullptr;
   CombinedResult* results = nullptr;
-  double credibility = 0.95;
+  double credibility = kDefaultCredibility;
   NuisancePrior nuisance_prior = NuisancePrior::gaussian;
 
   DS_FUNCTION void operator()(std::uint64_t i) const {

@@ -32,6 +32,10 @@ inline constexpr double kGaussianMaxRelUnc = 0.2;
 
 enum class SignalPrior : std::uint8_t { uniform, jeffreys };
 
+// The credibility level of the upper limits where no config key or option sets one:
+// the paper's 95 %.
+inline constexpr double kDefaultCredibility = 0.95;
+
 // Bits of StatsResult::flags.
 enum StatsFlag : std::uint32_t {
   kLimitNotConverged = 1u << 0,  // the root finder ran out of iterations: ul_events is the last bracket midpoint

@@ -30,7 +30,7 @@ struct MarginaliseExperiment {
   const RuleChoice* choices = nullptr;
   const GaussRule* rules = nullptr;
   StatsResult* results = nullptr;
-  double credibility = 0.95;
+  double credibility = kDefaultCredibility;
   NuisancePrior nuisance_prior = NuisancePrior::gaussian;
   SignalPrior signal_prior = SignalPrior::uniform;
   std::int32_t legendre = -1;  // Gauss–Legendre rule on [−1, 1] (the Jeffreys prior's integrals)
