@@ -20,7 +20,7 @@ struct StatsCommandOptions {
   std::string backend = "auto";
   std::string nuisance_prior = "gaussian";
   std::string signal_prior = "uniform";
-  double credibility = 0.95;
+  double credibility = stats::kDefaultCredibility;
   int threads = 0;
 };
 
