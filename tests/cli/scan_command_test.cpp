@@ -393,8 +393,11 @@ TEST_F(ScanCommand, InterpretMakesTheYLimitAndTheBenchmarkPoints) {
   }
   EXPECT_GT(finite, 100u);
   EXPECT_GT(excluded, 10u);
-  for (std::size_t i = 0; i < e_lo.size(); ++i)
-    if (!open_lo[i]) EXPECT_NEAR(l_lo[i], p_lo[i], 1e-12 * p_lo[i]);
+  for (std::size_t i = 0; i < e_lo.size(); ++i) {
+    if (!open_lo[i]) {
+      EXPECT_NEAR(l_lo[i], p_lo[i], 1e-12 * p_lo[i]);
+    }
+  }
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent numpy implementation of the event selection of /work/shared/ANALYSIS.md section 2.
+"""Independent numpy implementation of the event selection of ANALYSIS.md section 2 (the selection of the paper).
 
 Used to tune the toy event generator and as a cross-check of the C++ selection. Reads an event
 file in the DATA.md layout (/samples/<name>/ groups of 1-D column datasets), computes every
