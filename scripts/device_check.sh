@@ -16,12 +16,25 @@
 # device_check.json (every figure and part), device_check.log (nvidia-smi -q, configure
 # and build, ctest, benchmarks), ctest.xml (JUnit) and bench_{selection,statistics,scan,
 # lee}.json (Google Benchmark). A failing part does not stop the rest.
+#
+# A GPU node's image may lack the project's Debian -dev packages, and nothing can be
+# installed there: where the tree carries a bundle (.device/, made here beforehand by
+# scripts/device_bundle.sh, and named in the device call's `carry` list), the part `deps`
+# first unpacks it into a private prefix (scripts/device_deps.sh; /tmp/darkscan-deps, never
+# /) and the configure takes that prefix's initial cache (cmake -C PREFIX/deps.cmake) and
+# its environment (PREFIX/deps.env: the bundle's libraries that the node lacks go on
+# LD_LIBRARY_PATH). After the configure, device_check.json and SUMMARY.md say where each
+# dependency was found (the bundle, the system or nowhere), and after the build which
+# libraries bench_selection loads from the bundle (ldd). Without a bundle the system's
+# packages are used, as before.
 # Exit status: 0 every part passed; 1 a part failed (SUMMARY.md says which); 2 usage;
 # 3 no CUDA device: one line on stderr, before anything is built or written.
 #
 # Environment: DEVICE_CHECK_NVIDIA_SMI the nvidia-smi to ask (tests point it at a stand-in);
 # DEVICE_CHECK_BUILD_DIR (build/device-check); DEVICE_CHECK_BUDGET_S, seconds for the
-# whole check (450); DEVICE_CHECK_COMMIT, the commit to report where the tree has no .git.
+# whole check (450); DEVICE_CHECK_COMMIT, the commit to report where the tree has no .git;
+# DEVICE_CHECK_BUNDLE, the bundle folder (.device); DEVICE_CHECK_DEPS_PREFIX, where it is
+# unpacked (/tmp/darkscan-deps).
 set -uo pipefail
 
 usage() { echo "usage: scripts/device_check.sh OUTDIR  (build, CUDA tests and GPU benchmarks; writes OUTDIR/SUMMARY.md)"; }
@@ -67,7 +80,7 @@ mkdir -p "$out" "$work" || exit 2
 log="$out/device_check.log"
 parts="$work/parts.tsv"
 rm -f "$out"/{SUMMARY.md,device_check.json,device_check.log,ctest.xml} "$out"/bench_{selection,statistics,scan,lee}.json \
-  "$parts" "$work/ceilings.json"
+  "$parts" "$work/ceilings.json" "$work/deps.tsv"
 start=$SECONDS
 failed=0
 
@@ -88,7 +101,9 @@ host=$(hostname -s 2>/dev/null || echo unknown)
 } >"$work/meta.tsv"
 
 # run_part NAME MAX_SECONDS COMMAND...: runs it into the log, under the smaller of its own
-# limit and what is left of the budget (20 s kept for the summary), and records the result.
+# limit and what is left of the budget (20 s kept for the summary), and records the result
+# (also in last_rc).
+last_rc=0
 run_part() {
   local name=$1 max=$2 rc t0=$SECONDS
   shift 2
@@ -105,17 +120,75 @@ run_part() {
   printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$((SECONDS - t0))" "$limit" >>"$parts"
   echo "device_check: $name $( ((rc == 0)) && echo ok || echo "FAILED (exit $rc)") in $((SECONDS - t0)) s"
   ((rc == 0)) || failed=1
+  last_rc=$rc
   return 0
 }
 
 echo "device_check: $gpu (compute capability $cc, driver $driver), commit $commit -> $out"
 { echo "==== nvidia-smi -q"; "$smi" -q 2>&1; } >>"$log"
 
-run_part configure 120 cmake --preset cuda -B "$build" -DCMAKE_CUDA_ARCHITECTURES="$arch" \
+# The bundle of Debian packages, where one was carried in: unpacked, then configured with.
+bundle=${DEVICE_CHECK_BUNDLE:-.device}
+deps_prefix=$(realpath -m -- "${DEVICE_CHECK_DEPS_PREFIX:-/tmp/darkscan-deps}")
+deps_args=()
+deps_used=0
+if [[ -f "$bundle/manifest.tsv" ]]; then
+  run_part deps 120 scripts/device_deps.sh "$bundle" "$deps_prefix"
+  if ((last_rc == 0)); then
+    # shellcheck disable=SC1091  # written by scripts/device_deps.sh
+    source "$deps_prefix/deps.env"
+    deps_args=(-C "$deps_prefix/deps.cmake")
+    deps_used=1
+    unpacked() { awk -F '\t' -v k="$1" '$1 == k { print $2 }' "$deps_prefix/unpacked.tsv"; }
+    printf 'bundle\t%s: %s Debian packages, %s MiB, unpacked with %s into %s\n' "$bundle" "$(unpacked packages)" \
+      "$(unpacked mib)" "$(unpacked method)" "$deps_prefix" >>"$work/meta.tsv"
+  else
+    printf 'bundle\t%s: not used, scripts/device_deps.sh failed (see the part deps)\n' "$bundle" >>"$work/meta.tsv"
+  fi
+elif [[ -d "$bundle" ]]; then
+  printf 'bundle\tnone: %s holds no manifest.tsv; the system'"'"'s packages\n' "$bundle" >>"$work/meta.tsv"
+else
+  printf 'bundle\tnone: the system'"'"'s packages\n' >>"$work/meta.tsv"
+fi
+
+# where_from PATH: bundle, system or missing (empty or NOTFOUND).
+where_from() {
+  if [[ -z "$1" || "$1" == *NOTFOUND ]]; then echo missing
+  elif ((deps_used)) && [[ "$1" == "$deps_prefix"/* ]]; then echo bundle
+  else echo system; fi
+}
+# After the configure: where CMake found each dependency (its cache's first set variable).
+record_found() {
+  local cache="$build/CMakeCache.txt" entry name keys key value
+  for entry in "HDF5 HDF5_hdf5_LIBRARY_RELEASE HDF5_C_LIBRARY_hdf5" "fmt fmt_DIR" "CLI11 CLI11_DIR" \
+    "tomlplusplus tomlplusplus_DIR" "Eigen3 Eigen3_DIR" "Random123 RANDOM123_INCLUDE_DIR" "Boost Boost_DIR Boost_INCLUDE_DIR" \
+    "NLopt NLopt_DIR" "OpenSSL OPENSSL_CRYPTO_LIBRARY" "GTest GTest_DIR" "benchmark benchmark_DIR"; do
+    read -r name keys <<<"$entry"
+    value=""
+    for key in $keys; do
+      value=$(sed -n "s/^$key:[A-Z]*=//p" "$cache" 2>/dev/null | head -n 1)
+      if [[ -n "$value" && "$value" != *NOTFOUND ]]; then break; fi
+    done
+    printf 'find\t%s\t%s\t%s\n' "$name" "$(where_from "$value")" "$value"
+  done >>"$work/deps.tsv"
+}
+# After the build: the libraries a built program loads, and from where (ldd, into the log too).
+record_loaded() {
+  local program=$1 soname path
+  [[ -x "$program" ]] && command -v ldd >/dev/null || return 0
+  { echo "==== ldd $program"; ldd "$program" 2>&1; } >>"$log"
+  while read -r soname path; do
+    printf 'runtime\t%s\t%s\t%s\n' "$soname" "$(where_from "$path")" "$path"
+  done < <(ldd "$program" 2>/dev/null | awk '$2 == "=>" { print $1, ($3 ~ /^\// ? $3 : "") }') >>"$work/deps.tsv"
+}
+
+run_part configure 120 cmake --preset cuda -B "$build" "${deps_args[@]}" -DCMAKE_CUDA_ARCHITECTURES="$arch" \
   -DDARKSCAN_BUILD_TESTS=ON -DDARKSCAN_BUILD_BENCHMARKS=ON
+record_found
 programs=(bench_selection bench_statistics bench_scan bench_lee)
 # Only what the check runs (the CPU suite is CI's); -k 0 builds every target it can.
 run_part build 330 cmake --build "$build" -j "$(nproc)" --target darkscan_cuda_tests "${programs[@]}" -- -k 0
+record_loaded "$build/benchmarks/bench_selection"
 # shellcheck disable=SC2016  # the inner script expands its own arguments
 run_part ceilings 60 bash -c 'nvcc -O3 -arch="$1" -o "$2" scripts/device_ceilings.cu && "$2" >"$3" && cat "$3"' \
   _ "$([[ $arch == native ]] && echo native || echo "sm_$arch")" "$work/device_ceilings" "$work/ceilings.json"
@@ -144,7 +217,7 @@ done
 
 printf 'budget_s\t%s\nelapsed_s\t%s\n' "$budget" "$((SECONDS - start))" >>"$work/meta.tsv"
 python3 scripts/device_check_summary.py "$out" --parts "$parts" --meta "$work/meta.tsv" \
-  --ceilings "$work/ceilings.json" --log "$log" >"$work/summary.out" 2>&1
+  --ceilings "$work/ceilings.json" --deps "$work/deps.tsv" --log "$log" >"$work/summary.out" 2>&1
 summary_rc=$?
 { echo "==== summary (exit $summary_rc)"; cat "$work/summary.out"; } >>"$log"
 if [[ ! -f "$out/SUMMARY.md" ]]; then

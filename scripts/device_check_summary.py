@@ -3,15 +3,17 @@
 OUTDIR/device_check.json (the same figures, machine-readable). Standard library only.
 
 usage: device_check_summary.py OUTDIR --parts PARTS.tsv --meta META.tsv [--ceilings CEILINGS.json]
-                               [--log device_check.log]
+                               [--deps DEPS.tsv] [--log device_check.log]
 
   OUTDIR      holds bench_{selection,statistics,scan,lee}.json (Google Benchmark JSON) and
               ctest.xml (ctest's JUnit); either may be missing where its part failed
   PARTS.tsv   one line a part: name, exit status, seconds, time limit (tab-separated; a
               limit of 0: not run, the time budget was spent)
   META.tsv    key and value a line: stamp, commit, host, cpus, device, compute_capability,
-              driver, memory, arch, nvcc, cmake
+              driver, memory, arch, nvcc, cmake, bundle (the Debian packages' bundle used, or none)
   CEILINGS    scripts/device_ceilings.cu's JSON: the ceilings measured on the device
+  DEPS.tsv    where each dependency came from: "find", name, bundle|system|missing, the path
+              CMake found; "runtime", soname, bundle|system|missing, the path ldd resolved
 
 Each benchmark figure is set against its floor as benchmarks/RESULTS.md defines it: bytes
 over bandwidth or operations over peak (for the GPU the larger of the device term and the
@@ -369,7 +371,39 @@ FLOORS_NOTE = (
     "the gap (1 = at the floor); CUDA vs CPU is the rate over the fastest CPU row of the same size.")
 
 
-def render(meta, parts, measured, sheet, ceil, rows, passed, folder):
+def read_deps(path):
+    """DEPS.tsv as {"found": [...], "runtime": [...]}; None without the file."""
+    if not path or not os.path.exists(path):
+        return None
+    deps = {"found": [], "runtime": []}
+    for r in read_tsv(path):
+        if len(r) >= 3 and r[0] in ("find", "runtime"):
+            key = "name" if r[0] == "find" else "soname"
+            deps["found" if r[0] == "find" else "runtime"].append(
+                {key: r[1], "source": r[2], "path": r[3] if len(r) > 3 else ""})
+    return deps
+
+
+def describe_deps(meta, deps):
+    """The dependencies row of SUMMARY.md: the bundle, where each was found, what loads from the bundle."""
+    text = meta.get("bundle", "not recorded")
+    if deps is None:
+        return text
+    for source, label in (("bundle", "from the bundle"), ("system", "from the system"), ("missing", "not found")):
+        names = [d["name"] for d in deps["found"] if d["source"] == source]
+        if names:
+            text += f"; {label}: {', '.join(names)}"
+    loaded = [d["soname"] for d in deps["runtime"] if d["source"] == "bundle"]
+    missing = [d["soname"] for d in deps["runtime"] if d["source"] == "missing"]
+    if deps["runtime"]:
+        text += (f"; bench_selection loads {len(loaded)} of its {len(deps['runtime'])} libraries from the bundle"
+                 + (f" ({', '.join(loaded)})" if loaded else ""))
+    if missing:
+        text += f", and finds no {', '.join(missing)}"
+    return text.replace("|", "/")
+
+
+def render(meta, parts, measured, sheet, ceil, rows, passed, folder, deps=None):
     """SUMMARY.md's lines."""
     device, commit = meta.get("device", "unknown device"), meta.get("commit", "unknown")
     build_s = sum(parts[k]["seconds"] or 0 for k in ("configure", "build") if k in parts)
@@ -385,6 +419,7 @@ def render(meta, parts, measured, sheet, ceil, rows, passed, folder):
           f"| date | {meta.get('stamp', '?')} |",
           f"| build | `cuda` preset, CMAKE_CUDA_ARCHITECTURES={meta.get('arch', '?')}, "
           f"{build_s} s (configure and build) |",
+          f"| dependencies | {describe_deps(meta, deps)} |",
           f"| check | {meta.get('elapsed_s', '?')} s in all (budget {meta.get('budget_s', '?')} s) |",
           f"| raw files | SUMMARY.md, device_check.json, device_check.log (nvidia-smi -q, build, ctest, benchmarks), "
           f"ctest.xml, {', '.join(p + '.json' for p in PROGRAMS)} |",
@@ -432,6 +467,7 @@ def main():
     ap.add_argument("--parts", required=True)
     ap.add_argument("--meta", required=True)
     ap.add_argument("--ceilings")
+    ap.add_argument("--deps", help="DEPS.tsv: where the configure found each dependency, where the libraries load from")
     ap.add_argument("--log", help="device_check.log: failed parts quote their first error line from it")
     a = ap.parse_args()
 
@@ -445,6 +481,7 @@ def main():
         except (OSError, ValueError):
             measured = None
     sheet, ceil = ceilings(meta.get("device", ""), measured)
+    deps = read_deps(a.deps)
     ctest = ctest_result(os.path.join(a.outdir, "ctest.xml"))
     if "ctest" in parts:
         judge_ctest(parts["ctest"], ctest)
@@ -459,10 +496,11 @@ def main():
               "benchmarks": [{k: r[k] for k in ("name", "section", "backend", "size", "threads", "time_s", "cv",
                                                 "rate", "floor_s", "bound", "vs_floor", "speedup", "error")}
                              for r in rows],
+              "dependencies": {"bundle": meta.get("bundle"), **(deps or {"found": [], "runtime": []})},
               "results_folder": folder}
     write_whole(os.path.join(a.outdir, "device_check.json"), json.dumps(record, indent=1) + "\n")
     write_whole(os.path.join(a.outdir, "SUMMARY.md"),
-                "\n".join(render(meta, parts, measured, sheet, ceil, rows, passed, folder)) + "\n")
+                "\n".join(render(meta, parts, measured, sheet, ceil, rows, passed, folder, deps)) + "\n")
     return 0 if passed else 1
 
 

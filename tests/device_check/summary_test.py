@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """scripts/device_check_summary.py on a fixture: Google Benchmark JSON shaped like the four
 programs' output with 3 repetitions (aggregates only), a ctest JUnit file, the ceilings
-program's JSON and the parts and meta files device_check.sh writes (fixture/, synthetic
-H200 figures). Every row of SUMMARY.md's benchmark table is checked against time, rate,
+program's JSON and the parts, meta and dependency files device_check.sh writes (fixture/,
+synthetic H200 figures). Every row of SUMMARY.md's benchmark table is checked against time, rate,
 floor, gap and speed-up computed here from the fixture's raw fields and RESULTS.md's
-floors; then a run without measured ceilings (the datasheet's) and a failing run (configure
-and build failing, a skipped CUDA test, a CUDA benchmark that errs, a program without JSON).
+floors, and the dependencies row (the bundle, where each dependency was found, what loads
+from the bundle) against deps.tsv; then a run without measured ceilings (the datasheet's)
+nor dependency file, and a failing run (configure and build failing, a skipped CUDA test, a
+CUDA benchmark that errs, a program without JSON).
 
   summary_test.py SCRIPT WORK_DIR
 """
@@ -29,6 +31,8 @@ def run(script, outdir, ceilings=True, log=None):
             "--meta", os.path.join(outdir, "meta.tsv")]
     if ceilings:
         args += ["--ceilings", os.path.join(outdir, "ceilings.json")]
+    if os.path.exists(os.path.join(outdir, "deps.tsv")):
+        args += ["--deps", os.path.join(outdir, "deps.tsv")]
     if log:
         args += ["--log", log]
     r = subprocess.run(args, capture_output=True, text=True, timeout=60)
@@ -190,13 +194,37 @@ def main():
           "device_check.json: pass, one entry a benchmark row")
     check(not [f for f in os.listdir(good) if f.endswith(".tmp")], "no temporary file left")
 
+    # The dependencies: the bundle named, the eleven found in it, three libraries loaded from it.
+    deps = [line.split("\t") for line in open(os.path.join(FIXTURE, "deps.tsv")).read().splitlines()]
+    found = [d[1] for d in deps if d[0] == "find"]
+    loaded = [d[1] for d in deps if d[0] == "runtime" and d[2] == "bundle"]
+    runtime = [d for d in deps if d[0] == "runtime"]
+    row = info.get("dependencies", "")
+    check(row.startswith(".device: 48 Debian packages, 25.7 MiB, unpacked with dpkg-deb into /tmp/darkscan-deps; "),
+          f"dependencies: the bundle first ({row})")
+    check(f"; from the bundle: {', '.join(found)};" in row and "from the system" not in row and "not found" not in row,
+          f"dependencies: all {len(found)} found in the bundle, none elsewhere")
+    check(row.endswith(f"; bench_selection loads {len(loaded)} of its {len(runtime)} libraries from the bundle "
+                       f"({', '.join(loaded)})"), "dependencies: the libraries bench_selection loads from the bundle")
+    dependencies = record.get("dependencies", {})
+    check(dependencies.get("bundle", "").startswith(".device: 48 Debian packages")
+          and [d["name"] for d in dependencies.get("found", []) if d["source"] == "bundle"] == found
+          and [d["soname"] for d in dependencies.get("runtime", []) if d["source"] == "bundle"] == loaded
+          and dependencies["found"][0]["path"].endswith("/hdf5/serial/lib/libhdf5.so"),
+          "device_check.json: the bundle, each dependency's source and path, the libraries loaded")
+
     # No measured ceilings: the H200 datasheet's (4.8 TB/s, 34 TFLOP/s FP64, PCIe 5 at 50 GB/s).
+    # Nor a dependency file (as before the bundle): the meta's line alone.
     sheet = os.path.join(work, "datasheet")
     shutil.copytree(FIXTURE, sheet)
+    os.remove(os.path.join(sheet, "deps.tsv"))
     r, text = run(script, sheet, ceilings=False)
     check(r.returncode == 0, f"datasheet ceilings: exit status 0 (got {r.returncode})")
     check("| device memory | 4.8 TB/s (datasheet) |" in text, "datasheet ceilings: 4.8 TB/s named as the datasheet's")
     check_table(check, text, expected_rows(FIXTURE, 4.8e12, 34e12, 50e9, 50e9), "datasheet ceilings")
+    info = {row[0]: row[1] for row in table(text, "| | |")}
+    check(info.get("dependencies") == ".device: 48 Debian packages, 25.7 MiB, unpacked with dpkg-deb into "
+          "/tmp/darkscan-deps", f"no dependency file: the bundle line alone ({info.get('dependencies')})")
 
     # A failing run: configure and build failed (the log says why), one CUDA test skipped, the
     # 65,536-toy CUDA benchmark in error, no bench_scan JSON.
