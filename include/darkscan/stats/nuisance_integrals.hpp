@@ -101,13 +101,17 @@ DS_FUNCTION inline void background_coefficients(const CountingExperiment& e, con
     r.p0 = shape_integral(e, nullptr, log_c, a);
     return;
   }
+  // Each rule is summed into `a` and p0, so that an unverified ladder (one whose rules
+  // never agree, or a ladder of one rule) leaves its highest rule's result with
+  // kIllConditioned (README, `darkscan stats`: flags 2, accuracy below target), never
+  // an unwritten `a`: the limit is computed from it whatever the flag.
+  r.p0 = shape_integral(e, &rules[c.x], log_c, a);
   double previous[kMaxObserved + 1];
-  double previous_p0 = shape_integral(e, &rules[c.x], log_c, previous);
   for (int step = 1; step < c.x_count; ++step) {
+    const double previous_p0 = r.p0;
+    for (int j = 0; j <= n; ++j) previous[j] = a[j];
     r.p0 = shape_integral(e, &rules[c.x + step], log_c, a);
     if (shape_rules_agree(previous_p0, r.p0, previous, a, n)) return;
-    previous_p0 = r.p0;
-    for (int j = 0; j <= n; ++j) previous[j] = a[j];
   }
   r.flags |= kIllConditioned;
 }
