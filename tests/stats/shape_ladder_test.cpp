@@ -1,7 +1,8 @@
 // The ladder of Gauss rules for the background-shape nuisance x (stats_plan.cpp,
-// nuisance_integrals.hpp) at counts above those the 64-node rule verifies: the
-// coefficients of an unverified ladder are still written (and flagged), and the results
-// are the same bits on every run and thread count.
+// nuisance_integrals.hpp) at counts above those the 64-node rule verifies: every
+// experiment with δ > 0 gets two rules to compare, the coefficients of an unverified
+// ladder are still written (and flagged), and the results are the same bits on every
+// run and thread count.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -41,6 +42,16 @@ void expect_same_bits(const std::vector<StatsResult>& a, const std::vector<Stats
     EXPECT_EQ(std::memcmp(&a[i].ul_events, &b[i].ul_events, sizeof(double)), 0) << what << " " << i;
     EXPECT_EQ(a[i].flags, b[i].flags) << what << " " << i;
   }
+}
+
+TEST(ShapeLadder, EveryCountWithAShapeUncertaintyHasTwoRulesToCompare) {
+  for (int n = 0; n <= kMaxObserved; ++n) {
+    const auto ladder = shape_rule_ladder({n, 10, 1, 0.1, 0, 0});
+    ASSERT_GE(ladder.size(), 2u) << "n_obs " << n;
+    for (std::size_t k = 1; k < ladder.size(); ++k) EXPECT_LT(ladder[k - 1], ladder[k]) << "n_obs " << n;
+    EXPECT_LE(ladder.back(), kMaxGaussNodes) << "n_obs " << n;
+  }
+  EXPECT_TRUE(shape_rule_ladder({120, 400, 4, 0, 0, 0}).empty());  // δ = 0: the single node x = 0
 }
 
 TEST(ShapeLadder, LargeCountsGiveTheSameBitsOnEveryRunAndThreadCount) {

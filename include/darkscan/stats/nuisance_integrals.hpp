@@ -118,7 +118,8 @@ DS_FUNCTION inline void background_coefficients(const CountingExperiment& e, con
 
 // Nodes of one signal-factor nuisance, rules[rule_index] (-1: off, the single factor 1):
 // the factor (1 + u r) (Gaussian prior) or (1 + r)^u (log-normal) at each node u of the
-// rule, and the weights. Returns the count.
+// rule, and the weights. Returns the count; factor and weight hold kMaxFactorNodes, the
+// most factor_rule_order gives these rules.
 DS_FUNCTION inline int signal_factor_nodes(const GaussRule* rules, int rule_index, NuisancePrior prior, double r,
                                            double* factor, double* weight) {
   if (rule_index < 0) {
