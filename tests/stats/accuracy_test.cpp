@@ -164,5 +164,22 @@ TEST(StatsAccuracy, LargeCountsWithAShapeUncertaintyAgreeWithTheReference) {
   }
 }
 
+// (190, 40, 0.25, 0.3): 120.188983176179074 by an independent 30-digit computation
+// (mpmath: A_j by quadrature over x, then the s integrals), which the engine meets to 2e-15.
+TEST(StatsAccuracy, LargeCountJeffreysLimitsAgreeWithTheReference) {
+  CpuBackend cpu(2);
+  for (const auto& e : {CountingExperiment{120, 400, 4, 0.1, 0, 0}, CountingExperiment{200, 40, 0.25, 0.3, 0.1, 0},
+                        CountingExperiment{190, 40, 0.25, 0.3, 0, 0}}) {
+    StatsOptions options;
+    options.signal_prior = SignalPrior::jeffreys;
+    const std::vector<CountingExperiment> batch{e};
+    const auto r = cpu.marginalise(batch, plan_statistics(batch, options), options)[0];
+    ASSERT_EQ(r.flags, 0u);
+    const reference::Experiment re{e.n_obs, e.n_sb, e.f, e.delta, e.eff_rel_unc, e.lumi_rel_unc, false};
+    const double ul = static_cast<double>(reference::upper_limit_events(re, 0.95L, reference::SignalPrior::jeffreys));
+    EXPECT_NEAR(r.ul_events / ul, 1.0, 1e-8) << e.n_obs << " limit " << r.ul_events << " reference " << ul;
+  }
+}
+
 }  // namespace
 }  // namespace darkscan::stats
