@@ -49,10 +49,29 @@ std::string check_experiment(const CountingExperiment& e, const StatsOptions& op
 
 std::vector<int> shape_rule_ladder(const CountingExperiment& e) {
   if (e.delta == 0) return {};
-  // Rising orders, from one that integrates (1 + xδ)^k φ(x), k <= N, nearly exactly.
+  // Rising orders, from one that integrates (1 + xδ)^k φ(x), k <= N, nearly exactly
+  // (the integrand's b << 1 limit, NB(N; b) ∝ b^N; an n-node rule is exact to degree
+  // 2n − 1), up to 64 nodes while that leaves two rules to compare: n_obs < 90, whose
+  // ladders, and so whose results, flagged or not, stay those the engine always gave.
+  const int floor = e.n_obs / 2 + 4;
   std::vector<int> ladder;
   for (int order : {12, 20, 32, 48, 64})
-    if (order >= e.n_obs / 2 + 4 || order == kMaxGaussNodes) ladder.push_back(order);
+    if (order >= floor || order == 64) ladder.push_back(order);
+  if (ladder.size() >= 2) return ladder;
+  // From n_obs = 90 the floor passes 48 and from 122 it passes 64, so a ladder that ends
+  // at 64 nodes would hold that one rule: its agreement check (background_coefficients)
+  // could never run and every such row would be unverified. These counts climb on to
+  // 96 and 128 nodes (128 is exact to degree 255, every count the engine takes), from
+  // the floor, or from the two highest where the floor leaves only the 128-node rule
+  // (n_obs >= 186). Measured against the reference (tests/stats/stats_reference) on 664
+  // random experiments with n_obs 90-255: the 64-node rule alone missed by up to 4e-4 on
+  // p0 and 8e-3 on the limit, and a ladder (48, 64) flagged 41 % of them, 36 % though
+  // accurate; this one flags 14 % (13 % though accurate, the rest within 3e-5 on p0 and
+  // 1e-3 on the limit), and every row it verifies is within 1.1e-10.
+  ladder.clear();
+  for (int order : {64, 96, kMaxGaussNodes})
+    if (order >= floor || order == kMaxGaussNodes) ladder.push_back(order);
+  if (ladder.size() < 2) ladder.insert(ladder.begin(), 96);
   return ladder;
 }
 
@@ -69,7 +88,7 @@ int factor_rule_order(double rel_unc, int n_obs, NuisancePrior prior) {
     const double pole_distance = 1.0 / rel_unc - kTruncation;
     order = std::max(order, 4.0 + 12.0 / std::sqrt(pole_distance)) + 2.0;
   }
-  return std::min(kMaxGaussNodes, static_cast<int>(std::ceil(order)));
+  return std::min(kMaxFactorNodes, static_cast<int>(std::ceil(order)));
 }
 
 void validate_batch(std::span<const CountingExperiment> experiments, const StatsOptions& options) {

@@ -18,8 +18,10 @@ namespace darkscan::stats {
 // The n-node rule (1 <= n <= kMaxGaussNodes) for N(0, 1) truncated to [lo, hi].
 GaussRule truncated_normal_rule(int n, double lo, double hi);
 // Rules of several orders for one interval: the recurrence coefficients of the highest
-// order are computed once and each rule takes their prefix. Each rule is a function of
-// (n, lo, hi) alone (coefficient k does not depend on how many are computed), so rules
+// order are computed once (once for the orders up to 64, once, on a finer
+// discretisation, for those above) and each rule takes their prefix. Each rule is a
+// function of (n, lo, hi) alone (coefficient k does not depend on how many are
+// computed, the discretisation only on n), so rules
 // already made in this process are taken from a memo (bounded; thread-safe): a second
 // plan over the same windows, as the interpretation makes for every model point, makes no
 // eigenproblem again, and gets the same bits.

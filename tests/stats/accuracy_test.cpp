@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "backend/cpu_backend.hpp"
 #include "darkscan/core/random.hpp"
@@ -52,20 +54,31 @@ std::vector<Case> cases() {
   return out;
 }
 
+// One case by the engine (uniform prior) and by the reference, and where it is, for messages.
+struct Compared {
+  StatsResult r;
+  double p0 = 0;
+  double ul = 0;
+  std::string where;
+};
+
+Compared compare(CpuBackend& cpu, const Case& c) {
+  const StatsOptions options{0.95, c.prior};
+  const std::vector<CountingExperiment> batch{c.e};
+  const reference::Experiment re{c.e.n_obs, c.e.n_sb, c.e.f, c.e.delta, c.e.eff_rel_unc, c.e.lumi_rel_unc,
+                                 c.prior == NuisancePrior::lognormal};
+  return {cpu.marginalise(batch, plan_statistics(batch, options), options)[0],
+          static_cast<double>(reference::p0(re)), static_cast<double>(reference::upper_limit_events(re, 0.95L)),
+          ::testing::PrintToString(std::vector<double>{double(c.e.n_obs), double(c.e.n_sb), c.e.f, c.e.delta,
+                                                       c.e.eff_rel_unc, c.e.lumi_rel_unc,
+                                                       double(c.prior == NuisancePrior::lognormal)})};
+}
+
 TEST(StatsAccuracy, AgreesWithTheHighPrecisionReferenceToOneInTenToTheEight) {
   CpuBackend cpu(2);
   int flagged = 0;
   for (const auto& c : cases()) {
-    const StatsOptions options{0.95, c.prior};
-    const std::vector<CountingExperiment> batch{c.e};
-    const auto r = cpu.marginalise(batch, plan_statistics(batch, options), options)[0];
-    const reference::Experiment re{c.e.n_obs, c.e.n_sb, c.e.f, c.e.delta, c.e.eff_rel_unc, c.e.lumi_rel_unc,
-                                   c.prior == NuisancePrior::lognormal};
-    const double p0 = static_cast<double>(reference::p0(re));
-    const double ul = static_cast<double>(reference::upper_limit_events(re, 0.95L));
-    const std::string where = ::testing::PrintToString(std::vector<double>{
-        double(c.e.n_obs), double(c.e.n_sb), c.e.f, c.e.delta, c.e.eff_rel_unc, c.e.lumi_rel_unc,
-        double(c.prior == NuisancePrior::lognormal)});
+    const auto [r, p0, ul, where] = compare(cpu, c);
     EXPECT_EQ(r.flags & kLimitNotConverged, 0u) << where;
     if (r.flags & kIllConditioned) {
       ++flagged;
@@ -94,6 +107,77 @@ TEST(StatsAccuracy, JeffreysLimitsAgreeWithTheReferenceToOneInTenToTheEight) {
     EXPECT_NEAR(r.ul_events / ul, 1.0, 1e-8) << ::testing::PrintToString(std::vector<double>{
         double(c.e.n_obs), double(c.e.n_sb), c.e.f, c.e.delta, c.e.eff_rel_unc, c.e.lumi_rel_unc})
                                              << " limit " << r.ul_events << " reference " << ul;
+  }
+}
+
+// Counts of 90 and more with a shape uncertainty, whose shape ladder used to hold only
+// the 64-node rule, which nothing verified (the first row is the one whose limit came
+// out 501.7 and 210.8 on two runs while its coefficients went unwritten). Unflagged:
+// 1e-8, as above. Flagged rows keep their highest (128-node) rule's result. Most lie in
+// the corner the README names, a count far below a large, precisely measured background
+// ((n_sb + 1)/f >> n_obs) with δ > 0, where the shape integrand's peak at the lower edge
+// x = −1/δ is narrower than the rule resolves. Others (the 255 and 240 rows here) are
+// accurate, but their A_j of j near n_obs (a background near zero, at that edge) differ
+// between the 96- and 128-node rules by more than kShapeTolerance, though the limit
+// hardly weighs them. Over 664 random experiments with n_obs 90-255 the flagged results
+// missed the reference by at most 3e-5 on p0 and 1e-3 on the limit, and over a scan of
+// that corner (n_sb = 10^4, f 1-5, δ 0.3-0.6) by 2e-4 and 7e-3: flagged rows are held
+// to 1e-3 and 3e-2.
+std::vector<Case> large_count_cases() {
+  const auto g = NuisancePrior::gaussian;
+  const auto l = NuisancePrior::lognormal;
+  std::vector<Case> out{{{120, 400, 4, 0.1, 0, 0}, g},
+                        {{120, 400, 4, 0.1, 0.05, 0.0047}, g},
+                        {{90, 300, 3, 0.2, 0.1, 0}, g},
+                        {{150, 1000, 8, 0.05, 0, 0.0047}, g},
+                        {{200, 40, 0.25, 0.3, 0.1, 0}, g},
+                        {{255, 10000, 40, 0.5, 0, 0}, g},  // the 64-node rule alone: 2e-8 off on p0
+                        {{250, 20, 0.1, 0.2, 0, 0.0047}, g},
+                        {{180, 5000, 20, 0.02, 0, 0}, g},
+                        {{106, 559, 6.06021, 0.504763, 0.0862265, 0.0047}, g},
+                        {{128, 100, 1, 0.3, 0, 0}, g},
+                        {{130, 600, 5, 0.3, 0.3, 0.0047}, l},
+                        {{240, 2000, 8, 0.45, 0.1, 0.05}, l},
+                        {{101, 7418, 1.75056, 0.528542, 0.142471, 0.0047}, g},  // the corner: flagged
+                        {{90, 10000, 1, 0.6, 0, 0}, g}};                        // the corner: flagged
+  // Windows whose sideband predicts about the count, drawn reproducibly.
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    const auto w = random_words({78, 0}, i);
+    const int n_obs = 90 + static_cast<int>(w[0] % (kMaxObserved - 89));
+    const int n_sb = static_cast<int>(std::pow(10.0, 2.0 + 2.0 * uniform01(w[1], w[2])));
+    const double f = n_sb / (n_obs * (0.5 + 1.5 * uniform01(w[3], w[2])));
+    const auto u = random_words({78, 1}, i);
+    out.push_back({{n_obs, n_sb, f, 0.01 + 0.5 * uniform01(u[0], u[1]), 0.19 * uniform01(u[2], u[3]), 0.0047}, g});
+  }
+  return out;
+}
+
+TEST(StatsAccuracy, LargeCountsWithAShapeUncertaintyAgreeWithTheReference) {
+  CpuBackend cpu(2);
+  for (const auto& c : large_count_cases()) {
+    const auto [r, p0, ul, where] = compare(cpu, c);
+    EXPECT_EQ(r.flags & kLimitNotConverged, 0u) << where;
+    const bool flagged = (r.flags & kIllConditioned) != 0;
+    EXPECT_NEAR(r.p0 / p0, 1.0, flagged ? 1e-3 : 1e-8) << where << " flags " << r.flags << " p0 " << r.p0;
+    EXPECT_NEAR(r.ul_events / ul, 1.0, flagged ? 3e-2 : 1e-8) << where << " flags " << r.flags << " limit "
+                                                               << r.ul_events << " reference " << ul;
+  }
+}
+
+// (190, 40, 0.25, 0.3): 120.188983176179074 by an independent 30-digit computation
+// (mpmath: A_j by quadrature over x, then the s integrals), which the engine meets to 2e-15.
+TEST(StatsAccuracy, LargeCountJeffreysLimitsAgreeWithTheReference) {
+  CpuBackend cpu(2);
+  for (const auto& e : {CountingExperiment{120, 400, 4, 0.1, 0, 0}, CountingExperiment{200, 40, 0.25, 0.3, 0.1, 0},
+                        CountingExperiment{190, 40, 0.25, 0.3, 0, 0}}) {
+    StatsOptions options;
+    options.signal_prior = SignalPrior::jeffreys;
+    const std::vector<CountingExperiment> batch{e};
+    const auto r = cpu.marginalise(batch, plan_statistics(batch, options), options)[0];
+    ASSERT_EQ(r.flags, 0u);
+    const reference::Experiment re{e.n_obs, e.n_sb, e.f, e.delta, e.eff_rel_unc, e.lumi_rel_unc, false};
+    const double ul = static_cast<double>(reference::upper_limit_events(re, 0.95L, reference::SignalPrior::jeffreys));
+    EXPECT_NEAR(r.ul_events / ul, 1.0, 1e-8) << e.n_obs << " limit " << r.ul_events << " reference " << ul;
   }
 }
 

@@ -87,7 +87,7 @@ struct CombineExperiments {
     // y nodes: each channel's factor at the shared node u, f_k = 1 + u r_k (or (1 + r_k)^u).
     const GaussRule* ry = ch.y >= 0 ? &rules[ch.y] : nullptr;
     const int ny = ry ? ry->n : 1;
-    double gz[kMaxGaussNodes], wz[kMaxGaussNodes];
+    double gz[kMaxFactorNodes], wz[kMaxFactorNodes];
     const int nz = signal_factor_nodes(rules, ch.z, nuisance_prior, ex.channel[0].lumi_rel_unc, gz, wz);
     double inverse[kMaxCombinedObserved + 1];
     for (int m = 1; m <= n_total; ++m) inverse[m] = 1.0 / m;

@@ -7,7 +7,15 @@
 
 namespace darkscan::stats {
 
-inline constexpr int kMaxGaussNodes = 64;
+// Nodes a rule holds. The largest rules are the top of the background-shape ladder
+// (host/stats/stats_plan.cpp): 128 nodes integrate (1 + xδ)^N φ(x), the b << 1 limit of
+// the shape integrand, exactly for every count the engine takes (2·128 − 1 = 255 =
+// kMaxObserved).
+inline constexpr int kMaxGaussNodes = 128;
+// Nodes of the efficiency and luminosity rules at most (factor_rule_order's cap), and the
+// size of the per-node arrays of their factors: the 64 they always had, so that their
+// rules, and the stack those arrays take on a GPU, stay as they were.
+inline constexpr int kMaxFactorNodes = 64;
 
 struct GaussRule {
   int n = 0;

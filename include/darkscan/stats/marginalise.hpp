@@ -126,7 +126,7 @@ struct MarginaliseExperiment {
                                StatsResult& r) const {
     const int n = e.n_obs;
     // Factors and weights of the efficiency (y) and luminosity (z) nodes; g = gy·gz.
-    double gy[kMaxGaussNodes], wy[kMaxGaussNodes], gz[kMaxGaussNodes], wz[kMaxGaussNodes];
+    double gy[kMaxFactorNodes], wy[kMaxFactorNodes], gz[kMaxFactorNodes], wz[kMaxFactorNodes];
     const int ny = signal_factor_nodes(rules, c.y, nuisance_prior, e.eff_rel_unc, gy, wy);
     const int nz = signal_factor_nodes(rules, c.z, nuisance_prior, e.lumi_rel_unc, gz, wz);
     double inverse[kMaxObserved + 1];  // 1/i: the inner loops multiply instead of dividing
@@ -148,7 +148,7 @@ struct MarginaliseExperiment {
       b[i] = running;
     }
     // The tail carries a 1/g: its weights are kept divided once here, not at every step.
-    double vy[kMaxGaussNodes], vz[kMaxGaussNodes];  // w / g per axis
+    double vy[kMaxFactorNodes], vz[kMaxFactorNodes];  // w / g per axis
     for (int q = 0; q < ny; ++q) vy[q] = wy[q] / gy[q];
     for (int q = 0; q < nz; ++q) vz[q] = wz[q] / gz[q];
     double total = 0.0;

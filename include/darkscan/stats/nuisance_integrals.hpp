@@ -101,20 +101,25 @@ DS_FUNCTION inline void background_coefficients(const CountingExperiment& e, con
     r.p0 = shape_integral(e, nullptr, log_c, a);
     return;
   }
+  // Each rule is summed into `a` and p0, so that an unverified ladder (one whose rules
+  // never agree, or a ladder of one rule) leaves its highest rule's result with
+  // kIllConditioned (README, `darkscan stats`: flags 2, accuracy below target), never
+  // an unwritten `a`: the limit is computed from it whatever the flag.
+  r.p0 = shape_integral(e, &rules[c.x], log_c, a);
   double previous[kMaxObserved + 1];
-  double previous_p0 = shape_integral(e, &rules[c.x], log_c, previous);
   for (int step = 1; step < c.x_count; ++step) {
+    const double previous_p0 = r.p0;
+    for (int j = 0; j <= n; ++j) previous[j] = a[j];
     r.p0 = shape_integral(e, &rules[c.x + step], log_c, a);
     if (shape_rules_agree(previous_p0, r.p0, previous, a, n)) return;
-    previous_p0 = r.p0;
-    for (int j = 0; j <= n; ++j) previous[j] = a[j];
   }
   r.flags |= kIllConditioned;
 }
 
 // Nodes of one signal-factor nuisance, rules[rule_index] (-1: off, the single factor 1):
 // the factor (1 + u r) (Gaussian prior) or (1 + r)^u (log-normal) at each node u of the
-// rule, and the weights. Returns the count.
+// rule, and the weights. Returns the count; factor and weight hold kMaxFactorNodes, the
+// most factor_rule_order gives these rules.
 DS_FUNCTION inline int signal_factor_nodes(const GaussRule* rules, int rule_index, NuisancePrior prior, double r,
                                            double* factor, double* weight) {
   if (rule_index < 0) {
