@@ -1,4 +1,4 @@
-// Event store load throughput: rows of every DATA.md column from an HDF5 file in the
+// Event store load throughput: rows of every docs/formats/events.md column from an HDF5 file in the
 // warm page cache into host memory (CPU backend) and onto the device (CUDA backend),
 // for uncompressed and compressed files and for a compound table.
 //

@@ -1,4 +1,4 @@
-// Look-elsewhere toys of the whole scan (ANALYSIS.md section 6): toys per second of
+// Look-elsewhere toys of the whole scan (docs/physics/look-elsewhere.md): toys per second of
 // Backend::run_toys for the demo's shape: the pi+pi- range split in two halves, the K+K-
 // and mu+mu- ranges, resolutions rising with mass (~4,900 windows in all) and 16 data
 // events (the toys' mean is N + 1 per region), on the CPU with 1 and 2 threads and on CUDA.

@@ -1,4 +1,4 @@
-// The window scan's counting (ANALYSIS.md section 4): windows per second of
+// The window scan's counting (docs/physics/window-scan.md): windows per second of
 // Backend::count_windows over one final state's sorted masses, for the pi+pi- range of
 // the paper (threshold to 3 GeV, K_S veto, split at 1.0 GeV moved to 0.9 and 1.2) with a
 // resolution rising from 1 to 7 MeV (about 1,400 windows), against the number of events:

@@ -1,8 +1,8 @@
-// The selection pass (ANALYSIS.md section 2): candidates per second of Backend::select on
+// The selection pass (docs/physics/selection.md): candidates per second of Backend::select on
 // a chunk already in the backend's memory, the candidates of a generated 365 fb^-1 data
 // sample (DARKSCAN_BENCH_EVENTS names another event file; its largest sample is used).
 //
-// Floor: a streaming pass reads each candidate's columns once (42 of DATA.md's columns,
+// Floor: a streaming pass reads each candidate's columns once (42 of the columns of docs/formats/events.md,
 // 144 bytes) and writes its verdict (40 bytes): the memory traffic over the bandwidth,
 // measured in the same run as a memcpy of the same bytes (BM_MemcpyFloor). On an H100
 // (HBM3, ~3 TB/s) that is ~1.6e10 candidates/s; the issue asks for the kernel within 2x.

@@ -2,11 +2,11 @@
 # The demo: builds darkscan (scripts/setup.sh) and runs the main job, `darkscan run`, on
 # scan_configs/demo.toml: the built-in toy Belle II sample (signal grid, background
 # cocktail and a 365 fb^-1 data sample with an injected signal), the selection of
-# ANALYSIS.md section 2, the signal model of section 3, the window scan of sections 4
+# docs/physics/selection.md, the signal model of section 3, the window scan of sections 4
 # and 5, the look-elsewhere effect of section 6, then the plots and report.md in
 # darkscan-output/demo. A second run skips every stage that is up to date. Last, the
 # event store's check over the generated file (every sample loaded in chunks, checked
-# against the DATA.md schema, each column's range reported).
+# against the docs/formats/events.md schema, each column's range reported).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh default

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The peer of bench_selection: the same selection (ANALYSIS.md section 2) vectorised in
+"""The peer of bench_selection: the same selection (docs/physics/selection.md) vectorised in
 numpy (tests/support/reference_selection.py), timed on the same candidates in memory:
 derived quantities, the cut masks and the first failed step of every candidate, the
 work Backend::select does. Prints one JSON line.

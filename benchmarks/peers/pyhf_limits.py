@@ -1,6 +1,6 @@
 """Times pyhf's asymptotic CLs upper limit on the windows bench_statistics uses.
 
-The equivalent pyhf model of one window (ANALYSIS.md section 5): a signal region with
+The equivalent pyhf model of one window (docs/physics/statistics.md): a signal region with
 the signal (POI mu, one event at mu = 1) and the background, a control region (the
 sideband) with f times the background, one free normalisation shared by both; the shape
 uncertainty delta as a normsys on the signal-region background, the efficiency and

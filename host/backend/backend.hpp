@@ -69,19 +69,19 @@ class Backend {
   // Summary of every column of a chunk held in this backend's memory.
   virtual std::vector<ColumnSummary> summarize(const ChunkView& chunk) = 0;
 
-  // The statistics of ANALYSIS.md section 5 for every experiment of a batch: p0, Z
+  // The statistics of docs/physics/statistics.md for every experiment of a batch: p0, Z
   // and the upper limit on the signal events, by the plan's rules.
   virtual std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                                       const stats::StatsPlan& plan,
                                                       const stats::StatsOptions& options) = 0;
 
-  // Combinations of final states (ANALYSIS.md section 7): the product of the channels'
+  // Combinations of final states (docs/physics/interpretation.md): the product of the channels'
   // p0 and the upper limit on the shared signal parameter, by the plan's rules.
   virtual std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
                                                      const stats::CombinedPlan& plan,
                                                      const stats::StatsOptions& options) = 0;
 
-  // The selection of ANALYSIS.md section 2 for every candidate of a chunk (its columns
+  // The selection of docs/physics/selection.md for every candidate of a chunk (its columns
   // bound by selection::bind_columns), verdicts returned in host memory, in row order.
   virtual std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns,
                                                           std::uint64_t rows,
@@ -89,7 +89,7 @@ class Backend {
   // Lifetime reweighting of the signal model: every (cell, block) of `job`, whose
   // pointers are in host memory (job.out is ignored); [cell * blocks + block].
   virtual std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) = 0;
-  // The counts of ANALYSIS.md section 4 in every window of one final state: events in
+  // The counts of docs/physics/window-scan.md in every window of one final state: events in
   // the window and its sidebands, f and δ, over the final state's masses sorted in
   // ascending order (host memory); [w] for each window, in host memory.
   virtual std::vector<scan::WindowCounts> count_windows(std::span<const double> sorted_masses,

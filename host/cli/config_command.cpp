@@ -1,9 +1,11 @@
 // darkscan config [FILE]: every config key with its type, default, valid range and
-// meaning; with a file, validates it and prints the values it sets.
+// meaning; with a file, validates it and prints the values it sets; with --markdown,
+// the reference page docs/reference/config.md.
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
+#include "config/config_reference.hpp"
 #include "errors.hpp"
 
 namespace darkscan::cli {
@@ -11,9 +13,16 @@ namespace darkscan::cli {
 void add_config_command(CLI::App& app, Action& action) {
   auto file = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("config", "List every config key (type, default, range, meaning), or validate a config file");
+  auto markdown = std::make_shared<bool>(false);
   cmd->add_option("file", *file, "Config file to validate");
-  cmd->callback([file, &action] {
-    action = [file] {
+  cmd->add_flag("--markdown", *markdown, "Print the key reference as Markdown (docs/reference/config.md)");
+  cmd->callback([file, markdown, &action] {
+    action = [file, markdown] {
+      if (*markdown && !file->empty()) throw_input_error("config: --markdown takes no config file");
+      if (*markdown) {
+        fmt::print("{}", config::reference_markdown());
+        return kExitOk;
+      }
       if (!file->empty()) {
         const config::Config cfg = config::load(*file);
         fmt::print("{}: valid ({} column{} mapped)\n", *file, cfg.columns.entries().size(),

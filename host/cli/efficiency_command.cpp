@@ -47,7 +47,7 @@ int run_efficiency(const EfficiencyOptions& opt) {
   const auto model = signal_model::efficiency(*backend, file, cfg);
   fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  io::Provenance provenance{"darkscan efficiency (ANALYSIS.md section 3)", {{"input", file.path()}},
+  io::Provenance provenance{"darkscan efficiency (docs/physics/signal-model.md)", {{"input", file.path()}},
                             backend->description(), cfg.text};
   signal_model::write_signal_model(writer, model, provenance, cfg.collider.luminosity_rel_unc);
   writer.commit();

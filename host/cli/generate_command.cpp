@@ -1,5 +1,5 @@
 // darkscan generate: the toy Belle II event generator (signal grid, background
-// cocktail, data) writing the DATA.md layout.
+// cocktail, data) writing the event-file layout (docs/formats/events.md).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -112,7 +112,7 @@ int run_generate(const GenerateOptions& opt) {
 void add_generate_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<GenerateOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "generate", "Toy Belle II events in the DATA.md layout: a signal grid, the background cocktail and data");
+      "generate", "Toy Belle II events in the event-file layout (docs/formats/events.md): a signal grid, the background cocktail and data");
   cmd->add_option("--config", opt->config, "Scan config ([model], [generate], [collider]); defaults without it");
   cmd->add_option("--output", opt->output, "HDF5 event file to write (atomically)")->required();
   cmd->add_option("--seed", opt->seed, "Seed of every random stream (default: the config's run.seed)")

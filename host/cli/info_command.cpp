@@ -1,6 +1,6 @@
 // darkscan info FILE.h5: what an event file holds (samples, kinds, rows, columns,
 // attributes), and with --check, whether each sample loads through the event store:
-// every DATA.md column present (after the config's mapping), of a usable type, and
+// every docs/formats/events.md column present (after the config's mapping), of a usable type, and
 // finite, with each column's range.
 #include <fmt/format.h>
 
@@ -118,10 +118,10 @@ void add_info_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<InfoOptions>();
   CLI::App* cmd = app.add_subcommand("info", "Describe an HDF5 event file: samples, kinds, rows, columns, attributes");
   cmd->add_option("file", opt->file,
-                  "HDF5 event file (DATA.md layout, or PyTables/pandas compound tables); default: the config's "
+                  "HDF5 event file (docs/formats/events.md layout, or PyTables/pandas compound tables); default: the config's "
                   "[input] events");
   cmd->add_flag("--check", opt->check,
-                "Load every sample through the event store and check it against the DATA.md schema "
+                "Load every sample through the event store and check it against the docs/formats/events.md schema "
                 "(columns present after mapping, usable types, no NaN or inf); prints each column's range");
   cmd->add_option("--config", opt->config, "Scan config (TOML) whose [columns] mapping and [input] settings apply");
   cmd->add_option("--sample", opt->samples, "Only this sample (repeatable: --sample a --sample b)")

@@ -100,7 +100,7 @@ int run_interpret(const InterpretOptions& opt) {
   auto backend = make_backend(opt.compute, cfg, &why);
   const auto r = interpret::interpret(*backend, cfg, opt.config, rows, combined, settings, model ? &*model : nullptr,
                                       opt.request);
-  io::Provenance provenance{"darkscan interpret (ANALYSIS.md section 7)", {}, backend->description(), cfg.text};
+  io::Provenance provenance{"darkscan interpret (docs/physics/interpretation.md)", {}, backend->description(), cfg.text};
   io::add_input(provenance, "scan", opt.scan, true);
   provenance.inputs.emplace_back("model", opt.model);
   interpret::write_interpretation(writer, r, provenance);
@@ -135,11 +135,11 @@ void add_interpret_command(CLI::App& app, Action& action) {
                   "gamma_pipi_gev, gamma_kk_gev[, gamma_total_gev]); default: built in");
   cmd->add_option("--xsec-table", req.xsec_table,
                   "CSV or HDF5 table of the model point's production: m_hp_gev, sigma_prod_fb[, b_chi2_to_chi1_ee]; "
-                  "default: THEORY.md's formulas");
+                  "default: the formulas of docs/physics/dark-sector.md");
   cmd->add_option("--chi2-table", req.chi2_table,
                   "CSV or HDF5 table of the model point's chi2 for the y limit: m_chi1_gev, ctau_chi2_cm, "
                   "b_chi2_to_chi1_ee[, sigma_prod_fb at interpret.y_m_hp_gev], at its ratios and epsilon; default: "
-                  "THEORY.md's formulas");
+                  "the formulas of docs/physics/dark-sector.md");
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, &action] { action = [opt] { return run_interpret(*opt); }; });
 }

@@ -95,7 +95,7 @@ int run_scan_command(const ScanOptions& opt) {
   io::EventFileWriter writer(opt.output);  // an unwritable destination is said before the work
   const auto data = selection::read_selected_data(opt.data, opt.sample);
   const auto model = signal_model::read_signal_model(opt.model);
-  io::Provenance provenance{"darkscan scan (ANALYSIS.md sections 4 and 5)", {}, "", cfg.text};
+  io::Provenance provenance{"darkscan scan (docs/physics/window-scan.md and docs/physics/statistics.md)", {}, "", cfg.text};
   io::add_input(provenance, "data", opt.data);
   provenance.inputs.emplace_back("data_sample", opt.sample);
   provenance.inputs.emplace_back("data_sha256", io::sha256_file(opt.data));

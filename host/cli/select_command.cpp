@@ -41,7 +41,7 @@ int run_select(const SelectOptions& opt) {
 
   const auto result = selection::select(*backend, file, cfg, opt.samples);
   fmt::print(stderr, "{}\n", why);  // after the work, so that bad input stays one line
-  io::Provenance provenance{"darkscan select (ANALYSIS.md section 2)", {{"input", file.path()}},
+  io::Provenance provenance{"darkscan select (docs/physics/selection.md)", {{"input", file.path()}},
                             backend->description(), cfg.text};
   selection::write_selection(writer, result, provenance);
   writer.commit();
@@ -57,9 +57,9 @@ int run_select(const SelectOptions& opt) {
 void add_select_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<SelectOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "select", "The selection of ANALYSIS.md section 2: cutflows, best candidates, selected candidates to HDF5");
+      "select", "The selection of docs/physics/selection.md: cutflows, best candidates, selected candidates to HDF5");
   cmd->add_option("--config", opt->config, "Scan config ([selection], [collider], [columns], [input])");
-  cmd->add_option("--input", opt->input, "Event file (DATA.md); default: the config's [input] events");
+  cmd->add_option("--input", opt->input, "Event file (docs/formats/events.md); default: the config's [input] events");
   cmd->add_option("--output", opt->output, "HDF5 file to write (atomically): /selected/<sample>, /cutflow/<sample>")
       ->required();
   cmd->add_option("--sample", opt->samples, "Only this sample (repeatable); default: every sample");

@@ -1,5 +1,5 @@
 // darkscan stats: the statistics engine as a counting-experiment calculator. Reads
-// experiments from CSV, writes p0, Z and the upper limit of each (ANALYSIS.md section 5).
+// experiments from CSV, writes p0, Z and the upper limit of each (docs/physics/statistics.md).
 #include <fmt/format.h>
 
 #include <chrono>

@@ -34,7 +34,7 @@ struct RunConfig {
 };
 
 struct InputConfig {
-  std::string events;                   // HDF5 event file (DATA.md); relative to the config's folder
+  std::string events;                   // HDF5 event file (docs/formats/events.md); relative to the config's folder
   std::uint64_t chunk_rows = 1u << 20;  // rows per read; bounds host and device buffers
 };
 
@@ -45,7 +45,7 @@ struct ColliderConfig {
   double luminosity_rel_unc = 0.0047;
 };
 
-// ANALYSIS.md section 2: the nineteen cuts and three vetoes, defaults from the paper.
+// docs/physics/selection.md: the nineteen cuts and three vetoes, defaults from the paper.
 struct SelectionConfig {
   double ecl_energy_trigger_min_gev = 1.5;    // 1
   int track_hits_min = 20;                    // 2
@@ -68,7 +68,7 @@ struct SelectionConfig {
   double hp_opening_angle_max_rad = 3.0;      // 19
 };
 
-// The dark-sector model point of the generated signal (ANALYSIS.md section 1).
+// The dark-sector model point of the generated signal (docs/physics/model.md).
 // Defaults: the point of the paper's figure 3 (m(A') = 3 m(chi1), Δm = 0.4 m(chi1)).
 struct ModelConfig {
   double m_chi1_gev = 2.5;
@@ -76,7 +76,7 @@ struct ModelConfig {
   double m_ap_gev = 7.5;
   double alpha_d = 0.1;
   double epsilon = 1.5e-3;
-  double ctau_chi2_cm = 0;  // 0: from the model point (THEORY.md section 2)
+  double ctau_chi2_cm = 0;  // 0: from the model point (docs/physics/dark-sector.md)
 };
 
 // The toy generator: the signal grid, the background cocktail and the data sample.
@@ -103,7 +103,7 @@ struct GenerateConfig {
   std::vector<double> xsec_fb;  // per process of darkscan/generator/background_catalogue.hpp, in its order
 };
 
-// The signal model (ANALYSIS.md section 3): the lifetime grid of the efficiency maps,
+// The signal model (docs/physics/signal-model.md): the lifetime grid of the efficiency maps,
 // when a cell is trusted, and the efficiency uncertainties added in quadrature.
 struct SignalModelConfig {
   Interval ctau_range_cm{0.1, 10000};  // cτ(h') grid ends
@@ -117,7 +117,7 @@ struct SignalModelConfig {
   int ctau_chi2_points_per_decade = 0;      // 0: no maps over cτ(chi2)
 };
 
-// The window scan and its statistics (ANALYSIS.md sections 4 and 5).
+// The window scan and its statistics (docs/physics/window-scan.md and docs/physics/statistics.md).
 struct ScanConfig {
   std::vector<std::string> final_states{"mumu", "pipi", "kk"};
   double mass_max_gev = 3.0;              // top of every final state's range; the bottom is 2 m_x
@@ -131,7 +131,7 @@ struct ScanConfig {
   std::string signal_prior = "uniform";     // uniform | jeffreys
 };
 
-// The model-dependent interpretation (ANALYSIS.md section 7, `darkscan interpret`).
+// The model-dependent interpretation (docs/physics/interpretation.md, `darkscan interpret`).
 struct InterpretConfig {
   // The y limit vs m(chi1) holds m(h') and sinθ fixed (the paper does not give its
   // figure 4's values: choice, documented in README): 0.6 GeV, where mu+mu- and pi+pi-

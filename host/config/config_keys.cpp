@@ -174,7 +174,7 @@ std::vector<Key> make_registry() {
               "darkscan run: background-only toys of the look-elsewhere stage."),
       // [input]
       text("input.events", DS_FIELD(input.events), {},
-           "HDF5 event file in the DATA.md layout, relative to this config's folder."),
+           "HDF5 event file in the event-file layout (docs/formats/events.md), relative to this config's folder."),
       integer("input.chunk_rows", DS_FIELD(input.chunk_rows), 1024, std::int64_t{1} << 32,
               "Rows read per chunk: bounds host and device buffers, so samples larger than memory stream."),
       // [collider]
@@ -184,7 +184,7 @@ std::vector<Key> make_registry() {
            "Integrated luminosity of the data set (fb^-1)."),
       real("collider.luminosity_rel_unc", DS_FIELD(collider.luminosity_rel_unc), 0, 1, false,
            "Relative luminosity uncertainty."),
-      // [selection], ANALYSIS.md section 2, numbered as there
+      // [selection], docs/physics/selection.md, numbered as there
       real("selection.ecl_energy_trigger_min_gev", DS_FIELD(selection.ecl_energy_trigger_min_gev), 0, 11, false,
            "Cut 1: ECL energy in 22-128 degrees above this (GeV)."),
       integer("selection.track_hits_min", DS_FIELD(selection.track_hits_min), 0, 1000,
@@ -223,7 +223,7 @@ std::vector<Key> make_registry() {
            "Cut 18: ECL energy not matched to the tracks below this (GeV)."),
       real("selection.hp_opening_angle_max_rad", DS_FIELD(selection.hp_opening_angle_max_rad), 0, 3.1416, true,
            "Cut 19: h' track-pair opening angle below this (rad; cosmic muons)."),
-      // [model], ANALYSIS.md section 1: the dark-sector point of the generated signal
+      // [model], docs/physics/model.md: the dark-sector point of the generated signal
       real("model.m_chi1_gev", DS_FIELD(model.m_chi1_gev), 0, 5.29, true, "m(chi1) of generated signal (GeV)."),
       real("model.delta_m_gev", DS_FIELD(model.delta_m_gev), 0, 5.29, true,
            "Delta m = m(chi2) - m(chi1) of generated signal (GeV); M(e+e-) of the chi2 decay lies below it."),
@@ -232,10 +232,10 @@ std::vector<Key> make_registry() {
            "e+e- -> h'A' is closed."),
       real("model.alpha_d", DS_FIELD(model.alpha_d), 0, 4 * 3.141592653589793, true, "Dark coupling alpha_D."),
       real("model.epsilon", DS_FIELD(model.epsilon), 0, 1, true,
-           "Kinetic mixing: sets the signal cross section (THEORY.md section 3) and, unless ctau_chi2_cm is "
+           "Kinetic mixing: sets the signal cross section (docs/physics/dark-sector.md) and, unless ctau_chi2_cm is "
            "given, cτ(chi2)."),
       real("model.ctau_chi2_cm", DS_FIELD(model.ctau_chi2_cm), 0, 1e8, false,
-           "cτ(chi2) of generated signal (cm); 0 computes it from the model point (THEORY.md section 2)."),
+           "cτ(chi2) of generated signal (cm); 0 computes it from the model point (docs/physics/dark-sector.md)."),
       // [generate]: the toy generator
       text_list("generate.signal_final_states", DS_FIELD(generate.signal_final_states), {"mumu", "pipi", "kk"},
                 "Final states of the signal grid."),
@@ -269,7 +269,7 @@ std::vector<Key> make_registry() {
            "cτ(h') of the signal injected into data (cm)."),
       real("generate.inject_sigma_fb", DS_FIELD(generate.inject_sigma_fb), 0, 1e9, false,
            "Cross section of the injected signal, sigma x B(chi2) x B(h' -> x+x-), before selection (fb); 0: none."),
-      // [signal_model], ANALYSIS.md section 3
+      // [signal_model], docs/physics/signal-model.md
       interval("signal_model.ctau_range_cm", DS_FIELD(signal_model.ctau_range_cm), 1e-6, 1e9,
                "cτ(h') range of the efficiency maps (cm), log-spaced."),
       integer("signal_model.ctau_points_per_decade", DS_FIELD(signal_model.ctau_points_per_decade), 1, 1000,
@@ -289,7 +289,7 @@ std::vector<Key> make_registry() {
                "cτ(chi2) range of the efficiency maps over both lifetimes (cm), log-spaced."),
       integer("signal_model.ctau_chi2_points_per_decade", DS_FIELD(signal_model.ctau_chi2_points_per_decade), 0, 1000,
               "Points per decade of the cτ(chi2) grid; 0 writes no maps over cτ(chi2)."),
-      // [interpret], ANALYSIS.md section 7
+      // [interpret], docs/physics/interpretation.md
       real("interpret.y_m_hp_gev", DS_FIELD(interpret.y_m_hp_gev), 0, 10.58, true,
            "m(h') held fixed for the y limit vs m(chi1) (GeV); the scan's window nearest it gives the counts."),
       real("interpret.y_sin_theta", DS_FIELD(interpret.y_sin_theta), 0, 1, true,
@@ -301,7 +301,7 @@ std::vector<Key> make_registry() {
       boolean("interpret.benchmark_points", DS_FIELD(interpret.benchmark_points),
               "Also interpret the paper's benchmark model points: m(A')/m(chi1) in {3, 4}, Delta m/m(chi1) in "
               "{0.2, 0.4, 1.0}, alpha_D in {0.1, 0.5} (the [model] point's m(chi1) and epsilon)."),
-      // [scan], ANALYSIS.md sections 4 and 5
+      // [scan], docs/physics/window-scan.md and docs/physics/statistics.md
       text_list("scan.final_states", DS_FIELD(scan.final_states), {"mumu", "pipi", "kk"},
                 "Final states to scan."),
       real("scan.mass_max_gev", DS_FIELD(scan.mass_max_gev), 0, 10.58, true,
@@ -322,7 +322,7 @@ std::vector<Key> make_registry() {
       real("scan.credibility", DS_FIELD(scan.credibility), 0, 1, true,
            "Credibility level of the upper limits (below 1)."),
       text("scan.nuisance_prior", DS_FIELD(scan.nuisance_prior), {"gaussian", "lognormal"},
-           "Efficiency and luminosity factors: (1 + y r) with r < 0.2, or (1 + r)^y for any r (ANALYSIS.md 5)."),
+           "Efficiency and luminosity factors: (1 + y r) with r < 0.2, or (1 + r)^y for any r (docs/physics/statistics.md)."),
       text("scan.signal_prior", DS_FIELD(scan.signal_prior), {"uniform", "jeffreys"},
            "Prior of the signal: uniform (the paper's), or Jeffreys (s + b)^(-1/2)."),
   };
@@ -374,7 +374,7 @@ std::vector<KeyDoc> documentation() {
   Config defaults;
   std::vector<KeyDoc> out;
   for (const auto& k : registry()) out.push_back({k.path, k.type, k.show(defaults), k.range, k.doc});
-  out.push_back({"columns.<logical>", "string", "(the logical name)", "a DATA.md column name",
+  out.push_back({"columns.<logical>", "string", "(the logical name)", "a docs/formats/events.md column name",
                  "Stored dataset or compound-field name of a logical column, for ntuples named otherwise."});
   return out;
 }

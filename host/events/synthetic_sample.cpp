@@ -86,7 +86,7 @@ io::HostBatch synthetic_rows(const SyntheticSample& sample, std::uint64_t seed, 
 void write_synthetic_file(const std::filesystem::path& path, const std::vector<SyntheticSample>& samples,
                           std::uint64_t seed, io::WriteOptions options) {
   io::EventFileWriter writer(path, options);
-  writer.set_root_attributes({{"creator", std::string("darkscan synthetic sample (DATA.md schema, no physics)")},
+  writer.set_root_attributes({{"creator", std::string("darkscan synthetic sample (docs/formats/events.md schema, no physics)")},
                               {"seed", static_cast<std::int64_t>(seed)}});
   for (const auto& s : samples) {
     io::Attributes attributes{{"kind", s.kind}};

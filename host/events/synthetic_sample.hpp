@@ -1,5 +1,5 @@
 #pragma once
-// A synthetic sample in the DATA.md schema: every column filled with values drawn
+// A synthetic sample in the docs/formats/events.md schema: every column filled with values drawn
 // uniformly over its physical range, row by row from a counter-based generator (so
 // any range of rows can be made alone, and the same seed gives the same bits). It
 // carries no physics (that is the toy generator's job): it exercises the event

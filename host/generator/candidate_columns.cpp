@@ -17,7 +17,7 @@ void fill(io::HostColumn& column, std::span<const CandidateRow> rows, Get get) {
   for (std::size_t i = 0; i < rows.size(); ++i) out[i] = static_cast<T>(get(rows[i]));
 }
 
-// Fills one logical column of DATA.md from the rows.
+// Fills one logical column of docs/formats/events.md from the rows.
 void fill_column(io::HostColumn& c, std::span<const CandidateRow> rows) {
   const std::string_view n = c.name;
   auto f32 = [&](auto get) { fill<float>(c, rows, get); };

@@ -1,6 +1,6 @@
 #pragma once
 // Candidate rows (one struct per candidate, as the event functors make them) to the
-// column batches the event writer takes, in the DATA.md schema of the sample's kind:
+// column batches the event writer takes, in the docs/formats/events.md schema of the sample's kind:
 // MC truth and mc_weight on signal and background samples only.
 #include <cstdint>
 #include <span>

@@ -55,7 +55,7 @@ GenerateSummary generate_file(const GenerateRequest& req) {
     for (const auto& p : s.parts) total_events += p.events;
 
   io::EventFileWriter writer(req.output);
-  const io::Provenance provenance{"darkscan generate: toy Belle II events (DATA.md schema)", {}, "", req.config.text};
+  const io::Provenance provenance{"darkscan generate: toy Belle II events (docs/formats/events.md schema)", {}, "", req.config.text};
   writer.set_root_attributes(io::provenance_attributes(
       provenance, {{"seed", static_cast<std::int64_t>(req.seed)}, {"luminosity_fb", req.luminosity_fb}}));
 

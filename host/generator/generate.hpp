@@ -2,7 +2,7 @@
 // `darkscan generate`: the toy Belle II event generator. Runs the plan of the request
 // (generator/generate_plan.hpp: the signal samples, one MC sample per background
 // process, the data sample), generating each sample's events in parallel chunks and
-// streaming the candidates to HDF5 in the DATA.md layout.
+// streaming the candidates to HDF5 in the event-file layout (docs/formats/events.md).
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -41,7 +41,7 @@ io::Attributes signal_attributes(const SignalPoint& p, const SignalProcess& m, d
           {"ctau_chi2_cm", m.ctau_chi2_cm},
           {"ap_on_shell", static_cast<std::int64_t>(m.ap_on_shell)},
           {"cross_section_fb", sigma_fb},
-          {"cross_section_note", std::string("sigma(e+e- -> h' chi1 chi2) at the model's epsilon (THEORY.md section 3), "
+          {"cross_section_note", std::string("sigma(e+e- -> h' chi1 chi2) at the model's epsilon (docs/physics/dark-sector.md), "
                                              "no branching fractions")},
           {"n_generated", static_cast<std::int64_t>(events)},
           {"luminosity_fb", luminosity_fb}};

@@ -2,7 +2,7 @@
 // The host side of the generated signal: turns a signal point (final state, m(h'), cτ(h')
 // and the dark-sector point) into the plain SignalProcess the event functor samples from,
 // tabulating the off-shell A' mass and the M(e+e-) spectrum of the chi2 decay
-// (THEORY.md sections 2 and 3), and gives its cross section.
+// (docs/physics/dark-sector.md), and gives its cross section.
 #include <functional>
 #include <string>
 
@@ -32,10 +32,10 @@ using physics::final_state_from_name;
 InverseCdf tabulate_inverse_cdf(const std::function<double(double)>& density, double lo, double hi);
 
 // Checks the point (InputError naming `where` and the offending parameter) and builds
-// its process. cτ(chi2) = 0 in the point is replaced by THEORY.md's value.
+// its process. cτ(chi2) = 0 in the point is replaced by the value of docs/physics/dark-sector.md.
 SignalProcess make_signal_process(const SignalPoint& point, const Collision& collision, const std::string& where);
 
-// σ(e+e- -> h' chi1 chi2) of the point in fb (THEORY.md section 3).
+// σ(e+e- -> h' chi1 chi2) of the point in fb (docs/physics/dark-sector.md).
 double signal_cross_section_fb(const SignalPoint& point, const Collision& collision);
 
 }  // namespace darkscan::generator

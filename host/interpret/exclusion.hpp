@@ -1,6 +1,6 @@
 #pragma once
 // Where a predicted cross section exceeds the upper limit along the lifetime axis
-// (ANALYSIS.md section 7), and those regions as intervals of sinθ.
+// (docs/physics/interpretation.md), and those regions as intervals of sinθ.
 //
 // The limit is known on a grid of cτ(h') and interpolated linearly in (log cτ, log limit);
 // the prediction σ_prod × B(chi2) does not depend on θ. So the excluded set in log cτ is a

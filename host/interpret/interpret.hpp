@@ -1,10 +1,10 @@
 #pragma once
-// The model-dependent interpretation (ANALYSIS.md section 7, `darkscan interpret`):
+// The model-dependent interpretation (docs/physics/interpretation.md, `darkscan interpret`):
 //  - the combination of the final states at every (m(h'), cτ(h')) of the scan's common
 //    grid: each open channel's window (the scan's /scan_combined rows) expecting
 //    σ·B(h' → x+x−)·ε·L events, the limit on σ = σ_prod × B(chi2 → chi1 e+e-) from the
 //    product of their likelihoods (statistics engine, combined_limit.hpp), p0 the product;
-//  - the sinθ exclusion of a model point: σ_prod and B(chi2) from THEORY.md (independent
+//  - the sinθ exclusion of a model point: σ_prod and B(chi2) from docs/physics/dark-sector.md (independent
 //    of θ), cτ(h') = cτ̂(m)/sin²θ from the h' widths, excluded where the prediction exceeds
 //    the limit interpolated in log cτ (exclusion.hpp).
 #include <array>
@@ -80,7 +80,7 @@ struct SinThetaMass {
   std::vector<SinThetaInterval> intervals;
 };
 
-// σ_prod and B(chi2) from THEORY.md at `point`, or from `table` where given (its
+// σ_prod and B(chi2) from docs/physics/dark-sector.md at `point`, or from `table` where given (its
 // B(chi2) column, when present, replaces the formula's too).
 std::vector<SinThetaMass> sin_theta_exclusion(const CombinedLimits& limits, const physics::DarkHiggsWidths& widths,
                                               const physics::DarkSectorPoint& point, double sqrt_s,

@@ -59,7 +59,7 @@ void write_model_points(io::EventFileWriter& writer, const std::vector<PointResu
   io::Attributes a = attributes;
   a.emplace_back("names", names);
   writer.begin_table("", "model_points", a, b);
-  describe(writer, "ctau_chi2_cm", "cm", "the point's own chi2 lifetime at m_chi1 and epsilon (THEORY.md section 2)");
+  describe(writer, "ctau_chi2_cm", "cm", "the point's own chi2 lifetime at m_chi1 and epsilon (docs/physics/dark-sector.md)");
   describe(writer, "efficiency_ctau_chi2_cm", "cm",
            "the chi2 lifetime the efficiencies are at: the point's own through the signal model's maps over "
            "ctau(chi2), or the generated one where the model has none");

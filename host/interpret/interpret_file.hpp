@@ -16,7 +16,7 @@ namespace darkscan::interpret {
 // and its sinθ exclusion.
 struct PointResult {
   ModelPoint point;
-  double ctau_chi2_cm = 0;             // the point's own (THEORY.md section 2)
+  double ctau_chi2_cm = 0;             // the point's own (docs/physics/dark-sector.md)
   double efficiency_ctau_chi2_cm = 0;  // the efficiencies': its own, or the generated one without maps
   std::vector<SinThetaMass> sin_theta;
 };

@@ -94,8 +94,8 @@ Interpretation interpret(Backend& backend, const config::Config& cfg, const std:
                     {"sqrt_s_gev", out.sqrt_s},
                     {"hp_widths", widths.source()},
                     {"hp_widths_valid_up_to_gev", widths.valid_up_to()},
-                    {"sigma_prod", xsec ? xsec->source() : std::string("THEORY.md section 3 (leading order)")},
-                    {"chi2_for_y_limit", chi2 ? chi2->source() : std::string("THEORY.md sections 2 and 3")}};
+                    {"sigma_prod", xsec ? xsec->source() : std::string("docs/physics/dark-sector.md (leading order)")},
+                    {"chi2_for_y_limit", chi2 ? chi2->source() : std::string("docs/physics/dark-sector.md")}};
   return out;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The interpretation stage (`darkscan interpret`, ANALYSIS.md section 7): from a scan's
+// The interpretation stage (`darkscan interpret`, docs/physics/interpretation.md): from a scan's
 // rows, the final states combined into limits on σ_prod × B(chi2 → chi1 e+e-) at every
 // (m(h'), cτ(h')), the sinθ exclusion of the config's model point and, on request, of
 // the paper's benchmark points, and the y limit vs m(chi1) where the signal model has

@@ -2,7 +2,7 @@
 // The model points an interpretation runs over: the config's [model] point and, on
 // request, the paper's benchmark set (m(A')/m(chi1) in {3, 4}, Δm/m(chi1) in {0.2, 0.4,
 // 1.0}, α_D in {0.1, 0.5}), each as mass ratios so that the y limit can move m(chi1)
-// with m(A') and Δm in proportion (THEORY.md section 4).
+// with m(A') and Δm in proportion (docs/physics/interpretation.md).
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #pragma once
 // σ_prod(e+e- → h' chi1 chi2) and B(chi2 → chi1 e+e-) of the model point from a user's
-// table instead of THEORY.md's leading-order formulas (the paper's calculation includes
+// table instead of the leading-order formulas of docs/physics/dark-sector.md (the paper's calculation includes
 // ISR, for instance): CSV or HDF5 (io::read_numeric_table) with the columns m_hp_gev
 // and sigma_prod_fb, and optionally b_chi2_to_chi1_ee, linear in m(h') between its rows.
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// A user's table replacing a THEORY.md formula (THEORY.md preamble: "a user can replace
-// any of them by a table"): named columns over an increasing first column (the mass it
+// A user's table replacing one of the formulas of docs/physics/dark-sector.md (any of
+// them may be replaced by a table): named columns over an increasing first column (the mass it
 // is a function of), linear between its rows, CSV or HDF5 (io::read_numeric_table).
 #include <string>
 #include <vector>

@@ -89,7 +89,7 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
           table ? physics::kHbarCGeVCm / table->at("ctau_chi2_cm", m1) : physics::chi2_width_total(ref);
       y.b_chi2 = table ? table->at("b_chi2_to_chi1_ee", m1) : physics::chi2_width_ee(ref) / gamma_ref;
       for (std::size_t k = 0; k < n_eps; ++k) {
-        // Every χ2 width and σ_prod scale as ε² (THEORY.md sections 2 and 3).
+        // Every χ2 width and σ_prod scale as ε² (docs/physics/dark-sector.md).
         const double scale = settings.epsilon[k] * settings.epsilon[k] / (mp.epsilon * mp.epsilon);
         const double ctau_chi2 = physics::kHbarCGeVCm / (gamma_ref * scale);
         y.ctau_chi2_cm.push_back(ctau_chi2);

@@ -1,5 +1,5 @@
 #pragma once
-// The y limit vs m(chi1) of a model point (ANALYSIS.md section 7, THEORY.md section 4):
+// The y limit vs m(chi1) of a model point (docs/physics/interpretation.md, docs/physics/interpretation.md):
 // m(h') and sinθ fixed (so cτ(h') and B(h' → x+x−) are), m(A') and Δm moving with
 // m(chi1) in the point's ratios, and ε moving both σ_prod ∝ ε² and cτ(chi2) ∝ 1/ε². At
 // every m(chi1) the signal model has maps over cτ(chi2) for, and every ε of a log grid,
@@ -57,7 +57,7 @@ struct YLimitMass {
   }
 };
 
-// The chi2 of points[0] from a user's table instead of THEORY.md section 2 (and its
+// The chi2 of points[0] from a user's table instead of docs/physics/dark-sector.md (and its
 // σ_prod, section 3), over m(chi1) at that point's ratios and ε: columns m_chi1_gev,
 // ctau_chi2_cm and b_chi2_to_chi1_ee, optionally sigma_prod_fb (at YLimitSettings::m_hp);
 // both scaled with ε² from the point's ε.

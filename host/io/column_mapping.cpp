@@ -7,7 +7,7 @@ namespace darkscan::io {
 
 void ColumnMapping::set(const std::string& logical, const std::string& stored, std::string_view origin) {
   if (events::column_index(logical) < 0)
-    throw_input_error("{}: [columns] key '{}' is not a darkscan column (see DATA.md for the names)", origin,
+    throw_input_error("{}: [columns] key '{}' is not a darkscan column (see docs/formats/events.md for the names)", origin,
                       logical);
   if (stored.empty()) throw_input_error("{}: [columns] key '{}' maps to an empty name", origin, logical);
   map_[logical] = stored;

@@ -1,5 +1,5 @@
 #pragma once
-// Opening an HDF5 event file (DATA.md) and indexing its samples: their layout, rows,
+// Opening an HDF5 event file (docs/formats/events.md) and indexing its samples: their layout, rows,
 // stored columns and attributes. Reading a sample's columns is io/sample_reader.hpp's.
 // Two layouts are understood:
 //  - columns: a group holding one 1-D dataset per column (darkscan's own layout);

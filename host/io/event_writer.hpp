@@ -1,5 +1,5 @@
 #pragma once
-// Writing samples in darkscan's column layout (DATA.md): /samples/<name>/ groups of
+// Writing samples in darkscan's column layout (docs/formats/events.md): /samples/<name>/ groups of
 // equal-length 1-D datasets, chunked and compressed (shuffle + deflate, readable by
 // h5py and pandas without plugins), attributes on the group, provenance on the
 // root. The file appears at its final name only after commit().

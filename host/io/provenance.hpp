@@ -13,7 +13,7 @@
 namespace darkscan::io {
 
 struct Provenance {
-  std::string creator;      // "darkscan scan (ANALYSIS.md sections 4 and 5)"
+  std::string creator;      // "darkscan scan (docs/physics/window-scan.md and docs/physics/statistics.md)"
   Attributes inputs;        // {"input", path}, {"data_sha256", ...}: in the order given
   std::string backend;      // Backend::description(); empty: not recorded (no backend ran)
   std::string config_text;  // the config as read; empty: not recorded

@@ -27,7 +27,7 @@ struct ColumnRequest {
   double fill_value = 0.0;
 };
 
-// The columns DATA.md requires of a sample of this kind: the detector columns and
+// The columns docs/formats/events.md requires of a sample of this kind: the detector columns and
 // the event number always; MC truth on signal samples (lifetime reweighting needs
 // it), where present on background; mc_weight filled with 1 where absent.
 std::vector<ColumnRequest> schema_request(std::string_view kind);

@@ -1,5 +1,5 @@
 #pragma once
-// The look-elsewhere effect (ANALYSIS.md section 6, `darkscan lee`): background-only
+// The look-elsewhere effect (docs/physics/look-elsewhere.md, `darkscan lee`): background-only
 // toys of the whole scan, the global p-value and significance, the trials factor, and
 // the Gross–Vitells up-crossing estimate beside them.
 #include <array>

@@ -29,7 +29,7 @@ io::HostColumn coverage_column(const char* name, const std::vector<CoveragePoint
 
 void write_toys(io::EventFileWriter& writer, const LeeResult& r, const std::string& backend) {
   const LeeSummary& s = r.summary;
-  io::Attributes attrs = {{"creator", std::string("darkscan lee (ANALYSIS.md section 6)")},
+  io::Attributes attrs = {{"creator", std::string("darkscan lee (docs/physics/look-elsewhere.md)")},
                           {"darkscan_version", std::string(version())},
                           {"seed", static_cast<std::int64_t>(r.settings.seed)},
                           {"toys", static_cast<std::int64_t>(s.toys)},

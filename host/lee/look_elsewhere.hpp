@@ -1,5 +1,5 @@
 #pragma once
-// The look-elsewhere stage (`darkscan lee`, ANALYSIS.md section 6): background-only toys
+// The look-elsewhere stage (`darkscan lee`, docs/physics/look-elsewhere.md): background-only toys
 // of the whole scan (checkpointed after every batch, so that an interrupted run resumes
 // where it stopped), the global significance beside the Gross–Vitells estimate, the
 // expected limits of every scan row and the coverage of the limits. lee_file.hpp writes

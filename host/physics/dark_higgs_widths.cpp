@@ -24,7 +24,7 @@ namespace darkscan::physics {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// THEORY.md section 1: Winkler's tables end at 2.0 GeV, and above about 1.4 GeV the
+// docs/physics/dark-sector.md: Winkler's tables end at 2.0 GeV, and above about 1.4 GeV the
 // channels the default total leaves out (4π, ηη, gluons) matter.
 constexpr double kBuiltinValidUpTo = 2.0;
 constexpr double kBuiltinTotalCompleteUpTo = 1.4;

@@ -1,6 +1,6 @@
 #pragma once
 // The h' widths, branching fractions and lifetime as functions of m(h') and sinθ
-// (THEORY.md section 1), behind one interface with two sources:
+// (docs/physics/dark-sector.md), behind one interface with two sources:
 //  - built in: the leptonic widths from their leading-order formula and the ππ and KK
 //    widths from Winkler's dispersive calculation (theory/winkler_*.txt, interpolated
 //    linearly in m(h')), valid up to 2.0 GeV; the total is Γ_ee + Γ_μμ + Γ_ππ + Γ_KK, which

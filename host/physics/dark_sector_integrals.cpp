@@ -22,7 +22,7 @@ void check_point(const DarkSectorPoint& p, const char* what) {
 void check_chi2_point(const DarkSectorPoint& p, const char* what) {
   check_point(p, what);
   if (!(p.delta_m < p.m_ap)) {
-    throw_input_error("{}: delta_m {} GeV is not below m_ap {} GeV; the chi2 width of THEORY.md section 2 "
+    throw_input_error("{}: delta_m {} GeV is not below m_ap {} GeV; the chi2 width of docs/physics/dark-sector.md "
                       "holds only through an off-shell A'",
                       what, p.delta_m, p.m_ap);
   }

@@ -113,7 +113,7 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       const io::EventFile file(p.events);
                       auto result = selection::select(backend, file, cfg);
                       io::EventFileWriter writer(p.selected);
-                      auto prov = provenance("darkscan select (ANALYSIS.md section 2)", backend, cfg);
+                      auto prov = provenance("darkscan select (docs/physics/selection.md)", backend, cfg);
                       io::add_input(prov, "input", file.path());
                       selection::write_selection(writer, result, prov);
                       writer.commit();
@@ -124,7 +124,7 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       const io::EventFile file(p.events);
                       auto model = signal_model::efficiency(backend, file, cfg);
                       io::EventFileWriter writer(p.model);
-                      auto prov = provenance("darkscan efficiency (ANALYSIS.md section 3)", backend, cfg);
+                      auto prov = provenance("darkscan efficiency (docs/physics/signal-model.md)", backend, cfg);
                       io::add_input(prov, "input", file.path());
                       signal_model::write_signal_model(writer, model, prov, cfg.collider.luminosity_rel_unc);
                       writer.commit();
@@ -135,7 +135,7 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       auto result = scan::run_scan(backend, cfg, mem.data(), mem.signal_model(), p.model);
                       for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
                       io::EventFileWriter writer(p.scan);
-                      auto prov = provenance("darkscan scan (ANALYSIS.md sections 4 and 5)", backend, cfg);
+                      auto prov = provenance("darkscan scan (docs/physics/window-scan.md and docs/physics/statistics.md)", backend, cfg);
                       io::add_input(prov, "data", p.selected);
                       prov.inputs.emplace_back("data_sample", std::string("data"));
                       prov.inputs.emplace_back("data_sha256", io::sha256_file(p.selected));
@@ -167,7 +167,7 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       const auto r = interpret::interpret(backend, cfg, opt.config, mem.rows(p.results),
                                                           mem.combined(p.results), settings, &mem.signal_model(), {});
                       io::EventFileWriter writer(p.interpretation);
-                      auto prov = provenance("darkscan interpret (ANALYSIS.md section 7)", backend, cfg);
+                      auto prov = provenance("darkscan interpret (docs/physics/interpretation.md)", backend, cfg);
                       io::add_input(prov, "scan", p.results, true);
                       prov.inputs.emplace_back("model", p.model);
                       interpret::write_interpretation(writer, r, prov);

@@ -1,5 +1,5 @@
 #pragma once
-// The window scan (ANALYSIS.md sections 4 and 5, `darkscan scan`): for each final state
+// The window scan (docs/physics/window-scan.md and docs/physics/statistics.md, `darkscan scan`): for each final state
 // the windows of its range, the counts in them and their sidebands over the selected
 // data, and for every lifetime of the grid p0, Z and the upper limit on
 // σ_sig = σ_prod × B(chi2 -> chi1 e+e-) × B(h' -> x+x-), all experiments in one batch of

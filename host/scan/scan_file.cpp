@@ -34,7 +34,7 @@ constexpr ColumnDoc kScanColumns[] = {
     {"delta", "", "relative background-shape uncertainty (pi+pi-: moved splits; else 0)"},
     {"efficiency", "", "signal efficiency of the final state at (m, cτ), linear in m between signal points"},
     {"eff_rel_unc", "", "relative efficiency uncertainty, all sources"},
-    {"p0", "", "local background-only p-value (ANALYSIS.md section 5)"},
+    {"p0", "", "local background-only p-value (docs/physics/statistics.md)"},
     {"z", "sigma", "local significance Φ⁻¹(1 - p0); -inf where p0 = 1"},
     {"ul_events", "events", "upper limit on the signal events σ_sig ε L at the credibility level; NaN where "
                             "limit_status is not 0"},

@@ -68,7 +68,7 @@ WindowGeometry make_window(const FinalStateRange& range, double centre, double s
   w.sigma = sigma;
   w.window = {centre - half_width_sigma * sigma, centre + half_width_sigma * sigma, 0, 0};
   // Without splits the sideband is the whole range; with them, each split gives the
-  // part of the range on the centre's side (ANALYSIS.md section 4).
+  // part of the range on the centre's side (docs/physics/window-scan.md).
   std::vector<double> splits = range.splits;
   if (splits.empty()) splits.push_back(std::nan(""));
   if (splits.size() > static_cast<std::size_t>(kMaxSplits))

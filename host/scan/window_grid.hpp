@@ -1,5 +1,5 @@
 #pragma once
-// Placing the windows of one final state (ANALYSIS.md section 4): centres m advancing
+// Placing the windows of one final state (docs/physics/window-scan.md): centres m advancing
 // by step·σ(m) from the range's lower edge, windows [m - hσ, m + hσ] that lie inside
 // the range and clear of the vetoed masses (a window that would touch a veto is not
 // scanned; the steps go on through it), and each window's sidebands.

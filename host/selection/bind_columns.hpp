@@ -1,6 +1,6 @@
 #pragma once
 // A chunk's column views (in whichever backend's memory) bound to the selection's
-// named column pointers, by the logical names of DATA.md.
+// named column pointers, by the logical names of docs/formats/events.md.
 #include <string>
 #include <vector>
 

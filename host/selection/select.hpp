@@ -1,5 +1,5 @@
 #pragma once
-// The selection stage (`darkscan select`, docs: ANALYSIS.md section 2): every chosen
+// The selection stage (`darkscan select`, docs: docs/physics/selection.md): every chosen
 // sample of an event file through the selection on a backend, with its cutflow and the
 // best candidate of each event. The result stays in memory for the later stages;
 // select_file.hpp writes it.

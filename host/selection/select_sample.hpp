@@ -1,5 +1,5 @@
 #pragma once
-// The selection stage for one sample (ANALYSIS.md section 2): a streaming pass over its
+// The selection stage for one sample (docs/physics/selection.md): a streaming pass over its
 // chunks on the chosen backend (each candidate to a verdict), then on the host the
 // cutflow (candidates and weighted yield after each step) and the best candidate of each
 // event (the smallest h' pointing angle among those that pass; the first on a tie).

@@ -1,8 +1,8 @@
 #pragma once
 // The signal efficiency of one final state at any (m(h'), cτ(h'), cτ(chi2)) from the
 // signal model's maps over both lifetimes (/efficiency_chi2), for the interpretations
-// that move the chi2 lifetime (ANALYSIS.md section 7: ε moves cτ(chi2) ∝ 1/ε²):
-// linear in m(h') between the two simulated masses around it (ANALYSIS.md section 3,
+// that move the chi2 lifetime (docs/physics/interpretation.md: ε moves cτ(chi2) ∝ 1/ε²):
+// linear in m(h') between the two simulated masses around it (docs/physics/signal-model.md,
 // as MassInterpolation) and bilinear in (log cτ(h'), log cτ(chi2)) between grid nodes,
 // the lifetime reweighting being smooth in log cτ.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// The signal model stage (`darkscan efficiency`, ANALYSIS.md section 3): the model built
+// The signal model stage (`darkscan efficiency`, docs/physics/signal-model.md): the model built
 // from every signal sample of an event file, with progress over their candidates. The
 // model stays in memory for the scan; signal_model_file.hpp writes and reads it.
 #include "backend/backend.hpp"

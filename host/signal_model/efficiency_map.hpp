@@ -1,6 +1,6 @@
 #pragma once
-// Efficiency of a signal point on a grid of cτ(h') by lifetime reweighting (ANALYSIS.md
-// section 3, darkscan/signal_model/lifetime_reweighting.hpp) of its selected
+// Efficiency of a signal point on a grid of cτ(h') by lifetime reweighting
+// (docs/physics/signal-model.md, darkscan/signal_model/lifetime_reweighting.hpp) of its selected
 // candidates: one cell per (final state, cτ), all lifetimes in one pass over the
 // candidates on the chosen backend (darkscan/signal_model/reweight_blocks.hpp: blocks
 // of candidates summed in a fixed order, the same bits on any number of threads).

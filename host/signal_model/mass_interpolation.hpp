@@ -1,5 +1,5 @@
 #pragma once
-// The signal model at any m(h') (ANALYSIS.md section 3: "mass points without a sample:
+// The signal model at any m(h') (docs/physics/signal-model.md: "mass points without a sample:
 // interpolate ε and σ linearly in mass between neighbouring samples"): for one final
 // state and dark-sector point, ε, its uncertainties and σ on the shared cτ grid,
 // linear in m(h') between the two simulated masses around it.

@@ -1,5 +1,5 @@
 #pragma once
-// The mass resolution of a signal sample (ANALYSIS.md section 3): an unbinned maximum-
+// The mass resolution of a signal sample (docs/physics/signal-model.md): an unbinned maximum-
 // likelihood fit of a double-sided Crystal Ball to its reconstructed M(x+x-), with
 // NLopt's BOBYQA (bounded, derivative-free) as the minimiser, and parameter
 // uncertainties from the inverse of the negative log-likelihood's Hessian (central

@@ -27,8 +27,8 @@ namespace {
 
 using physics::kFinalStateNames;
 
-// Relative efficiency uncertainty of each cell, all sources in quadrature (ANALYSIS.md
-// section 3; the lifetime-dependent PID scaled with the selected vertices' mean
+// Relative efficiency uncertainty of each cell, all sources in quadrature
+// (docs/physics/signal-model.md; the lifetime-dependent PID scaled with the selected vertices' mean
 // displacement), and whether the cell is trusted.
 void add_uncertainties(const config::SignalModelConfig& sm, const std::vector<MapCell>& cells,
                        std::vector<double>& rel_unc, std::vector<std::uint8_t>& trusted) {

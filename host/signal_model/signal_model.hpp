@@ -1,5 +1,5 @@
 #pragma once
-// The signal model stage (ANALYSIS.md section 3, `darkscan efficiency`): the signal
+// The signal model stage (docs/physics/signal-model.md, `darkscan efficiency`): the signal
 // samples of an event file grouped into signal points (one final state, m(h') and
 // dark-sector point; samples generated at several cτ0 of a point combine as a mixture),
 // each point selected, its efficiency reweighted onto the cτ(h') grid with the MC

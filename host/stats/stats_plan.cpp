@@ -14,7 +14,7 @@
 namespace darkscan::stats {
 
 namespace {
-constexpr double kTruncation = 5.0;  // every Gaussian nuisance is truncated to ±5σ (ANALYSIS.md section 5)
+constexpr double kTruncation = 5.0;  // every Gaussian nuisance is truncated to ±5σ (docs/physics/statistics.md)
 }
 
 StatsOptions stats_options(double credibility, std::string_view nuisance_prior, std::string_view signal_prior) {

@@ -1,6 +1,6 @@
 #pragma once
 // Gauss rules for the standard normal truncated to [lo, hi], normalised to a
-// probability measure: the prior of every Gaussian nuisance of ANALYSIS.md section 5.
+// probability measure: the prior of every Gaussian nuisance of docs/physics/statistics.md.
 // Their recurrence coefficients come from the discretised Stieltjes procedure (Gautschi,
 // "Orthogonal Polynomials: Computation and Approximation", 2004, section 2.2.3) on a
 // composite Gauss–Legendre discretisation of the density, and the nodes and weights

@@ -107,7 +107,7 @@ TEST_F(CudaAgreement, CombinedLimitsAgreeWithTheCpuToOneInTenToTheTwelve) {
 }
 
 TEST_F(CudaAgreement, SelectionKeepsTheSameCandidates) {
-  // Generated signal (ANALYSIS.md section 2 keeps about a tenth) and its verdicts on both
+  // Generated signal (docs/physics/selection.md keeps about a tenth) and its verdicts on both
   // backends: the same steps and final states, event for event; the quantities to 1e-12
   // (libm and CUDA's math library may differ in the last bits of atan2).
   generator::GenerateRequest request;

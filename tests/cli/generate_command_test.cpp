@@ -1,4 +1,4 @@
-// darkscan generate through the executable: the DATA.md layout and attributes, the same
+// darkscan generate through the executable: the event-file layout (docs/formats/events.md) and attributes, the same
 // bytes for the same seed whatever the thread count, other events for another seed,
 // `darkscan info` on the result, and bad input.
 #include <gtest/gtest.h>
@@ -72,7 +72,7 @@ TEST_F(GenerateCommand, WritesTheSamplesOfTheDataSchema) {
   EXPECT_EQ(std::get<double>(*data.attribute("luminosity_fb")), 2.0);
   EXPECT_EQ(data.find_column("true_hp_ctau"), nullptr);  // no truth on data
 
-  // The DATA.md conventions as h5py and pandas see them.
+  // The docs/formats/events.md conventions as h5py and pandas see them.
   const auto py = testing::run_command(
       {"/usr/bin/python3", DARKSCAN_SOURCE_DIR "/tests/support/interop.py", "check-darkscan", out});
   EXPECT_EQ(py.exit_code, 0) << py.out << py.err;

@@ -1,4 +1,4 @@
-// Config parsing: the paper's defaults (typed in here from ANALYSIS.md section 2,
+// Config parsing: the paper's defaults (typed in here from docs/physics/selection.md,
 // not read from the code), the shipped configs, and every kind of bad value.
 #include "config/config.hpp"
 

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The toy generator against the paper, through the independent numpy selection
-(tests/support/reference_selection.py, ANALYSIS.md section 2):
+(tests/support/reference_selection.py, docs/physics/selection.md):
 
 - a 365 fb^-1 data sample keeps a handful of events after the full selection, as the
   paper found (0 mu+mu-, 8 pi+pi-, 1 K+K-): the cocktail's expected yields, from its MC
   samples, of order 0-2 mu+mu-, 5-15 pi+pi- and 0-3 K+K-, spread over mass; the data
   sample's own counts near them;
-- signal efficiencies of a few per cent up to 20 % (ANALYSIS.md section 8), and the
+- signal efficiencies of a few per cent up to 20 % (docs/physics/model.md), and the
   selected signal peaks at the generated m(h'). (Below about 0.32 GeV the Λ veto, cut 11,
   removes pi+pi- signal entirely: a slow pion taken as a proton gives M(p pi) just above
   m(p) + m(pi) = 1.078 GeV, inside 1.06-1.15 GeV. The grid here stays above it.)

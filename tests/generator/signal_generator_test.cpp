@@ -1,6 +1,6 @@
 // The signal generator's physics: conservation, masses, the boost, the decay-length
 // law, the production angle, the M(e+e-) and off-shell A' spectra, and the mass
-// resolution of the reconstructed h' (ANALYSIS.md section 3: about 1 MeV for a light
+// resolution of the reconstructed h' (docs/physics/signal-model.md: about 1 MeV for a light
 // h', about 7 MeV near 3 GeV). Each against a value worked out here another way.
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@ namespace {
 
 using boost::math::quadrature::gauss_kronrod;
 
-// The paper's figure-3 model point (ANALYSIS.md section 7).
+// The paper's figure-3 model point (docs/physics/interpretation.md).
 SignalPoint figure3_point(int final_state, double m_hp, double ctau) {
   SignalPoint p;
   p.final_state = final_state;
@@ -65,7 +65,7 @@ class SignalGenerator : public ::testing::Test {
 
 TEST_F(SignalGenerator, CollisionIsBelleII) {
   // E = 11 GeV, pz = 3 GeV (electron mass negligible at 1e-8): sqrt(s) = sqrt(112),
-  // βγ = pz / sqrt(s) = 0.2835 (ANALYSIS.md: 0.28).
+  // βγ = pz / sqrt(s) = 0.2835 (docs/physics/model.md: 0.28).
   EXPECT_NEAR(col.sqrt_s, std::sqrt(112.0), 1e-6);
   const double beta = col.cm_velocity.z;
   EXPECT_NEAR(beta / std::sqrt(1 - beta * beta), 3.0 / std::sqrt(112.0), 1e-7);
@@ -177,7 +177,7 @@ TEST_F(SignalGenerator, ElectronPairMassFollowsTheChi2Spectrum) {
 }
 
 TEST_F(SignalGenerator, OffShellDarkPhotonMassFollowsTheProductionIntegrand) {
-  // THEORY.md's off-shell example: m(chi1) = 3, Δm = 1.2, m(A') = 12 > sqrt(s) − m(h').
+  // The off-shell example of docs/physics/dark-sector.md#sanity-values: m(chi1) = 3, Δm = 1.2, m(A') = 12 > sqrt(s) − m(h').
   SignalPoint p;
   p.final_state = 0;
   p.m_hp = 1.0;

@@ -146,7 +146,7 @@ TEST(YLimit, AGapInTheMapMakesAnIsland) {
 class YLimitTable : public testing::TempDirTest {};
 
 TEST_F(YLimitTable, AChi2TableReplacesTheFormulas) {
-  // cτ(chi2) one map node longer than THEORY.md's, B(chi2) = 0.5, σ_prod = 10 fb at ε_ref:
+  // cτ(chi2) one map node longer than docs/physics/dark-sector.md's, B(chi2) = 0.5, σ_prod = 10 fb at ε_ref:
   // the efficiency at ε is 0.2·10^(-1/40)·(ε/ε_ref)^(1/2), and ε_lo follows.
   Fixture fx;
   const double ctau = fx.ctau_ref * std::pow(10.0, 0.1);

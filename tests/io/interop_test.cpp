@@ -1,6 +1,6 @@
 // Interoperability with the Python HDF5 ecosystem, through Debian's python3: files
 // that pandas and PyTables write (basf2's ntuple writer is PyTables) load through the
-// event store, and darkscan's own files satisfy h5py/pandas readers and the DATA.md
+// event store, and darkscan's own files satisfy h5py/pandas readers and the docs/formats/events.md
 // conventions. The expected numbers come from numpy, not from darkscan.
 #include <fmt/format.h>
 #include <gtest/gtest.h>

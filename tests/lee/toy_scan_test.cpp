@@ -1,4 +1,4 @@
-// The look-elsewhere toys (ANALYSIS.md section 6): the predictive count against its
+// The look-elsewhere toys (docs/physics/look-elsewhere.md): the predictive count against its
 // distribution worked out here, the toy masses (sorted, uniform, never vetoed), the toys'
 // p0 against the statistics engine, the global p-value of a two-window scan against an
 // exact enumeration, and toys that do not depend on batches, threads or interruptions.

@@ -1,4 +1,4 @@
-// The h' widths, branching fractions and lifetime (THEORY.md section 1) against the
+// The h' widths, branching fractions and lifetime (docs/physics/dark-sector.md) against the
 // sanity values computed independently of darkscan, and against limits worked out here:
 // the β³ threshold, the μμ to ee ratio, the 1/sin²θ scaling, the charged shares of ππ and
 // KK; a user table read back, and bad tables refused.

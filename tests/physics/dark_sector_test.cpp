@@ -1,8 +1,8 @@
-// The dark-sector widths and cross sections of THEORY.md sections 2 and 3 against the
+// The dark-sector widths and cross sections of docs/physics/dark-sector.md against the
 // sanity values printed there (to half a unit in the last printed digit), against an
 // independent direct Dalitz-plot integration of the three-body matrix element (traces
 // written out here, integrated by Boost.Math), and against the limits and scalings
-// THEORY.md states.
+// docs/physics/dark-sector.md states.
 #include "darkscan/physics/dark_sector.hpp"
 
 #include <gtest/gtest.h>
@@ -24,15 +24,15 @@ using boost::math::quadrature::gauss_kronrod;
 using boost::math::quadrature::tanh_sinh;
 
 constexpr double kPiRef = std::numbers::pi;
-constexpr double kAlphaRef = 1.0 / 137.036;  // THEORY.md preamble
+constexpr double kAlphaRef = 1.0 / 137.036;  // docs/physics/dark-sector.md
 constexpr double kMe = 0.51099895e-3;        // PDG 2024
 constexpr double kMmu = 0.1056583755;
 constexpr double kSqrtS = 10.58;
 
-// Half a unit in the last printed digit of a THEORY.md sanity value.
+// Half a unit in the last printed digit of a docs/physics/dark-sector.md sanity value.
 double half_unit(double unit) { return 0.5 * unit; }
 
-// The benchmark point of THEORY.md section 2.
+// The benchmark point of docs/physics/dark-sector.md.
 DarkSectorPoint section2_point() {
   DarkSectorPoint p;
   p.m_chi1 = 1.0;
@@ -106,7 +106,7 @@ TEST(DarkSectorWidths, ApWidthMatchesTheorySanityValue) {
   EXPECT_NEAR(width_ap_to_chi1chi2(3.0, 0.0, 0.0, 0.1), 0.1, 1e-15);
   EXPECT_EQ(width_ap_to_chi1chi2(2.4, 1.0, 1.4, 0.1), 0.0);
   EXPECT_EQ(width_ap_to_chi1chi2(2.0, 1.0, 1.4, 0.1), 0.0);
-  // The visible width is about 1e-7 of it at ε = 1e-3 (THEORY.md section 2).
+  // The visible width is about 1e-7 of it at ε = 1e-3 (docs/physics/dark-sector.md).
   const DarkSectorPoint p = section2_point();
   const double visible = p.epsilon * p.epsilon * kAlphaRef * p.m_ap / 3;
   EXPECT_NEAR(width_ap_total(p) / width_ap_to_chi1chi2(3.0, 1.0, 1.4, 0.1) - 1.0, visible / 7.710e-2, 1e-10);
@@ -120,7 +120,7 @@ TEST(DarkSectorWidths, Chi2WidthsMatchTheorySanityValues) {
   EXPECT_NEAR(chi2_ctau_cm(p), 2.91, half_unit(0.01));
   EXPECT_NEAR(ee / total, 0.745, half_unit(0.001));
   EXPECT_DOUBLE_EQ(total, ee + mumu + chi2_width_pipi(p));
-  // THEORY.md prints Γ_μμ = 1.691e-15; the formulas it states give 1.69048e-15 (the
+  // docs/physics/dark-sector.md#sanity-values quotes Γ_μμ = 1.691e-15; the formulas it states give 1.69048e-15 (the
   // factorised integral here and the direct Dalitz-plot integration below agree on it to
   // 1e-9), 1.2e-5 relative outside the printed rounding interval: checked to one unit in
   // the last printed digit, and to 1e-9 against the Dalitz-plot reference.
@@ -133,7 +133,7 @@ TEST(DarkSectorWidths, SmallSplittingElectronWidth) {
   DarkSectorPoint p = section2_point();
   p.delta_m = 0.02;
   const double ee = chi2_width_ee(p);
-  // THEORY.md prints 2.354e-21; its formulas give 2.35290e-21 (factorised and Dalitz-plot
+  // docs/physics/dark-sector.md#sanity-values quotes 2.354e-21; its formulas give 2.35290e-21 (factorised and Dalitz-plot
   // integrations agree to 1e-9), 4.7e-4 relative from the printed value: checked to 1.5
   // units in the last printed digit, and to 1e-9 against the Dalitz-plot reference.
   EXPECT_NEAR(ee, 2.354e-21, 0.0015e-21);
@@ -173,7 +173,7 @@ TEST(DarkSectorWidths, SmallSplittingLimitIsReachedAsDeltaMGoesToZero) {
 }
 
 TEST(DarkSectorWidths, SmallSplittingLimitOverestimates) {
-  // THEORY.md: the limit overestimates the electron width by 1.55× at Δm = 0.4 m1 and
+  // docs/physics/dark-sector.md: the limit overestimates the electron width by 1.55× at Δm = 0.4 m1 and
   // 2.1× at Δm = m1.
   DarkSectorPoint p = section2_point();
   EXPECT_NEAR(small_splitting_limit(p) / chi2_width_ee(p), 1.55, half_unit(0.01));
@@ -199,7 +199,7 @@ TEST(DarkSectorWidths, StableBelowTheElectronThresholdAndBadInputThrows) {
   p.delta_m = 1e-3;  // below 2 m_e
   EXPECT_EQ(chi2_width_total(p), 0.0);
   EXPECT_EQ(chi2_ctau_cm(p), std::numeric_limits<double>::infinity());
-  p.delta_m = 3.5;  // above m_A': an on-shell χ2 → χ1 A' is outside THEORY.md section 2
+  p.delta_m = 3.5;  // above m_A': an on-shell χ2 → χ1 A' is outside docs/physics/dark-sector.md
   EXPECT_THROW(chi2_width_ee(p), InputError);
   p = section2_point();
   p.alpha_d = -0.1;

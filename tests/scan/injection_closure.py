@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Signal injection closure of the scan (ANALYSIS.md sections 4-5): a pi+pi- signal of
+"""Signal injection closure of the scan (docs/physics/window-scan.md and docs/physics/statistics.md): a pi+pi- signal of
 known mass, lifetime and cross section injected into the toy 365 fb^-1 data sample,
 through generate -> select -> efficiency -> scan. The scan's largest local Z must sit
 in a window holding the injected mass, and the upper limit there, at the injected

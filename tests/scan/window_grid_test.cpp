@@ -1,4 +1,4 @@
-// The windows of ANALYSIS.md section 4 on hand-made ranges and data: their placement,
+// The windows of docs/physics/window-scan.md on hand-made ranges and data: their placement,
 // and the counts, f and δ of each, against values worked out here with plain loops over
 // the events and interval lengths (no binary search, no piece lists).
 #include <gtest/gtest.h>

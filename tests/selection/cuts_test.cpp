@@ -1,4 +1,4 @@
-// The selection of ANALYSIS.md section 2 on hand-built candidates: every cut just inside
+// The selection of docs/physics/selection.md on hand-built candidates: every cut just inside
 // and just outside its threshold, the final-state classification, and the derived
 // kinematics against values worked out here another way (long double, explicit boosts).
 #include "darkscan/selection/cuts.hpp"

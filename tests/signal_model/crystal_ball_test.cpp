@@ -1,6 +1,6 @@
 // The double-sided Crystal Ball: its closed-form integral against adaptive quadrature,
 // its smooth joins, toy fits whose pulls are standard normal, and the resolution of
-// generated, selected signal (ANALYSIS.md section 3: about 1 MeV for a light h', about
+// generated, selected signal (docs/physics/signal-model.md: about 1 MeV for a light h', about
 // 7 MeV near 3 GeV).
 #include "darkscan/signal_model/crystal_ball.hpp"
 

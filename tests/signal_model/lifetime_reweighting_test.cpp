@@ -1,4 +1,4 @@
-// Lifetime reweighting (ANALYSIS.md section 3): exact at the generated cτ, weights of
+// Lifetime reweighting (docs/physics/signal-model.md): exact at the generated cτ, weights of
 // expectation one, the mixture of samples, and closure against samples generated
 // directly at the target lifetime, through the generator and the selection.
 #include "darkscan/signal_model/lifetime_reweighting.hpp"

@@ -1,4 +1,4 @@
-// Reference statistics of ANALYSIS.md section 5 by quadrature, in long double. The mu integral uses the closed
+// Reference statistics of docs/physics/statistics.md by quadrature, in long double. The mu integral uses the closed
 // form given in section 5 (regrouped as a negative binomial, see NegativeBinomial); x is integrated by adaptive
 // Gauss-Kronrod, y and z by composite Gauss-Legendre, and s in closed form (incomplete gamma of integer order).
 #include "stats/stats_reference.hpp"

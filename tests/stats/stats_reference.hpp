@@ -1,5 +1,5 @@
 #pragma once
-// High-precision reference for the counting-experiment statistics of ANALYSIS.md section 5, computed
+// High-precision reference for the counting-experiment statistics of docs/physics/statistics.md, computed
 // from the original integrals by numerical quadrature (Boost.Math), independently of darkscan's closed
 // forms. For tests only; slow.
 namespace darkscan::reference {

@@ -1,4 +1,4 @@
-// The quadrature reference of ANALYSIS.md section 5 against what is known independently of it: the textbook
+// The quadrature reference of docs/physics/statistics.md against what is known independently of it: the textbook
 // limits, the known-background limit (Boost's gamma_q), p0 as a regularized incomplete beta function, the mu and
 // nuisance integrals done directly by adaptive Gauss-Kronrod; and its own convergence on hard points.
 #include "stats/stats_reference.hpp"

@@ -6,13 +6,13 @@
                                         ROOT-compatible names); prints the expected
                                         min and max of two columns
   interop.py check-darkscan FILE.h5     reads a darkscan file with h5py and checks the
-                                        DATA.md conventions; exit 1 listing problems
+                                        docs/formats/events.md conventions; exit 1 listing problems
 """
 import sys
 
 import numpy as np
 
-# DATA.md columns and their types.
+# docs/formats/events.md columns and their types.
 TRACK = [("px", "f4"), ("py", "f4"), ("pz", "f4"), ("charge", "i1"), ("nhits", "i4"),
          ("theta_ext", "f4"), ("e_ecl", "f4"), ("pid", "i1")]
 COLUMNS = [("event", "i8"), ("ecl_energy_trigger", "f4"), ("ecl_energy_extra", "f4"),

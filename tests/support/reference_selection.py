@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Independent numpy implementation of the event selection of ANALYSIS.md section 2 (the selection of the paper).
+"""Independent numpy implementation of the event selection of docs/physics/selection.md (the selection of the paper).
 
 Used to tune the toy event generator and as a cross-check of the C++ selection. Reads an event
-file in the DATA.md layout (/samples/<name>/ groups of 1-D column datasets), computes every
+file in the event-file layout (docs/formats/events.md) (/samples/<name>/ groups of 1-D column datasets), computes every
 derived quantity in float64 from the stored float32 columns, applies the 19 cuts and 3 vetoes,
 keeps the best candidate per event and reports cutflows and selected events.
 
@@ -22,7 +22,7 @@ import sys
 import h5py
 import numpy as np
 
-# ANALYSIS.md section 2 defaults, named like the [selection] keys of the scan config.
+# docs/physics/selection.md defaults, named like the [selection] keys of the scan config.
 DEFAULTS = {
     "ecl_energy_trigger_min_gev": 1.5,           # 1
     "track_hits_min": 20,                        # 2
@@ -45,7 +45,7 @@ DEFAULTS = {
     "hp_opening_angle_max_rad": 3.0,             # 19
 }
 
-# PDG masses (GeV) and the beams (ANALYSIS.md section 1, DATA.md: no crossing angle).
+# PDG masses (GeV) and the beams (docs/physics/model.md, docs/formats/events.md: no crossing angle).
 M_E, M_MU, M_PI, M_K, M_P = 0.000510998950, 0.1056583755, 0.13957039, 0.493677, 0.93827208816
 E_MINUS_GEV, E_PLUS_GEV = 7.0, 4.0                     # beam energies; e- along +z, e+ along -z
 FINAL_STATES = ("mumu", "pipi", "kk")                  # codes 0, 1, 2
@@ -121,7 +121,7 @@ def _mass(p1, m1, p2, m2):
 
 
 def derived(c):
-    """Derived quantities of DATA.md ("derived on the device"), float64. fs is the final-state code
+    """Derived quantities of docs/formats/events.md ("derived on the device"), float64. fs is the final-state code
     (-1 when the h' PIDs match none); such rows get the pion hypothesis as a placeholder."""
     pid0, pid1 = c["hp_trk0_pid"], c["hp_trk1_pid"]
     fs = np.full(pid0.shape, -1, dtype=np.int64)
@@ -165,7 +165,7 @@ def _inside(x, interval, degrees=False):
 
 
 def cut_masks(c, d, sel):
-    """[(name, mask)] in the order of the ANALYSIS.md table, each mask that cut alone; the first
+    """[(name, mask)] in the order of the cut table of docs/physics/selection.md, each mask that cut alone; the first
     is the charge/PID classification ("preselection")."""
     fs, pipi, kk = d["fs"], d["fs"] == 1, d["fs"] == 2
     q = {t: c[f"{t}_charge"] for t in TRACKS}
@@ -274,7 +274,7 @@ def print_result(name, r):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", help="HDF5 event file (DATA.md layout)")
+    ap.add_argument("file", help="HDF5 event file (docs/formats/events.md layout)")
     ap.add_argument("--sample", action="append", help="sample name (repeatable; default: all)")
     ap.add_argument("--lumi-fb", type=float, default=365.0, help="luminosity MC is normalised to (fb^-1)")
     ap.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (intervals: lo,hi)")

@@ -1,4 +1,4 @@
-// Writes a synthetic event file in the DATA.md schema (no physics; see
+// Writes a synthetic event file in the docs/formats/events.md schema (no physics; see
 // host/events/synthetic_sample.hpp): for the demo, I/O benchmarks and manual checks.
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include "events/synthetic_sample.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Write a synthetic event file in the DATA.md schema (uniform values, no physics)"};
+  CLI::App app{"Write a synthetic event file in the docs/formats/events.md schema (uniform values, no physics)"};
   std::string output;
   std::uint64_t rows = 100000;
   std::uint64_t seed = 1;

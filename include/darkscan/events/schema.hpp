@@ -1,5 +1,5 @@
 #pragma once
-// The logical event columns of DATA.md: the names the selection reads, their
+// The logical event columns of docs/formats/events.md: the names the selection reads, their
 // in-memory types, and which samples must carry them. A scan config maps each
 // logical name to a stored dataset or compound field (see host/io/column_mapping).
 #include <array>
@@ -23,7 +23,7 @@ struct LogicalColumn {
 };
 
 namespace detail {
-// Per-track columns, in the order DATA.md lists them.
+// Per-track columns, in the order docs/formats/events.md lists them.
 #define DS_TRACK_COLUMNS(t)                                                                     \
   LogicalColumn{t "_px", DType::f32, ColumnRole::detector},                                      \
       LogicalColumn{t "_py", DType::f32, ColumnRole::detector},                                  \

@@ -7,7 +7,7 @@
 //
 // The cross sections are those of the skim the analysis starts from: events with two
 // reconstructable two-track vertices, not the inclusive ones (e+e- -> qq̄ alone is
-// about 3.7 nb). They are tuned so that the selection of ANALYSIS.md section 2 keeps a
+// about 3.7 nb). They are tuned so that the selection of docs/physics/selection.md keeps a
 // handful of events in 365 fb^-1, as the paper found (0 mu+mu-, 8 pi+pi-, 1 K+K-), while
 // the sample before selection is millions of candidates, so that every cut does work.
 #include <array>

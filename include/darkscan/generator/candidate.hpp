@@ -1,5 +1,5 @@
 #pragma once
-// From a true event to the candidate row of DATA.md through the toy detector: the four
+// From a true event to the candidate row of docs/formats/events.md through the toy detector: the four
 // tracks reconstructed (or the event lost), the two vertices fitted, and the event-level
 // columns (extra tracks, calorimeter energies, the KLM cluster nearest the missing
 // momentum) drawn from the event's surroundings and the beam background.
@@ -21,7 +21,7 @@ struct CandidateTrack {
   std::int8_t pid = 0;
 };
 
-// One row of DATA.md (tracks in the order hp_trk0, hp_trk1, chi_trk0, chi_trk1).
+// One row of docs/formats/events.md (tracks in the order hp_trk0, hp_trk1, chi_trk0, chi_trk1).
 struct CandidateRow {
   std::int64_t event = 0;
   float ecl_energy_trigger = 0, ecl_energy_extra = 0;

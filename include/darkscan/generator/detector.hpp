@@ -3,7 +3,7 @@
 // the Belle II Technical Design Report (arXiv:1011.0352), resolutions and
 // misidentification rates of the size Belle II reports for its tracking, ECL and PID.
 // It turns a true charged particle (species, momentum, production point) into the
-// reconstructed track columns of DATA.md, or into nothing when the track is lost.
+// reconstructed track columns of docs/formats/events.md, or into nothing when the track is lost.
 #include <cmath>
 #include <cstdint>
 

@@ -1,12 +1,12 @@
 #pragma once
-// The signal, e+e- -> h'(-> x+x-) A'[-> chi1 chi2(-> chi1 e+e-)] (ANALYSIS.md section 1),
+// The signal, e+e- -> h'(-> x+x-) A'[-> chi1 chi2(-> chi1 e+e-)] (docs/physics/model.md),
 // generated in the c.m. frame and boosted to the lab:
 //  - the A' is on shell when A' -> chi1 chi2 and e+e- -> h'A' are both open; otherwise
-//    its virtual mass follows the off-shell integrand of THEORY.md section 3;
-//  - dσ/dcosθ* ∝ λ sin²θ* + 8 m_A'²/s for the A' direction (THEORY.md section 3);
+//    its virtual mass follows the off-shell integrand of docs/physics/dark-sector.md;
+//  - dσ/dcosθ* ∝ λ sin²θ* + 8 m_A'²/s for the A' direction (docs/physics/dark-sector.md);
 //  - A' -> chi1 chi2 and h' -> x+x- isotropic in the parent's rest frame;
 //  - chi2 -> chi1 e+e- through a virtual A' of mass q = M(e+e-) < Δm drawn from
-//    dΓ/dq² (THEORY.md section 2), then chi2 -> chi1 V_q and V_q -> e+e- isotropic
+//    dΓ/dq² (docs/physics/dark-sector.md), then chi2 -> chi1 V_q and V_q -> e+e- isotropic
 //    (choice: the spin correlations of the exact matrix element are not kept);
 //  - proper decay lengths exponential with cτ(h') and cτ(chi2), flight along the lab
 //    momentum from the collision point.

@@ -15,7 +15,7 @@ using physics::FourVector;
 using physics::Vec3;
 
 struct TrueTrack {
-  std::int8_t species = 0;  // PID code of DATA.md
+  std::int8_t species = 0;  // PID code of docs/formats/events.md
   std::int8_t charge = 0;
   FourVector p;
 };

@@ -1,5 +1,5 @@
 #pragma once
-// Background-only pseudo-experiments of the whole scan (ANALYSIS.md section 6): for each
+// Background-only pseudo-experiments of the whole scan (docs/physics/look-elsewhere.md): for each
 // toy, every region (a final state's range, or each half of the pi+pi- range) gets a
 // count drawn from the posterior predictive of its observed count, its masses uniform
 // over the region's allowed (unvetoed) masses, and the scan is repeated on them: every

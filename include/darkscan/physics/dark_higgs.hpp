@@ -1,5 +1,5 @@
 #pragma once
-// The dark Higgs h' (THEORY.md section 1): every partial width scales as sin²θ; Γ̂ is the
+// The dark Higgs h' (docs/physics/dark-sector.md): every partial width scales as sin²θ; Γ̂ is the
 // width at sinθ = 1. The leptonic widths are exact at leading order; the hadronic ones
 // come from tables (host/physics/dark_higgs_widths.hpp).
 #include <cmath>
@@ -9,7 +9,7 @@
 
 namespace darkscan::physics {
 
-inline constexpr double kHiggsVev = 246.0;  // GeV (THEORY.md preamble)
+inline constexpr double kHiggsVev = 246.0;  // GeV (docs/physics/dark-sector.md)
 
 // Γ̂(h' → ℓ+ℓ−) = m_ℓ² m_h' / (8π v²) · (1 − 4m_ℓ²/m_h'²)^{3/2}, GeV: a scalar's P-wave
 // decay (β³), proportional to the Yukawa coupling squared (Winkler, PRD 99 (2019) 015018;

@@ -1,5 +1,5 @@
 #pragma once
-// One mass window of the scan and what is counted in it (ANALYSIS.md section 4): the
+// One mass window of the scan and what is counted in it (docs/physics/window-scan.md): the
 // window itself, the sideband (the final state's range minus the window minus the
 // vetoed masses; for pi+pi- only the part on the window centre's side of the split),
 // and for pi+pi- the same sideband with the split moved, from which δ follows.
@@ -62,7 +62,7 @@ DS_FUNCTION inline std::int64_t count_sideband(const double* sorted, std::int64_
   return total;
 }
 
-// The background-model uncertainty of ANALYSIS.md section 4: the largest relative
+// The background-model uncertainty of docs/physics/window-scan.md: the largest relative
 // change of the background density (N_SB + 1) / (SB width) when the split moves; the
 // +1 (the flat-prior posterior mean of the sideband count) keeps it defined at N_SB = 0.
 DS_FUNCTION inline double background_shape_delta(const std::int64_t* n_sb, const double* width, int splits) {

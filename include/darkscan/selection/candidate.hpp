@@ -1,6 +1,6 @@
 #pragma once
-// One candidate of DATA.md as the selection sees it: the stored float32/int columns of
-// one row, widened to double (ANALYSIS.md section 2: cuts are evaluated in double
+// One candidate of docs/formats/events.md as the selection sees it: the stored float32/int columns of
+// one row, widened to double (docs/physics/selection.md: cuts are evaluated in double
 // precision from the stored float32 columns), and where the columns of a chunk live.
 #include <cstdint>
 
@@ -11,7 +11,7 @@ namespace darkscan::selection {
 
 using physics::Vec3;
 
-// Track order of DATA.md: h' daughters, then chi2 daughters.
+// Track order of docs/formats/events.md: h' daughters, then chi2 daughters.
 enum TrackIndex : int { hp_trk0 = 0, hp_trk1 = 1, chi_trk0 = 2, chi_trk1 = 3 };
 
 // Column pointers of a chunk of rows (structure of arrays, host or device memory).

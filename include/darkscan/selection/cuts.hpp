@@ -1,5 +1,5 @@
 #pragma once
-// The selection of ANALYSIS.md section 2: a preselection (two oppositely charged pairs,
+// The selection of docs/physics/selection.md: a preselection (two oppositely charged pairs,
 // the final state from the h' tracks' PID, both chi2 daughters electrons) and the
 // nineteen cuts and vetoes of the table, in its order. Each candidate gets the number of
 // the first step it fails (kPassed if none), from which the cutflow and the selected set

@@ -1,5 +1,5 @@
 #pragma once
-// The quantities DATA.md derives from the stored columns, never stores: the final state
+// The quantities docs/formats/events.md derives from the stored columns, never stores: the final state
 // from the h' tracks' PID, M(x+x-) under its species hypothesis, M(p pi) with the proton
 // on either h' track, M(e+e-), the opening angle of each pair, the h' pointing angle, the
 // transverse displacement dv of each vertex, E/p of the chi2 daughters, and the missing
@@ -15,7 +15,7 @@ namespace darkscan::selection {
 
 using physics::FourVector;
 
-// The colliding beams (DATA.md: e- along +z, e+ along -z, no crossing angle).
+// The colliding beams (docs/formats/events.md: e- along +z, e+ along -z, no crossing angle).
 struct Beams {
   FourVector total;
   double sqrt_s = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// The double-sided Crystal Ball (ANALYSIS.md section 3: the shape of the reconstructed
+// The double-sided Crystal Ball (docs/physics/signal-model.md: the shape of the reconstructed
 // M(x+x-) of a signal sample): a Gaussian core of mean μ and width σ joined, with a
 // continuous first derivative, to power-law tails beyond t = (x − μ)/σ = −α_L and +α_R:
 //   core       exp(−t²/2)                              −α_L <= t <= α_R

@@ -1,5 +1,5 @@
 #pragma once
-// Lifetime reweighting (ANALYSIS.md section 3): an event generated with proper decay
+// Lifetime reweighting (docs/physics/signal-model.md): an event generated with proper decay
 // length ℓ from an exponential of mean cτ0 stands for the same event at another cτ with
 // the weight w = (cτ0/cτ) exp(ℓ/cτ0 − ℓ/cτ), the ratio of the two densities, whose
 // expectation over the generated events is 1. Samples generated at several cτ0_k (N_k

@@ -1,9 +1,9 @@
 #pragma once
-// The background model of one window (ANALYSIS.md section 5): N ~ Pois(μ(1 + xδ)/f) in
+// The background model of one window (docs/physics/statistics.md): N ~ Pois(μ(1 + xδ)/f) in
 // the window, N_SB ~ Pois(μ) in the sideband, flat prior on μ ≥ 0. The μ integral is
 // exact: with b = (1 + xδ)/f the predictive count in the window is negative binomial,
 //   ∫dμ Pois(n; μb) Pois(M; μ) = C(n + M, n) b^n / (1 + b)^(n+M+1) =: NB(n; b)
-// (the closed form of ANALYSIS.md with a = 0), so only the shape nuisance x is left to
+// (the closed form of docs/physics/statistics.md with a = 0), so only the shape nuisance x is left to
 // integrate, by a Gauss rule for its truncated normal prior.
 #include <cmath>
 
@@ -25,7 +25,7 @@ DS_FORCEINLINE_FUNCTION double log_negative_binomial(int k, int m, double log_c,
 // P(n' ≥ n) for n' ~ NB(·; b): the chance that a background-only window holds at least
 // n events. Equal to P(Binomial(n + m, p) ≥ n) with p = b/(1 + b); summed as a tail
 // where it is the small side, so that tiny p-values keep their relative precision
-// (ANALYSIS.md: never 1 − the sum of the rest), and as 1 − the lower sum where the
+// (docs/physics/statistics.md: never 1 − the sum of the rest), and as 1 − the lower sum where the
 // tail is at least about one half. log_c_n = log C(n + m, n).
 DS_FUNCTION inline double background_tail(int n, int m, double b, double log_c_n) {
   if (n == 0) return 1.0;

@@ -1,5 +1,5 @@
 #pragma once
-// Combining final states (ANALYSIS.md sections 5 and 7): the combined local p-value of
+// Combining final states (docs/physics/statistics.md and docs/physics/interpretation.md): the combined local p-value of
 // several final states at one mass is the product of their p-values (the paper's
 // prescription; it is not itself uniform under the background-only hypothesis, and the
 // look-elsewhere toys calibrate it).

@@ -1,5 +1,5 @@
 #pragma once
-// The combination of final states (ANALYSIS.md section 7): one signal parameter σ (the
+// The combination of final states (docs/physics/interpretation.md): one signal parameter σ (the
 // model-dependent σ_prod × B(chi2 → chi1 e+e-)) seen in several counting experiments,
 // channel k expecting σ·r_k signal events (r_k = B(h' → x+x−)·ε_k·L), the likelihoods
 // multiplied, every nuisance marginalised, and the Bayesian upper limit on σ with a

@@ -1,6 +1,6 @@
 #pragma once
 // One counting experiment (a mass window) and what the statistics engine returns for
-// it (ANALYSIS.md section 5; the paper's appendices A and B).
+// it (docs/physics/statistics.md; the paper's appendices A and B).
 #include <cstdint>
 
 #include "darkscan/core/macros.hpp"
@@ -26,7 +26,7 @@ enum class NuisancePrior : std::uint8_t {
 };
 
 // Under the Gaussian prior a relative efficiency or luminosity uncertainty must stay
-// below this (ANALYSIS.md section 5: at 0.2 the truncation at y = −5 reaches a zero factor
+// below this (docs/physics/statistics.md: at 0.2 the truncation at y = −5 reaches a zero factor
 // and the posterior becomes improper).
 inline constexpr double kGaussianMaxRelUnc = 0.2;
 

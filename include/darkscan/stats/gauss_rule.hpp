@@ -1,7 +1,7 @@
 #pragma once
 // A Gauss quadrature rule for a probability measure: ∫ h dP ≈ Σ w[i] h(x[i]), weights
 // summing to one. darkscan's rules are those of the standard normal truncated to an
-// interval (ANALYSIS.md section 5: every Gaussian nuisance is truncated to ±5σ and to a
+// interval (docs/physics/statistics.md: every Gaussian nuisance is truncated to ±5σ and to a
 // positive factor), built on the host by host/stats/truncated_normal_rule.
 #include "darkscan/core/macros.hpp"
 

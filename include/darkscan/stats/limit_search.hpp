@@ -1,6 +1,6 @@
 #pragma once
-// The Bayesian upper limit as the root of tail(S) − (1 − cl)·total (ANALYSIS.md
-// section 5), shared by the single experiment (marginalise.hpp) and the combination of
+// The Bayesian upper limit as the root of tail(S) − (1 − cl)·total
+// (docs/physics/statistics.md#the-upper-limit), shared by the single experiment (marginalise.hpp) and the combination of
 // final states (combined_limit.hpp): the sums of the Poisson mixture the posterior is,
 // a starting value, and the bracketed Halley iteration.
 #include <cmath>

@@ -1,5 +1,5 @@
 #pragma once
-// One counting experiment through the statistics of ANALYSIS.md section 5: the local
+// One counting experiment through the statistics of docs/physics/statistics.md: the local
 // p-value and significance of the background-only hypothesis, and the Bayesian upper
 // limit on the signal with a uniform prior, every nuisance marginalised. The same
 // functor runs on the CPU launcher and in the CUDA kernel.
@@ -57,7 +57,7 @@ struct MarginaliseExperiment {
     return sum * exp(-t);
   }
 
-  // The Jeffreys prior π(s) ∝ (s + b̂)^(−1/2), b̂ = (N_SB + 1)/f (ANALYSIS.md section 5,
+  // The Jeffreys prior π(s) ∝ (s + b̂)^(−1/2), b̂ = (N_SB + 1)/f (docs/physics/statistics.md,
   // option). The s integral has no incomplete-gamma form any more; with u = sqrt(g s + c),
   // c = g b̂, a (y, z) node's posterior mass below S is
   //   (2/√g) ∫_{√c}^{√(gS + c)} Σ_j A_j Pois(j; u² − c) du,

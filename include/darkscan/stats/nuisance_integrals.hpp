@@ -1,5 +1,5 @@
 #pragma once
-// The nuisance integrals of ANALYSIS.md section 5 that the single experiment
+// The nuisance integrals of docs/physics/statistics.md that the single experiment
 // (marginalise.hpp) and the combination of final states (combined_limit.hpp) share:
 // the background coefficients A_j = E_x[NB(N − j; b(x))] with p0, integrated over the
 // shape nuisance x on a ladder of rules, and the nodes of the efficiency and luminosity
