@@ -47,6 +47,13 @@ Key real(std::string path, Get get, double lo, double hi, bool lo_open, std::str
           }};
 }
 
+// A fraction that may not reach 1 (a credibility level): the range shown says so; the
+// parser's cross-key checks (config.cpp) refuse 1 itself.
+Key below_one(Key k) {
+  k.range = "(0, 1)";
+  return k;
+}
+
 template <class Get>
 Key integer(std::string path, Get get, std::int64_t lo, std::int64_t hi, std::string doc) {
   return {path, "integer", fmt::format("[{}, {}]", lo, hi), std::move(doc),
@@ -319,8 +326,8 @@ std::vector<Key> make_registry() {
       real("scan.sigma_extrapolation_gev", DS_FIELD(scan.sigma_extrapolation_gev), 0, 10, false,
            "How far outside the simulated m(h') window centres may go (GeV): sigma(m) is held at the nearest "
            "simulated mass there and the limit is marked missing; beyond it the model does not cover the scan."),
-      real("scan.credibility", DS_FIELD(scan.credibility), 0, 1, true,
-           "Credibility level of the upper limits (below 1)."),
+      below_one(real("scan.credibility", DS_FIELD(scan.credibility), 0, 1, true,
+                     "Credibility level of the upper limits (below 1).")),
       text("scan.nuisance_prior", DS_FIELD(scan.nuisance_prior), {"gaussian", "lognormal"},
            "Efficiency and luminosity factors: (1 + y r) with r < 0.2, or (1 + r)^y for any r (docs/physics/statistics.md)."),
       text("scan.signal_prior", DS_FIELD(scan.signal_prior), {"uniform", "jeffreys"},
