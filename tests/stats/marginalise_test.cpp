@@ -38,8 +38,11 @@ double known_background_limit(int n, double b, double cl = 0.95) {
 
 TEST(Marginalise, NoEventsGiveMinusLnAlphaWhateverTheBackground) {
   std::vector<CountingExperiment> batch;
-  for (int m : {0, 1, 40, 10000})
-    for (double f : {1.0, 10.0, 1e4}) batch.push_back({0, m, f, 0, 0, 0});
+  // With a shape uncertainty too: p0 is P(N >= 0) = 1 exactly, not the rule's weight sum.
+  for (double delta : {0.0, 0.1, 0.3})
+    for (int m : {0, 1, 40, 10000})
+      for (double f : {1.0, 10.0, 1e4}) batch.push_back({0, m, f, delta, 0, 0});
+  batch.push_back({0, 10, 61.06234343987466, 0.7743595380054897, 0, 0});  // a pi+pi- window whose weights sum to 1 − 6e-16
   for (const auto& r : run(batch)) {
     EXPECT_NEAR(r.ul_events, -std::log(0.05), 1e-12 * 2.9957);
     EXPECT_EQ(r.p0, 1.0);

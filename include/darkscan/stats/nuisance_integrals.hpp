@@ -68,6 +68,9 @@ DS_FUNCTION inline double shape_integral(const CountingExperiment& e, const Gaus
       a[n - k + 1] += term;
     }
   }
+  // P(N >= 0) is 1 exactly, while the rule's weights sum to 1 only to rounding (a few
+  // 1e-15 short, which made an empty window's Z about −8 rather than −∞).
+  if (n == 0) return 1.0;
   return p0 < 1.0 ? p0 : 1.0;
 }
 
@@ -103,7 +106,7 @@ DS_FUNCTION inline void background_coefficients(const CountingExperiment& e, con
   }
   // Each rule is summed into `a` and p0, so that an unverified ladder (one whose rules
   // never agree, or a ladder of one rule) leaves its highest rule's result with
-  // kIllConditioned (README, `darkscan stats`: flags 2, accuracy below target), never
+  // kIllConditioned (docs/physics/statistics.md#flags: flags 2, accuracy below target), never
   // an unwritten `a`: the limit is computed from it whatever the flag.
   r.p0 = shape_integral(e, &rules[c.x], log_c, a);
   double previous[kMaxObserved + 1];
