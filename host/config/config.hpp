@@ -134,7 +134,7 @@ struct ScanConfig {
 // The model-dependent interpretation (docs/physics/interpretation.md, `darkscan interpret`).
 struct InterpretConfig {
   // The y limit vs m(chi1) holds m(h') and sinθ fixed (the paper does not give its
-  // figure 4's values: choice, documented in README): 0.6 GeV, where mu+mu- and pi+pi-
+  // figure 4's values: choice, documented in docs/commands/interpret.md#the-y-limit): 0.6 GeV, where mu+mu- and pi+pi-
   // are open and clear of the K_S veto, and sinθ = 3e-4, cτ(h') ≈ 6 cm.
   double y_m_hp_gev = 0.6;
   double y_sin_theta = 3e-4;

@@ -1,5 +1,5 @@
 #pragma once
-// The tables of `darkscan interpret` (layout in README): /model_points, /combined_limits
+// The tables of `darkscan interpret` (layout in docs/formats/outputs.md#interpretationh5): /model_points, /combined_limits
 // (the [model] point's), /sin_theta/masses and /sin_theta/intervals, and /y_limit/masses,
 // /y_limit/intervals and /y_limit/curve, every table carrying a `model_point` index into
 // /model_points where several points were interpreted.

@@ -1,7 +1,7 @@
 #pragma once
 // The scan's result file: /scan (one row per final state, cτ and window) and
 // /scan_combined (one row per cτ and mass of the common grid), every dataset with its
-// `unit` and `description` attributes (README, "darkscan scan").
+// `unit` and `description` attributes (docs/formats/outputs.md#scanh5).
 #include "config/config.hpp"
 #include "io/event_writer.hpp"
 #include "io/provenance.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // The signal model's file, written and read back: /points/<point>,
 // /efficiency_chi2/<point>, /efficiency/<sample>, /resolution/<sample> and
-// /maps/<final state> (see README). Read back are the points of /points (their
+// /maps/<final state> (docs/formats/outputs.md#signal_modelh5). Read back are the points of /points (their
 // efficiency maps over cτ(h'), uncertainties, trust flags and mass resolution), what the
 // scan needs, and the maps over cτ(h') x cτ(chi2) of /efficiency_chi2 when the file has
 // them (the y interpretation); the per-sample tables stay in the file.

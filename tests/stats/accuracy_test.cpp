@@ -114,7 +114,7 @@ TEST(StatsAccuracy, JeffreysLimitsAgreeWithTheReferenceToOneInTenToTheEight) {
 // the 64-node rule, which nothing verified (the first row is the one whose limit came
 // out 501.7 and 210.8 on two runs while its coefficients went unwritten). Unflagged:
 // 1e-8, as above. Flagged rows keep their highest (128-node) rule's result. Most lie in
-// the corner the README names, a count far below a large, precisely measured background
+// the corner docs/physics/statistics.md#accuracy names, a count far below a large, precisely measured background
 // ((n_sb + 1)/f >> n_obs) with δ > 0, where the shape integrand's peak at the lower edge
 // x = −1/δ is narrower than the rule resolves. Others (the 255 and 240 rows here) are
 // accurate, but their A_j of j near n_obs (a background near zero, at that edge) differ

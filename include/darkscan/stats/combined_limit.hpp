@@ -5,7 +5,7 @@
 // multiplied, every nuisance marginalised, and the Bayesian upper limit on σ with a
 // uniform prior.
 //
-// Nuisances (choice, documented in README): each channel's μ and x as in the single
+// Nuisances (choice, docs/physics/interpretation.md#combining-the-final-states): each channel's μ and x as in the single
 // experiment (marginalise.hpp); one efficiency nuisance y shared by the channels, each
 // with its own relative uncertainty (the displaced-tracking and PID uncertainties move
 // the final states together), and one luminosity nuisance z.
