@@ -118,6 +118,18 @@ void EventFileWriter::describe_column(const std::string& column, const Attribute
   throw std::logic_error(ctx + ": no such column in the table");
 }
 
+void EventFileWriter::describe_columns(std::span<const ColumnDoc> docs) {
+  if (!current_) throw std::logic_error("EventFileWriter::describe_columns before begin_table");
+  for (std::size_t i = 0; i < current_->columns.size(); ++i) {
+    const std::string& column = current_->columns[i];
+    const auto doc = std::find_if(docs.begin(), docs.end(), [&](const ColumnDoc& d) { return d.name == column; });
+    const std::string ctx = fmt::format("{}: /{}/{}", output_.destination().string(), current_->name, column);
+    if (doc == docs.end()) throw std::logic_error(ctx + ": the column has no unit and description");
+    h5::write_attribute(current_->datasets[i].get(), "unit", std::string(doc->unit), ctx);
+    h5::write_attribute(current_->datasets[i].get(), "description", std::string(doc->description), ctx);
+  }
+}
+
 void EventFileWriter::append(const HostBatch& rows) {
   h5::silence_errors();
   if (!current_) throw std::logic_error("EventFileWriter::append before begin_sample");

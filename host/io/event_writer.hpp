@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,15 @@ struct WriteOptions {
 };
 
 using Attributes = std::vector<std::pair<std::string, h5::AttributeValue>>;
+
+// What a column of a result table is: its `unit` ("" for a dimensionless number or a
+// flag) and a one-line `description`, the two attributes every dataset of darkscan's
+// result files carries.
+struct ColumnDoc {
+  std::string_view name;
+  std::string_view unit;
+  std::string_view description;
+};
 
 class EventFileWriter {
  public:
@@ -47,6 +57,10 @@ class EventFileWriter {
                    const HostBatch& first_rows);
   // Attributes of one column of the table begun last (its unit and meaning).
   void describe_column(const std::string& column, const Attributes& attributes);
+  // `unit` and `description` of every column of the table begun last, from `docs`. A
+  // doc may name a column the table lacks (an optional one, e.g. MC truth); a column
+  // without a doc is a std::logic_error, so no table goes out undescribed.
+  void describe_columns(std::span<const ColumnDoc> docs);
   // Removes a top-level group (and everything under it) if present: a stage that is
   // rerun replaces its own tables.
   void remove_group(const std::string& name);

@@ -11,6 +11,45 @@ namespace darkscan::lee {
 namespace {
 
 using physics::kFinalStateNames;
+using io::ColumnDoc;
+
+// /lee/toys: one row per background-only toy of the whole scan.
+constexpr ColumnDoc kToyColumns[] = {
+    {"toy", "", "toy index k: the Philox counter of its draws, the same toy for any batching, thread count or "
+                "backend"},
+    {"max_z", "sigma", "largest local Z over every final state's windows in the toy (docs/physics/look-elsewhere.md); "
+                       "-inf where no window holds an event"},
+    {"max_z_mumu", "sigma", "largest local Z over the mu+mu- windows in the toy; -inf where none holds an event or "
+                            "mu+mu- is not scanned"},
+    {"max_z_pipi", "sigma", "largest local Z over the pi+pi- windows in the toy; -inf where none holds an event or "
+                            "pi+pi- is not scanned"},
+    {"max_z_kk", "sigma", "largest local Z over the K+K- windows in the toy; -inf where none holds an event or K+K- "
+                          "is not scanned"},
+    {"upcrossings_mumu", "", "up-crossings of q = max(Z, 0)^2 through gv_level_q along the mu+mu- windows in mass "
+                             "order (Gross-Vitells, docs/physics/look-elsewhere.md)"},
+    {"upcrossings_pipi", "", "up-crossings of q = max(Z, 0)^2 through gv_level_q along the pi+pi- windows in mass "
+                             "order (Gross-Vitells, docs/physics/look-elsewhere.md)"},
+    {"upcrossings_kk", "", "up-crossings of q = max(Z, 0)^2 through gv_level_q along the K+K- windows in mass order "
+                           "(Gross-Vitells, docs/physics/look-elsewhere.md)"},
+    {"events", "events", "the toy's events over every region, each region's count drawn from the posterior "
+                         "predictive of its observed count"},
+};
+
+// /lee/coverage: one row per (tested /scan row, true signal).
+constexpr ColumnDoc kCoverageColumns[] = {
+    {"row", "", "the /scan row tested (per final state the middle of its rows with a limit, and the largest excess)"},
+    {"signal_over_median_expected", "", "true signal over the row's median expected limit (/expected "
+                                        "ul_events_median): 0.5, 1.5 or 3"},
+    {"true_events", "events", "true signal s in the window: signal_over_median_expected x ul_events_median"},
+    {"true_sideband_events", "events", "true sideband expectation mu = n_sb + 1 (the flat-prior posterior mean); "
+                                       "the window expects s + mu / f"},
+    {"toys", "", "signal-plus-background toys tested (a toy whose window count exceeds the statistics engine's "
+                 "largest is left out)"},
+    {"covered", "", "toys whose upper limit is at least true_events"},
+    {"coverage", "", "covered / toys: the frequentist coverage of the limit, to compare with the credibility "
+                     "attribute"},
+    {"coverage_unc", "", "binomial uncertainty of coverage, sqrt(coverage (1 - coverage) / toys)"},
+};
 
 template <class T, class Get>
 io::HostColumn toy_column(const std::string& name, const std::vector<ToyOutcome>& toys, Get get) {
@@ -64,6 +103,7 @@ void write_toys(io::EventFileWriter& writer, const LeeResult& r, const std::stri
   table.columns.push_back(toy_column<std::int64_t>("events", toys, [](const auto& t) { return t.events; }));
   writer.remove_group("lee");
   writer.begin_table("lee", "toys", attrs, table);
+  writer.describe_columns(kToyColumns);
 }
 
 void write_coverage(io::EventFileWriter& writer, const LeeResult& r) {
@@ -79,6 +119,7 @@ void write_coverage(io::EventFileWriter& writer, const LeeResult& r) {
                  coverage_column<double>("coverage", c, [](const auto& p) { return p.coverage; }),
                  coverage_column<double>("coverage_unc", c, [](const auto& p) { return p.coverage_unc; })};
   writer.begin_table("lee", "coverage", {{"credibility", r.credibility}}, cov);
+  writer.describe_columns(kCoverageColumns);
 }
 
 void write_expected(io::EventFileWriter& writer, const ExpectedLimits& expected) {

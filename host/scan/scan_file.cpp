@@ -14,11 +14,7 @@ namespace darkscan::scan {
 
 namespace {
 
-struct ColumnDoc {
-  const char* name;
-  const char* unit;
-  const char* description;
-};
+using io::ColumnDoc;
 
 constexpr ColumnDoc kScanColumns[] = {
     {"final_state", "", "0 mu+mu-, 1 pi+pi-, 2 K+K-"},
@@ -59,12 +55,6 @@ constexpr ColumnDoc kCombinedColumns[] = {
 template <class T>
 io::HostColumn column(const char* name, const std::vector<T>& v) {
   return io::HostColumn::from<T>(name, std::span<const T>(v));
-}
-
-template <std::size_t N>
-void describe(io::EventFileWriter& writer, const ColumnDoc (&docs)[N]) {
-  for (const auto& d : docs)
-    writer.describe_column(d.name, {{"unit", std::string(d.unit)}, {"description", std::string(d.description)}});
 }
 
 template <class T>
@@ -215,7 +205,7 @@ void write_scan(io::EventFileWriter& writer, const ScanResult& result, const con
                   column("ul_events", t.ul_events),     column("ul_xsec_fb", t.ul_xsec_fb),
                   column("limit_status", t.limit_status), column("stats_flags", t.stats_flags)};
   writer.begin_table("", "scan", {{"rows", static_cast<std::int64_t>(t.size())}}, rows);
-  describe(writer, kScanColumns);
+  writer.describe_columns(kScanColumns);
 
   const CombinedTable& c = result.combined;
   io::HostBatch combined;
@@ -224,7 +214,7 @@ void write_scan(io::EventFileWriter& writer, const ScanResult& result, const con
                       column("z", c.z),             column("channels", c.channels), column("row_mumu", c.row[0]),
                       column("row_pipi", c.row[1]), column("row_kk", c.row[2])};
   writer.begin_table("", "scan_combined", {{"rows", static_cast<std::int64_t>(c.size())}}, combined);
-  describe(writer, kCombinedColumns);
+  writer.describe_columns(kCombinedColumns);
 }
 
 }  // namespace darkscan::scan

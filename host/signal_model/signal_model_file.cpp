@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <span>
+
 #include "errors.hpp"
 #include "io/h5.hpp"
 #include "io/sample_reader.hpp"
@@ -109,6 +111,117 @@ SignalModel read_signal_model(const std::string& path) {
 
 namespace {
 
+using io::ColumnDoc;
+
+// Columns that several tables share.
+constexpr ColumnDoc kEfficiencyUnc{"efficiency_unc", "",
+                                   "MC-statistics uncertainty of efficiency, sqrt(sum w^2) / N (absolute)"};
+constexpr ColumnDoc kNEff{"n_eff", "events", "effective number of selected MC events, (sum w)^2 / sum w^2"};
+constexpr ColumnDoc kEffRelUnc{"eff_rel_unc", "",
+                               "relative uncertainty of efficiency, in quadrature: tracking, electron and hadron "
+                               "PID, displaced PID x min(1, mean_hp_dv / 100 cm) and MC statistics (the "
+                               "luminosity's apart, root attribute); NaN where efficiency is 0 "
+                               "(docs/physics/signal-model.md)"};
+constexpr ColumnDoc kTrusted{"trusted", "",
+                             "1 where efficiency > 0 and n_eff >= [signal_model] min_n_eff, else 0 (an untrusted "
+                             "cell gives no limit)"};
+
+// /points/<point>: the point from all its samples, over the cτ(h') grid.
+constexpr ColumnDoc kPointColumns[] = {
+    {"ctau_cm", "cm", "ctau(h') the efficiencies are reweighted to (the [signal_model] log grid)"},
+    {"efficiency", "", "sum w / N: the point's selected events in its own final state over its N generated, "
+                       "each weighted w (x mc_weight) from its samples' mixture of generated ctau0 to this ctau(h') "
+                       "(docs/physics/signal-model.md)"},
+    kEfficiencyUnc,
+    kNEff,
+    kEffRelUnc,
+    kTrusted,
+    {"mean_hp_dv", "cm", "weighted mean transverse displacement of the selected h' vertices at this ctau(h') (scales "
+                         "the displaced PID uncertainty); 0 where none is selected"},
+    {"efficiency_as_mumu", "", "efficiency of the point's events selected as mu+mu- at this ctau(h'): cross-feed, or "
+                               "the efficiency column where mu+mu- is the point's final state"},
+    {"efficiency_as_pipi", "", "efficiency of the point's events selected as pi+pi- at this ctau(h'): cross-feed, or "
+                               "the efficiency column where pi+pi- is the point's final state"},
+    {"efficiency_as_kk", "", "efficiency of the point's events selected as K+K- at this ctau(h'): cross-feed, or the "
+                             "efficiency column where K+K- is the point's final state"},
+};
+
+// /efficiency/<sample>: one sample alone, over the same grid.
+constexpr ColumnDoc kSampleColumns[] = {
+    {"ctau_cm", "cm", "ctau(h') the efficiency is reweighted to (the [signal_model] log grid)"},
+    {"efficiency", "", "sum w / N of this sample alone: its selected events in its final state over its N "
+                       "generated, weighted from its own ctau0 (attribute ctau_hp_cm) to this ctau(h'); a check of "
+                       "the point's mixture"},
+    kEfficiencyUnc,
+    kNEff,
+    kEffRelUnc,
+    kTrusted,
+};
+
+// /efficiency_chi2/<point>: one row per (cτ(h'), cτ(chi2)), cτ(chi2) running fastest.
+constexpr ColumnDoc kChi2Columns[] = {
+    {"ctau_cm", "cm", "ctau(h') of the row (the [signal_model] grid); ctau_chi2_cm runs fastest"},
+    {"ctau_chi2_cm", "cm", "ctau(chi2) the chi2 proper decay lengths are reweighted to (the [signal_model] "
+                           "ctau_chi2 grid)"},
+    {"efficiency", "", "sum w / N of the point's own final state at (ctau(h'), ctau(chi2)): the weight is the h' "
+                       "mixture's times the chi2's from ctau_chi2_generated_cm (docs/physics/signal-model.md)"},
+    kEfficiencyUnc,
+    kNEff,
+    {"trusted", "", "1 where efficiency > 0 and n_eff >= [signal_model] min_n_eff, else 0"},
+};
+
+// /resolution/<sample>: one row, the double-sided Crystal Ball fit of the sample's
+// M(x+x-) in its own final state.
+constexpr ColumnDoc kResolutionColumns[] = {
+    {"mu", "GeV", "DSCB core mean mu of the sample's M(x+x-) in its own final state (docs/physics/signal-model.md)"},
+    {"mu_unc", "GeV", "uncertainty of mu from the inverse Hessian of -ln L; NaN where the parameter is at a bound, "
+                      "the Hessian is not positive definite or the fit did not run"},
+    {"sigma", "GeV", "DSCB core width sigma: the sample's mass resolution"},
+    {"sigma_unc", "GeV", "uncertainty of sigma from the inverse Hessian of -ln L; NaN where the parameter is at a "
+                         "bound, the Hessian is not positive definite or the fit did not run"},
+    {"alpha_left", "", "DSCB left tail start alpha_L, in units of sigma: power law below (m - mu)/sigma = -alpha_L"},
+    {"alpha_left_unc", "", "uncertainty of alpha_left from the inverse Hessian; NaN where the parameter is at a "
+                           "bound, the Hessian is not positive definite or the fit did not run"},
+    {"n_left", "", "DSCB left tail power n_L"},
+    {"n_left_unc", "", "uncertainty of n_left from the inverse Hessian; NaN where the parameter is at a bound, the "
+                       "Hessian is not positive definite or the fit did not run"},
+    {"alpha_right", "", "DSCB right tail start alpha_R, in units of sigma: power law above (m - mu)/sigma = alpha_R"},
+    {"alpha_right_unc", "", "uncertainty of alpha_right from the inverse Hessian; NaN where the parameter is at a "
+                            "bound, the Hessian is not positive definite or the fit did not run"},
+    {"n_right", "", "DSCB right tail power n_R"},
+    {"n_right_unc", "", "uncertainty of n_right from the inverse Hessian; NaN where the parameter is at a bound, the "
+                        "Hessian is not positive definite or the fit did not run"},
+    {"fit_lo", "GeV", "lower edge of the fit range: the median minus 12 half-widths of the central 68 % of the masses"},
+    {"fit_hi", "GeV", "upper edge of the fit range: the median plus 12 half-widths of the central 68 % of the masses"},
+    {"events", "events", "selected candidates of the sample's own final state inside the fit range"},
+    {"converged", "", "1 when the minimiser succeeded and the Hessian is positive definite; the status attribute "
+                      "says why not"},
+    {"nlopt_status", "", "NLopt's result code of the BOBYQA minimisation (> 0 success; 0 where it did not run: "
+                         "fewer than 20 events, or it failed)"},
+};
+
+// /maps/<final state>: one row per (signal point, cτ(h')).
+constexpr ColumnDoc kMapColumns[] = {
+    {"m_hp", "GeV", "m(h') of the row's signal point; efficiency and sigma_gev are linear in m_hp between the "
+                    "points of one m_chi1"},
+    {"m_chi1", "GeV", "m(chi1) of the point's samples; NaN where they carry none"},
+    {"ctau_cm", "cm", "ctau(h') of the row (the [signal_model] grid, shared by the points)"},
+    {"efficiency", "", "the point's efficiency in this final state at this ctau(h') (its /points efficiency)"},
+    kEfficiencyUnc,
+    kEffRelUnc,
+    kNEff,
+    kTrusted,
+    {"sigma_gev", "GeV", "mass resolution sigma of the point: the inverse-variance mean of its samples' converged "
+                         "DSCB sigma (/resolution); NaN where none converged"},
+};
+
+// Every table of the file goes through here: begun and described.
+void write_table(io::EventFileWriter& writer, const std::string& parent, const std::string& name,
+                 const io::Attributes& attributes, const io::HostBatch& batch, std::span<const ColumnDoc> docs) {
+  writer.begin_table(parent, name, attributes, batch);
+  writer.describe_columns(docs);
+}
+
 // The columns over the lifetime axis that /points and /efficiency tables share.
 io::HostBatch lifetime_table(const std::vector<double>& ctau, const std::vector<MapCell>& cells,
                              const std::vector<double>& rel_unc, const std::vector<std::uint8_t>& trusted) {
@@ -155,7 +268,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
     attributes.emplace_back("n_generated", p.generated.total());
     attributes.emplace_back("sigma_gev", p.sigma);
     attributes.emplace_back("sigma_unc_gev", p.sigma_unc);
-    writer.begin_table("points", p.name, attributes, b);
+    write_table(writer, "points", p.name, attributes, b, kPointColumns);
   }
 
   // Over both lifetimes, one row per (cτ, cτ(chi2)).
@@ -179,7 +292,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
       b.columns.push_back(io::HostColumn::from<double>("efficiency_unc", unc));
       b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
       b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
-      writer.begin_table("efficiency_chi2", p.name, {{"ctau_chi2_generated_cm", p.ctau_chi2_0}}, b);
+      write_table(writer, "efficiency_chi2", p.name, {{"ctau_chi2_generated_cm", p.ctau_chi2_0}}, b, kChi2Columns);
     }
   }
 
@@ -188,7 +301,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
     const io::HostBatch b = lifetime_table(model.ctau_cm, r.cells, r.rel_unc, r.trusted);
     io::Attributes attributes = r.attributes;
     attributes.emplace_back("point", r.point);
-    writer.begin_table("efficiency", r.sample, attributes, b);
+    write_table(writer, "efficiency", r.sample, attributes, b, kSampleColumns);
   }
 
   for (const auto& r : model.samples) {
@@ -211,8 +324,8 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
     b.columns.push_back(io::HostColumn::from<std::int8_t>("converged", std::span<const std::int8_t>(&converged, 1)));
     const std::int32_t status = r.fit.nlopt_status;
     b.columns.push_back(io::HostColumn::from<std::int32_t>("nlopt_status", std::span<const std::int32_t>(&status, 1)));
-    writer.begin_table("resolution", r.sample, {{"point", r.point}, {"ctau_hp_cm", r.ctau0}, {"status", r.fit.status}},
-                       b);
+    write_table(writer, "resolution", r.sample,
+                {{"point", r.point}, {"ctau_hp_cm", r.ctau0}, {"status", r.fit.status}}, b, kResolutionColumns);
   }
 
   // The maps the scan interpolates: one long table per final state, a row per (point, cτ).
@@ -249,10 +362,10 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
     b.columns.push_back(io::HostColumn::from<double>("n_eff", n_eff));
     b.columns.push_back(io::HostColumn::from<std::int8_t>("trusted", trusted));
     b.columns.push_back(io::HostColumn::from<double>("sigma_gev", sigma));
-    writer.begin_table("maps", std::string(kFinalStateNames[f]),
-                       {{"layout", std::string("one row per (signal point, ctau); interpolate linearly in m_hp "
-                                               "between the points of one m_chi1, the ctau grid is shared")}},
-                       b);
+    write_table(writer, "maps", std::string(kFinalStateNames[f]),
+                {{"layout", std::string("one row per (signal point, ctau); interpolate linearly in m_hp "
+                                        "between the points of one m_chi1, the ctau grid is shared")}},
+                b, kMapColumns);
   }
 }
 

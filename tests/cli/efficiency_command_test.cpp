@@ -111,6 +111,11 @@ TEST_F(EfficiencyCommand, ChiTwoLifetimeReweightingClosesOnDirectSamples) {
   const auto r = run_darkscan({"efficiency", "--config", config, "--input", file, "--output", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto model = h5::open_file_readonly(out);
+  // Every table of a model file is here (/points, /efficiency_chi2, /efficiency,
+  // /resolution, /maps): every column says its unit and what it is.
+  for (const char* group : {"/points", "/efficiency_chi2", "/efficiency", "/resolution", "/maps/pipi"})
+    EXPECT_TRUE(h5::link_exists(model.get(), group)) << group;
+  EXPECT_EQ(testing::undescribed_datasets(out), std::vector<std::string>{});
   // The points' names do not say their cτ(chi2): find them by the attribute.
   std::map<int, std::string> by_chi2;  // 1, 2, 3: 10^(k/3) cm
   for (const char* name : {"signal_pipi_m0.9000", "signal_pipi_m0.9000_1", "signal_pipi_m0.9000_2"}) {

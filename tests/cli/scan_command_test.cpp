@@ -1,7 +1,8 @@
 // darkscan scan through the executable: a signal model from generated pi+pi- points and
 // selected data written here by hand, so that every count can be checked against the
 // hand-made masses; the table's layout, units and provenance; thread independence; bad
-// input (one line, exit code 2, no output).
+// input (one line, exit code 2, no output); lee and interpret on the scan, every dataset
+// of their outputs with its unit and description.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -157,6 +158,7 @@ TEST_F(ScanCommand, EveryRowCountsTheHandMadeMassesAndCarriesItsLimit) {
   // Units and provenance.
   h5::Dataset mass_ds(H5Dopen2(file.get(), "/scan/mass", H5P_DEFAULT));
   EXPECT_EQ(string_attribute(mass_ds.get(), "unit"), "GeV");
+  EXPECT_EQ(testing::undescribed_datasets(out), std::vector<std::string>{});
   EXPECT_EQ(string_attribute(file.get(), "data_sha256").size(), 64u);
   EXPECT_EQ(string_attribute(file.get(), "model_sha256").size(), 64u);
   EXPECT_FALSE(string_attribute(file.get(), "darkscan_version").empty());
@@ -270,6 +272,8 @@ TEST_F(ScanCommand, LeeAddsToysExpectedLimitsAndCoverageToTheScanFile) {
   // The same seed, the same toys.
   const auto again = h5::open_file_readonly(second);
   EXPECT_EQ(read_column<double>(again.get(), "/lee/toys/max_z"), toys);
+  // Every column of /lee and /expected (and of /scan, copied) says its unit and what it is.
+  EXPECT_EQ(testing::undescribed_datasets(first), std::vector<std::string>{});
   // The scan file itself was left as it was.
   EXPECT_FALSE(h5::link_exists(h5::open_file_readonly(result).get(), "/lee"));
 }
@@ -327,6 +331,8 @@ TEST_F(ScanCommand, InterpretCombinesAndExcludesConsistentlyWithTheScan) {
       EXPECT_DOUBLE_EQ(at_lo[i], pred[i]);
     }
   }
+  // Every column of every table says its unit and what it is.
+  EXPECT_EQ(testing::undescribed_datasets(out), std::vector<std::string>{});
 }
 
 TEST_F(ScanCommand, InterpretMakesTheYLimitAndTheBenchmarkPoints) {
@@ -341,6 +347,9 @@ TEST_F(ScanCommand, InterpretMakesTheYLimitAndTheBenchmarkPoints) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto file = h5::open_file_readonly(out);
   const auto base = h5::open_file_readonly(alone);
+  // Every column of every table, /y_limit's too, says its unit and what it is.
+  ASSERT_TRUE(h5::link_exists(file.get(), "/y_limit/curve"));
+  EXPECT_EQ(testing::undescribed_datasets(out), std::vector<std::string>{});
 
   // The [model] point and the twelve benchmarks; point 0 as without them, bit for bit.
   const auto ctau_chi2 = read_column<double>(file.get(), "/model_points/ctau_chi2_cm");

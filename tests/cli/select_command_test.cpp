@@ -1,5 +1,5 @@
 // darkscan select through the executable: the output layout (/selected/<sample>,
-// /cutflow/<sample>) and its attributes, and bad input. The numbers themselves are
+// /cutflow/<sample>), its attributes and every column's unit and description, and bad input. The numbers themselves are
 // checked against the independent numpy selection (selection/select_matches_reference.py).
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include "errors.hpp"
 #include "io/event_file.hpp"
 #include "io/h5.hpp"
+#include "support/h5_read.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 
@@ -54,6 +55,8 @@ TEST_F(SelectCommand, WritesSelectedCandidatesAndCutflows) {
   EXPECT_EQ(std::get<double>(*find("m_hp")), 1.4);
   ASSERT_NE(find("selected_kk"), nullptr);
   EXPECT_GT(std::get<std::int64_t>(*find("selected_kk")), 50);
+  // Every column says its unit and what it is.
+  EXPECT_EQ(testing::undescribed_datasets(out), std::vector<std::string>{});
 }
 
 TEST_F(SelectCommand, BadInputIsOneLineAndNoFile) {

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
+#include <stdexcept>
 
 #include "errors.hpp"
 #include "events/synthetic_sample.hpp"
+#include "io/h5.hpp"
 #include "io/sample_reader.hpp"
 #include "io/event_writer.hpp"
 #include "support/h5_builder.hpp"
@@ -202,6 +205,40 @@ TEST_F(EventStoreTest, AttributesRoundTrip) {
   EXPECT_EQ(std::get<double>(*s.attribute("m_hp")), 0.5);
   EXPECT_EQ(std::get<std::int64_t>(*s.attribute("n_generated")), 100000);
   EXPECT_EQ(std::get<std::string>(*s.attribute("kind")), "signal");
+}
+
+TEST_F(EventStoreTest, DescribedColumnsCarryUnitAndDescriptionAndNoneGoesWithout) {
+  const auto file_path = path("described.h5");
+  io::EventFileWriter writer(file_path);
+  io::HostBatch batch;
+  batch.rows = 2;
+  const std::vector<double> mass{0.5, 0.7};
+  const std::vector<std::int8_t> flag{0, 1};
+  batch.columns = {io::HostColumn::from<double>("mass", mass), io::HostColumn::from<std::int8_t>("flag", flag)};
+  writer.begin_table("", "t", {}, batch);
+  // A doc of a column the table lacks (an optional one) is passed over...
+  const io::ColumnDoc docs[] = {
+      {"mass", "GeV", "a mass"}, {"flag", "", "a flag"}, {"optional", "cm", "absent from this table"}};
+  writer.describe_columns(docs);
+  // ... a column without a doc is refused.
+  writer.begin_table("", "u", {}, batch);
+  const io::ColumnDoc partial[] = {{"mass", "GeV", "a mass"}};
+  EXPECT_THROW(writer.describe_columns(partial), std::logic_error);
+  writer.commit();
+  const h5::File file = h5::open_file_readonly(file_path.string());
+  h5::Dataset mass_ds(H5Dopen2(file.get(), "/t/mass", H5P_DEFAULT));
+  std::map<std::string, h5::AttributeValue> attributes;
+  for (const auto& [k, v] : h5::read_attributes(mass_ds.get(), "test")) attributes[k] = v;
+  ASSERT_EQ(attributes.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(attributes["unit"]), "GeV");
+  EXPECT_EQ(std::get<std::string>(attributes["description"]), "a mass");
+  h5::Dataset flag_ds(H5Dopen2(file.get(), "/t/flag", H5P_DEFAULT));
+  for (const auto& [k, v] : h5::read_attributes(flag_ds.get(), "test")) {
+    if (k == "unit") {
+      EXPECT_EQ(std::get<std::string>(v), "");  // dimensionless
+    }
+  }
+  EXPECT_FALSE(h5::link_exists(file.get(), "/t/optional"));
 }
 
 }  // namespace

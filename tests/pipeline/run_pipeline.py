@@ -2,7 +2,8 @@
 """darkscan run end to end on a small toy configuration: every stage runs in the one
 darkscan process (under strace where it can trace: no other darkscan process is started)
 and writes only under --output-dir, even where the config pins the events file
-elsewhere; the report and every plot appear (each PNG opened and checked to be a
+elsewhere; every dataset of its result files (all but the events) carries a `unit` and a
+non-empty `description` attribute; the report and every plot appear (each PNG opened and checked to be a
 non-empty image, each PDF present); a second run finds every stage up to date; a change to a [scan] key reruns
 only the stages that read it; a stage whose output is lost (an interrupted run) is the
 only one redone, and as it writes the same bytes again, what reads it stays up to date.
@@ -17,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from checklist import Checklist  # noqa: E402
 
+import h5py
 import matplotlib
 
 matplotlib.use("Agg")
@@ -53,6 +55,27 @@ PLOTS = ["mass_mumu", "mass_pipi", "mass_kk", "significance", "limits_mumu", "li
          "limit_map_mumu", "limit_map_pipi", "limit_map_kk", "efficiency_mumu", "efficiency_pipi", "efficiency_kk",
          "resolution", "sin_theta", "y_limit"]
 STAGES = ["generate", "select", "efficiency", "scan", "lee", "interpret"]
+RESULT_FILES = ["selected.h5", "signal_model.h5", "scan.h5", "results.h5", "interpretation.h5"]
+
+
+def undescribed(path):
+    """The datasets of an HDF5 file without a text `unit` ("" allowed) or a non-empty
+    text `description` attribute, and how many datasets it has."""
+    def text(value):
+        return value.decode() if isinstance(value, bytes) else value
+
+    missing, count = [], 0
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            nonlocal count
+            if not isinstance(obj, h5py.Dataset):
+                return
+            count += 1
+            unit, description = text(obj.attrs.get("unit")), text(obj.attrs.get("description"))
+            if not isinstance(unit, str) or not isinstance(description, str) or not description.strip():
+                missing.append(name)
+        f.visititems(visit)
+    return missing, count
 
 
 def main(exe, work):
@@ -92,6 +115,12 @@ def main(exe, work):
     written = {os.path.relpath(os.path.join(d, f), work) for d, _, files in os.walk(work) for f in files}
     outside = sorted(f for f in written if not f.startswith("out" + os.sep) and f not in ("small.toml", "execve.log"))
     check(not outside, f"nothing is written outside --output-dir ({outside})")
+    for name in RESULT_FILES:
+        missing, count = undescribed(os.path.join(out, name))
+        check(count > 0 and not missing,
+              f"every dataset of {name} has a unit and a description ({count} datasets; without: {missing[:8]})")
+    with h5py.File(os.path.join(out, "interpretation.h5"), "r") as f:
+        check("y_limit/curve" in f and "sin_theta/intervals" in f, "interpretation.h5 holds /y_limit and /sin_theta")
     for name in PLOTS:
         png = os.path.join(out, "plots", name + ".png")
         pdf = os.path.join(out, "plots", name + ".pdf")
