@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
@@ -53,6 +54,13 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     fmt::print(stderr, "darkscan: error: {}\n", e.what());
     return darkscan::kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    // What bounds the memory a stage takes is the size of what it reads at once
+    // (docs/commands/README.md#exit-status), so say which keys bound it.
+    std::fflush(stdout);
+    fmt::print(stderr, "darkscan: failure: out of memory (input.chunk_rows and run.threads bound what a stage holds; "
+               "lower them, or give darkscan more memory)\n");
+    return darkscan::kExitFailure;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     fmt::print(stderr, "darkscan: failure: {}\n", e.what());
