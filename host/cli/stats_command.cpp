@@ -38,6 +38,7 @@ int run_stats(const StatsCommandOptions& opt) {
   stats::BatchReport report;
   const auto results = stats::marginalise_batch(*backend, table.experiments, options, stats::Dedup::automatic, &report);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats::check_cross_section_limits(table, results);
   stats::write_results_csv(opt.output, table, results);
 
   std::size_t flagged = 0;

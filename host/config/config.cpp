@@ -9,6 +9,7 @@
 
 #include "config/config_keys.hpp"
 #include "errors.hpp"
+#include "printable.hpp"
 
 namespace darkscan::config {
 
@@ -39,7 +40,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
       best = &k;
     }
   }
-  throw_input_error("{}: unknown key '{}'{} (darkscan config lists every key)", origin, path,
+  throw_input_error("{}: unknown key '{}'{} (darkscan config lists every key)", origin, printable(path),
                     best ? fmt::format("; did you mean '{}'?", best->path) : "");
 }
 
@@ -65,7 +66,7 @@ void apply_table(Config& cfg, const toml::table& table, const std::string& prefi
     if (const auto* sub = node.as_table(); sub != nullptr && prefix.empty()) {
       const bool known_section = std::any_of(registry().begin(), registry().end(),
                                              [&](const Key& k) { return k.path.starts_with(path + "."); });
-      if (!known_section) throw_input_error("{}: unknown section [{}]", origin, path);
+      if (!known_section) throw_input_error("{}: unknown section [{}]", origin, printable(path));
       apply_table(cfg, *sub, path, origin);
       continue;
     }
@@ -94,7 +95,7 @@ Config parse(const std::string& text_in, const std::string& origin) {
     table = toml::parse(text_in, origin);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    throw_input_error("{}:{}:{}: TOML syntax error: {}", origin, where.line, where.column, e.description());
+    throw_input_error("{}:{}:{}: TOML syntax error: {}", origin, where.line, where.column, printable(e.description()));
   }
   apply_table(cfg, table, "", origin);
   cross_check(cfg, origin);
@@ -120,7 +121,13 @@ std::string events_file(const Config& cfg, std::string_view command, std::string
   if (cfg.input.events.empty())
     throw_input_error("{}: key 'input.events' is not set and no {} was given", cfg.source.string(), argument);
   const std::filesystem::path events(cfg.input.events);
-  return events.is_absolute() ? events.string() : (cfg.source.parent_path() / events).lexically_normal().string();
+  const std::string path =
+      events.is_absolute() ? events.string() : (cfg.source.parent_path() / events).lexically_normal().string();
+  // Said here, where the key that named it is known (the event store would name only the file).
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw_input_error("{}: no such file (named by key 'input.events' of {})", path, cfg.source.string());
+  return path;
 }
 
 }  // namespace darkscan::config

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "errors.hpp"
-
 namespace darkscan::events {
 
 std::vector<ColumnSummary> summarize_sample(Backend& backend, io::SampleReader& reader, std::uint64_t chunk_rows,
@@ -15,15 +13,6 @@ std::vector<ColumnSummary> summarize_sample(Backend& backend, io::SampleReader& 
     if (progress) progress->advance(chunk.rows);
   });
   return total;
-}
-
-void require_finite(const io::SampleReader& reader, const std::vector<ColumnSummary>& summaries) {
-  for (std::size_t i = 0; i < summaries.size(); ++i) {
-    const auto& s = summaries[i];
-    if (s.n_nonfinite == 0) continue;
-    throw_input_error("{}: {} NaN or infinite value{}, the first at row {}", reader.column_context(i),
-                      s.n_nonfinite, s.n_nonfinite == 1 ? "" : "s", s.first_nonfinite_row);
-  }
 }
 
 }  // namespace darkscan::events

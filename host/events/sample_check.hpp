@@ -1,6 +1,7 @@
 #pragma once
-// The first pass over a sample: stream it through a backend, summarise every column
-// and refuse NaN or inf in the columns a cut or the reweighting reads.
+// The first pass over a sample: stream it through a backend and summarise every column.
+// The values are checked on the way by the reader, against the rules of
+// io/sample_rules.hpp (NaN, infinity, negative counts, ...: docs/formats/events.md#validation).
 #include <cstdint>
 #include <vector>
 
@@ -14,9 +15,5 @@ namespace darkscan::events {
 // chunks of `chunk_rows`; `progress`, when given, advances by the rows of each chunk.
 std::vector<ColumnSummary> summarize_sample(Backend& backend, io::SampleReader& reader, std::uint64_t chunk_rows,
                                             Progress* progress = nullptr);
-
-// InputError naming the file, sample, column and first bad row when a floating-point
-// column holds NaN or inf.
-void require_finite(const io::SampleReader& reader, const std::vector<ColumnSummary>& summaries);
 
 }  // namespace darkscan::events

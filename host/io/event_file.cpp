@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "io/sample_rules.hpp"
 
 namespace darkscan::io {
 
@@ -88,12 +89,6 @@ hsize_t dataset_length(hid_t dataset, int* rank, std::string_view context) {
   return dim;
 }
 
-void check_kind(const SampleInfo& info, const std::string& file) {
-  if (info.kind.empty() || info.kind == "data" || info.kind == "signal" || info.kind == "background") return;
-  throw_input_error("{}: sample '{}': attribute kind = '{}' is not one of data, signal, background", file,
-                    info.name, info.kind);
-}
-
 // Attributes PyTables and pandas keep for their own bookkeeping (table layout, pickled
 // index metadata): not the sample's metadata, so not listed with it.
 bool is_bookkeeping_attribute(std::string_view name) {
@@ -113,14 +108,6 @@ std::vector<std::pair<std::string, h5::AttributeValue>> sample_attributes(hid_t 
   return all;
 }
 
-std::string kind_attribute(const std::vector<std::pair<std::string, h5::AttributeValue>>& attrs) {
-  for (const auto& [k, v] : attrs)
-    if (k == "kind") {
-      if (const auto* s = std::get_if<std::string>(&v)) return *s;
-      return "<not a string>";
-    }
-  return {};
-}
 }  // namespace
 
 SampleInfo EventFile::index_compound(const std::string& name, const std::string& path, hid_t dataset,
@@ -144,8 +131,7 @@ SampleInfo EventFile::index_compound(const std::string& name, const std::string&
   }
   for (auto& a : sample_attributes(dataset, context)) attributes.push_back(std::move(a));
   info.attributes = std::move(attributes);
-  info.kind = kind_attribute(info.attributes);
-  check_kind(info, path_);
+  info.kind = sample_kind(path_, info.name, info.attributes);
   return info;
 }
 
@@ -199,8 +185,7 @@ std::optional<SampleInfo> EventFile::index_object(hid_t parent, const std::strin
   // A group of a file without /samples that holds no datasets is just a group.
   if (info.columns.empty() && parent_path.empty()) return std::nullopt;
   info.attributes = std::move(attributes);
-  info.kind = kind_attribute(info.attributes);
-  check_kind(info, path_);
+  info.kind = sample_kind(path_, info.name, info.attributes);
   return info;
 }
 

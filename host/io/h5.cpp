@@ -110,11 +110,13 @@ StoredType describe_type(hid_t type) {
     case H5T_INTEGER: {
       const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
       const std::string name = fmt::format("{}int{}", is_signed ? "" : "u", 8 * size);
-      // Every integer type that converts losslessly into int8/int32/int64 is accepted;
-      // booleans written by pandas/PyTables are uint8 or int8.
+      // Every integer type up to 64 bits is accepted, held in the narrowest of
+      // int8/int32/int64 that takes its values (uint64 in int64: the event store checks
+      // each value, docs/formats/events.md#accepted-stored-types); booleans written by
+      // pandas/PyTables are uint8 or int8.
       if (size == 1) return {DType::i8, name};
       if (size == 2 || (size == 4 && is_signed)) return {DType::i32, name};
-      if (size == 4 || (size == 8 && is_signed)) return {DType::i64, name};
+      if (size == 4 || size == 8) return {DType::i64, name};
       return {std::nullopt, name};
     }
     case H5T_STRING: return {std::nullopt, "string"};
@@ -152,6 +154,15 @@ std::vector<std::pair<std::string, AttributeValue>> read_attributes(hid_t obj, s
     const std::string where = fmt::format("read attribute '{}'", name);
     switch (H5Tget_class(type.get())) {
       case H5T_INTEGER: {
+        if (H5Tget_sign(type.get()) == H5T_SGN_NONE && H5Tget_size(type.get()) >= 8) {
+          // Read as int64, a uint64 above its range would be clipped to 2^63 - 1 by HDF5:
+          // such a value is kept as the nearest double instead.
+          std::uint64_t u = 0;
+          check_status(H5Aread(attr.get(), H5T_NATIVE_UINT64, &u), context, where);
+          if (u > static_cast<std::uint64_t>(INT64_MAX)) out.emplace_back(name, static_cast<double>(u));
+          else out.emplace_back(name, static_cast<std::int64_t>(u));
+          break;
+        }
         std::int64_t v = 0;
         check_status(H5Aread(attr.get(), H5T_NATIVE_INT64, &v), context, where);
         out.emplace_back(name, v);

@@ -77,7 +77,7 @@ std::vector<std::string> child_names(hid_t group, std::string_view context);
 
 // Element type of a dataset or compound member, mapped onto darkscan's types.
 // nullopt for types darkscan cannot hold in a column (strings, arrays, nested compounds,
-// 16-bit or unsigned 64-bit integers, ...); `description` says what it is.
+// 16-bit floats, integers wider than 64 bits, ...); `description` says what it is.
 struct StoredType {
   std::optional<DType> dtype;
   std::string description;
@@ -87,7 +87,8 @@ StoredType describe_type(hid_t type);
 // The native memory type for a darkscan element type.
 hid_t native_type(DType t);
 
-// Attributes: scalar numbers and strings, as found on groups and datasets.
+// Attributes: scalar numbers and strings, as found on groups and datasets. Integers are
+// read as int64, a uint64 above the int64 range as the nearest double.
 using AttributeValue = std::variant<std::int64_t, double, std::string>;
 std::vector<std::pair<std::string, AttributeValue>> read_attributes(hid_t obj, std::string_view context);
 void write_attribute(hid_t obj, const std::string& name, const AttributeValue& value, std::string_view context);

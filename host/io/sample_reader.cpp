@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -17,7 +18,7 @@ std::vector<ColumnRequest> schema_request(std::string_view kind) {
   std::vector<ColumnRequest> out;
   const bool mc = kind == "signal" || kind == "background";
   for (const auto& c : events::kColumns) {
-    ColumnRequest r{std::string(c.name), c.dtype, WhenMissing::fail, 0.0};
+    ColumnRequest r{std::string(c.name), c.dtype, WhenMissing::fail, 0.0, column_rule(c.name)};
     switch (c.role) {
       case events::ColumnRole::key:
       case events::ColumnRole::detector: break;
@@ -41,8 +42,9 @@ namespace {
 // How a stored column reaches its in-memory type: directly through HDF5's
 // conversion when that is exact, or through a wide staging type that darkscan then
 // checks (an integer column stored as float, as basf2 writes every variable, must
-// hold integers; a wide integer must fit).
-enum class Staging { direct, via_double, via_int64, fill };
+// hold integers; a wide integer must fit). uint64 is staged as itself: through int64,
+// HDF5 would clip a value above the int64 range to its largest value, silently.
+enum class Staging { direct, via_double, via_int64, via_uint64, fill };
 
 Staging choose_staging(const h5::StoredType& stored, DType logical, std::size_t stored_size, bool stored_signed,
                        const std::string& context) {
@@ -56,6 +58,7 @@ Staging choose_staging(const h5::StoredType& stored, DType logical, std::size_t 
     return Staging::direct;
   }
   if (stored_float) return Staging::via_double;
+  if (!stored_signed && stored_size == 8) return Staging::via_uint64;
   const std::size_t bits = 8 * stored_size;
   const std::size_t logical_bits = 8 * dtype_size(logical);
   const bool fits = stored_signed ? bits <= logical_bits : bits < logical_bits;
@@ -63,18 +66,40 @@ Staging choose_staging(const h5::StoredType& stored, DType logical, std::size_t 
 }
 
 template <class T>
+[[noreturn]] void not_in_range(const std::string& context, const auto& value, std::uint64_t row) {
+  throw_input_error("{}: value {} at row {} is not an integer in the {} range", context, value, row,
+                    dtype_name(dtype_of<T>()));
+}
+
+template <class T>
 void narrow_checked(const void* src, Staging staging, void* dst, std::uint64_t count, std::uint64_t first,
                     const std::string& context) {
   auto* out = static_cast<T*>(dst);
-  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
-  constexpr double hi = static_cast<double>(std::numeric_limits<T>::max());
-  for (std::uint64_t i = 0; i < count; ++i) {
-    const double v = staging == Staging::via_double ? static_cast<const double*>(src)[i]
-                                                    : static_cast<double>(static_cast<const std::int64_t*>(src)[i]);
-    if (!(v >= lo && v <= hi && v == std::trunc(v)))
-      throw_input_error("{}: value {} at row {} is not an integer in the {} range", context, v, first + i,
-                        dtype_name(dtype_of<T>()));
-    out[i] = static_cast<T>(v);
+  using limits = std::numeric_limits<T>;
+  if (staging == Staging::via_double) {
+    // [min, max + 1) in double: both ends are powers of two, exact, where max itself
+    // (2^63 - 1 for int64) is not, and a value of 2^63 would pass `v <= max`.
+    constexpr double lo = static_cast<double>(limits::min());
+    constexpr double end = -lo;
+    const auto* in = static_cast<const double*>(src);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const double v = in[i];
+      if (!(v >= lo && v < end && v == std::trunc(v))) not_in_range<T>(context, v, first + i);
+      out[i] = static_cast<T>(v);
+    }
+  } else if (staging == Staging::via_uint64) {
+    const auto* in = static_cast<const std::uint64_t*>(src);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      if (in[i] > static_cast<std::uint64_t>(limits::max())) not_in_range<T>(context, in[i], first + i);
+      out[i] = static_cast<T>(in[i]);
+    }
+  } else {
+    const auto* in = static_cast<const std::int64_t*>(src);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      if constexpr (sizeof(T) < sizeof(std::int64_t))
+        if (in[i] < limits::min() || in[i] > limits::max()) not_in_range<T>(context, in[i], first + i);
+      out[i] = static_cast<T>(in[i]);
+    }
   }
 }
 
@@ -115,8 +140,18 @@ void gather_field(const std::byte* in, std::size_t stride, std::uint64_t count, 
   }
 }
 
-DType staging_dtype(Staging s, DType logical) {
-  return s == Staging::via_double ? DType::f64 : s == Staging::via_int64 ? DType::i64 : logical;
+// Bytes of one staged value, and its HDF5 memory type.
+std::size_t staging_size(Staging s, DType logical) {
+  return s == Staging::via_double || s == Staging::via_int64 || s == Staging::via_uint64 ? 8 : dtype_size(logical);
+}
+
+hid_t staging_type(Staging s, DType logical) {
+  switch (s) {
+    case Staging::via_double: return H5T_NATIVE_DOUBLE;
+    case Staging::via_int64: return H5T_NATIVE_INT64;
+    case Staging::via_uint64: return H5T_NATIVE_UINT64;
+    default: return h5::native_type(logical);
+  }
 }
 
 }  // namespace
@@ -133,6 +168,14 @@ struct SampleReader::Impl {
   h5::Datatype row_type;        // compound layout: packed memory type of the staged row
   std::size_t row_size = 0;
   std::vector<std::byte> staging;  // reused between reads
+  std::vector<std::string> contexts;  // column_context of each delivered column
+  // The events of the rows read so far in order from row 0 (io/sample_rules.hpp), for
+  // n_generated: counted from the delivered `event` column that carries its rule.
+  std::string file;
+  std::size_t event_column = SIZE_MAX;
+  std::uint64_t next_row = 0;
+  bool in_order = false;
+  EventCounter events;
 };
 
 SampleReader::SampleReader(const EventFile& file, std::string_view sample, const ColumnMapping& mapping,
@@ -202,7 +245,7 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (impl_->columns[i].staging == Staging::fill) continue;
       impl_->columns[i].offset = size;
-      size += dtype_size(staging_dtype(impl_->columns[i].staging, columns_[i].dtype));
+      size += staging_size(impl_->columns[i].staging, columns_[i].dtype);
     }
     impl_->row_size = size;
     if (size > 0) {
@@ -213,11 +256,22 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
         // A name may be requested twice under two logical names; insert it once.
         if (H5Tget_member_index(impl_->row_type.get(), c.stored_name.c_str()) >= 0) continue;
         h5::check_status(H5Tinsert(impl_->row_type.get(), c.stored_name.c_str(), c.offset,
-                                   h5::native_type(staging_dtype(c.staging, columns_[i].dtype))),
+                                   staging_type(c.staging, columns_[i].dtype)),
                          context_, fmt::format("build a row type with '{}'", c.stored_name));
       }
     }
   }
+
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const auto& stored = impl_->columns[i].stored_name;
+    const auto& logical = columns_[i].logical;
+    impl_->contexts.push_back(stored == logical
+                                  ? fmt::format("{}: column '{}'", context_, logical)
+                                  : fmt::format("{}: column '{}' (stored as '{}')", context_, logical, stored));
+    if (columns_[i].rule == ValueRule::event_number && impl_->columns[i].staging != Staging::fill)
+      impl_->event_column = i;
+  }
+  impl_->file = file.path();
 }
 
 SampleReader::~SampleReader() = default;
@@ -229,12 +283,7 @@ std::size_t SampleReader::row_bytes() const {
   return n;
 }
 
-std::string SampleReader::column_context(std::size_t i) const {
-  const auto& stored = impl_->columns[i].stored_name;
-  const auto& logical = columns_[i].logical;
-  return stored == logical ? fmt::format("{}: column '{}'", context_, logical)
-                           : fmt::format("{}: column '{}' (stored as '{}')", context_, logical, stored);
-}
+std::string SampleReader::column_context(std::size_t i) const { return impl_->contexts.at(i); }
 
 void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void* const> dst) {
   if (dst.size() != columns_.size())
@@ -243,7 +292,28 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
     throw std::out_of_range(fmt::format("{}: rows [{}, {}) are outside its {} rows", context_, first,
                                         first + count, rows()));
   if (count == 0) return;
+  read_stored(first, count, dst);
 
+  // The rules, on the values in host memory before any backend sees them.
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (impl_->columns[i].staging != Staging::fill)
+      check_values(columns_[i].rule, columns_[i].dtype, dst[i], count, first, impl_->contexts[i]);
+
+  auto& k = *impl_;
+  if (k.event_column == SIZE_MAX) return;
+  if (first == 0) {
+    k.events = EventCounter{};
+    k.in_order = true;
+  } else if (first != k.next_row) {
+    k.in_order = false;
+  }
+  if (!k.in_order) return;
+  k.events.add(static_cast<const std::int64_t*>(dst[k.event_column]), count);
+  k.next_row = first + count;
+  if (k.next_row == rows()) check_generated_events(k.file, *info_, k.events.events());
+}
+
+void SampleReader::read_stored(std::uint64_t first, std::uint64_t count, std::span<void* const> dst) {
   const hsize_t start = first;
   const hsize_t n = count;
   h5::Dataspace mem_space(h5::check_id(H5Screate_simple(1, &n, nullptr), context_, "create a dataspace"));
@@ -258,7 +328,7 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
       for (std::uint64_t done = 0; done < count; done += kPieceRows) {
         for (std::size_t i = 0; i < dst.size(); ++i)
           piece[i] = static_cast<std::byte*>(dst[i]) + done * dtype_size(columns_[i].dtype);
-        read(first + done, std::min(kPieceRows, count - done), piece);
+        read_stored(first + done, std::min(kPieceRows, count - done), piece);
       }
       return;
     }
@@ -283,7 +353,7 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
       }
       targets[i] = static_cast<std::byte*>(dst[i]);
       if (c.staging != Staging::direct) {
-        wide[i].resize(dtype_size(staging_dtype(c.staging, columns_[i].dtype)) * count);
+        wide[i].resize(staging_size(c.staging, columns_[i].dtype) * count);
         targets[i] = wide[i].data();
       }
     }
@@ -294,7 +364,7 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
       for (std::size_t i = 0; i < columns_.size(); ++i) {
         const auto& c = impl_->columns[i];
         if (c.staging == Staging::fill) continue;
-        const std::size_t width = dtype_size(staging_dtype(c.staging, columns_[i].dtype));
+        const std::size_t width = staging_size(c.staging, columns_[i].dtype);
         gather_field(rows_in + c.offset, impl_->row_size, n_rows, width, targets[i] + tile * width);
       }
     }
@@ -312,17 +382,17 @@ void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void
       fill_column(dst[i], columns_[i].dtype, count, columns_[i].fill_value);
       continue;
     }
-    const DType mem = staging_dtype(c.staging, columns_[i].dtype);
     void* target = dst[i];
     if (c.staging != Staging::direct) {
-      impl_->staging.resize(dtype_size(mem) * count);
+      impl_->staging.resize(staging_size(c.staging, columns_[i].dtype) * count);
       target = impl_->staging.data();
     }
     h5::Dataspace file_space(h5::check_id(H5Dget_space(c.dataset.get()), column_context(i), what));
     h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr),
                      column_context(i), what);
     h5::check_status(
-        H5Dread(c.dataset.get(), h5::native_type(mem), mem_space.get(), file_space.get(), H5P_DEFAULT, target),
+        H5Dread(c.dataset.get(), staging_type(c.staging, columns_[i].dtype), mem_space.get(), file_space.get(),
+                H5P_DEFAULT, target),
         column_context(i), what);
     if (c.staging != Staging::direct)
       narrow_column(impl_->staging.data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));

@@ -1,8 +1,9 @@
 #pragma once
 // Reading the columns of one sample of an event file (io/event_file.hpp), a range of
 // rows at a time: the logical names mapped to stored ones ([columns] of the config),
-// each stored type brought to the logical one (checked where it narrows), and columns
-// a sample lacks filled, skipped or reported as its request says.
+// each stored type brought to the logical one (checked where it narrows), columns a
+// sample lacks filled, skipped or reported as its request says, and every value read
+// checked against its column's rule (io/sample_rules.hpp).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -14,6 +15,7 @@
 #include "io/column_mapping.hpp"
 #include "io/event_file.hpp"
 #include "io/host_batch.hpp"
+#include "io/sample_rules.hpp"
 
 namespace darkscan::io {
 
@@ -25,11 +27,13 @@ struct ColumnRequest {
   DType dtype = DType::f32;
   WhenMissing when_missing = WhenMissing::fail;
   double fill_value = 0.0;
+  ValueRule rule = ValueRule::none;  // what its values may be; checked on every row read
 };
 
 // The columns docs/formats/events.md requires of a sample of this kind: the detector columns and
 // the event number always; MC truth on signal samples (lifetime reweighting needs
-// it), where present on background; mc_weight filled with 1 where absent.
+// it), where present on background; mc_weight filled with 1 where absent. Each carries
+// its column's rule (io::column_rule).
 std::vector<ColumnRequest> schema_request(std::string_view kind);
 
 // Reads requested columns of one sample, any range of rows at a time (chunked
@@ -55,13 +59,19 @@ class SampleReader {
   std::string column_context(std::size_t i) const;
 
   // Reads rows [first, first + count) of every delivered column into dst[i], which
-  // must hold `count` elements of columns()[i].dtype.
+  // must hold `count` elements of columns()[i].dtype. InputError at the first value that
+  // breaks its column's rule; and when these reads have gone through every row in order
+  // from row 0 and the sample is MC, InputError when its n_generated is below the events
+  // the `event` column held (io::check_generated_events).
   void read(std::uint64_t first, std::uint64_t count, std::span<void* const> dst);
   // Reads rows [first, first + count) into a new host batch.
   HostBatch read(std::uint64_t first, std::uint64_t count);
   HostBatch read_all() { return read(0, rows()); }
 
  private:
+  // read() without the checks: the stored values brought to the delivered types.
+  void read_stored(std::uint64_t first, std::uint64_t count, std::span<void* const> dst);
+
   struct Impl;
   const SampleInfo* info_;
   std::string context_;

@@ -75,10 +75,15 @@ class StageResults {
 Paths output_paths(const config::Config& cfg, const MainJobOptions& opt, const fs::path& dir) {
   Paths p;
   if (cfg.run.generate) p.events = (dir / "events.h5").string();  // the toy sample belongs to the run
-  else if (!cfg.input.events.empty()) p.events = config::events_file(cfg, "run", "[input] events");
-  else throw_input_error("{}: key 'input.events' is not set and run.generate is false: no events", opt.config);
-  if (!cfg.run.generate && !fs::exists(p.events))
-    throw_input_error("{}: no such event file (input.events; run.generate = true makes the toy sample)", p.events);
+  else if (!cfg.input.events.empty()) {
+    try {
+      p.events = config::events_file(cfg, "run", "[input] events");  // InputError when the file is not there
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}; run.generate = true makes the toy sample", e.what()));
+    }
+  } else {
+    throw_input_error("{}: key 'input.events' is not set and run.generate is false: no events", opt.config);
+  }
   p.selected = (dir / "selected.h5").string();
   p.model = (dir / "signal_model.h5").string();
   p.scan = (dir / "scan.h5").string();

@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "io/sample_reader.hpp"
+#include "io/sample_rules.hpp"
 #include "progress.hpp"
 #include "selection/bind_columns.hpp"
 
@@ -69,11 +70,11 @@ SampleSelection select_sample(Backend& backend, const io::EventFile& file, const
   out.kind = sample.kind;
   out.rows = sample.rows;
   const bool mc = sample.kind == "signal" || sample.kind == "background";
+  // The rules of docs/formats/events.md#validation: the attributes here, every value as the
+  // reader delivers it, n_generated against the events at the end of the pass.
+  io::check_attributes(file.path(), sample, false);
   if (mc) {
-    // MC samples need these for the weighted yield.
-    const double n_generated = sample.number("n_generated", ctx);
-    if (!(n_generated > 0)) throw_input_error("{}: attribute 'n_generated' must be positive", ctx);
-    out.weight_scale = sample.number("cross_section_fb", ctx) * luminosity_fb / n_generated;
+    out.weight_scale = sample.number("cross_section_fb", ctx) * luminosity_fb / sample.number("n_generated", ctx);
   }
 
   io::SampleReader reader(file, sample.name, mapping, io::schema_request(sample.kind));

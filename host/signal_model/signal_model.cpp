@@ -9,6 +9,7 @@
 #include <map>
 
 #include "errors.hpp"
+#include "io/sample_rules.hpp"
 #include "progress.hpp"
 #include "selection/select_sample.hpp"
 #include "selection/selection_params.hpp"
@@ -59,10 +60,10 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   for (const auto& s : file.samples()) {
     if (s.kind != "signal") continue;
     const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s.name);
+    // Every attribute of the point, before any sample is read (docs/formats/events.md#validation).
+    io::check_attributes(file.path(), s, true);
     const int fs = final_state_attribute(s, ctx);
     const double m_hp = s.number("m_hp", ctx);
-    s.number("ctau_hp_cm", ctx);
-    s.number("n_generated", ctx);
     std::string key = fmt::format("{} {:.17g}", fs, m_hp);
     io::Attributes attributes;
     for (const char* k : kDarkSectorKeys)

@@ -8,9 +8,11 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <string_view>
 
 #include "errors.hpp"
+#include "printable.hpp"
 #include "io/atomic_output.hpp"
 
 namespace darkscan::stats {
@@ -54,6 +56,8 @@ ExperimentTable read_experiment_csv(const std::filesystem::path& path, const Sta
   bool have_header = false;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
+    // A UTF-8 byte-order mark, as some editors save a file, is not part of the header.
+    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     const std::string_view text = trim(line);
     if (text.empty() || text.front() == '#') continue;
     const auto fields = split(text);
@@ -63,8 +67,9 @@ ExperimentTable read_experiment_csv(const std::filesystem::path& path, const Sta
         if (it == kNames.end())
           throw_input_error("{}:{}: unknown column '{}' (expected n_obs, n_sb, f, delta, eff_rel_unc, lumi_rel_unc "
                             "and optionally eff, lumi_fb)",
-                            file, number, fields[i]);
-        if (position[it - kNames.begin()] >= 0) throw_input_error("{}:{}: column '{}' appears twice", file, number, fields[i]);
+                            file, number, printable(fields[i]));
+        if (position[it - kNames.begin()] >= 0)
+          throw_input_error("{}:{}: column '{}' appears twice", file, number, printable(fields[i]));
         position[it - kNames.begin()] = static_cast<int>(i);
       }
       for (int c = 0; c < kEff; ++c)
@@ -85,13 +90,23 @@ ExperimentTable read_experiment_csv(const std::filesystem::path& path, const Sta
       const char* end = field.data() + field.size();
       const auto [ptr, err] = std::from_chars(field.data(), end, v[c]);
       if (field.empty() || err != std::errc() || ptr != end)
-        throw_input_error("{}:{}: column '{}': '{}' is not a number", file, number, kNames[c], field);
-      if (!std::isfinite(v[c])) throw_input_error("{}:{}: column '{}': {} is not a finite number", file, number, kNames[c], field);
+        throw_input_error("{}:{}: column '{}': '{}' is not a number", file, number, kNames[c], printable(field));
+      if (!std::isfinite(v[c]))
+        throw_input_error("{}:{}: column '{}': {} is not a finite number", file, number, kNames[c], printable(field));
     }
     for (int c : {kNObs, kNSb})
-      if (v[c] != std::trunc(v[c]) || v[c] < 0 || v[c] > 2e9)
+      if (v[c] != std::trunc(v[c]) || v[c] < 0)
         throw_input_error("{}:{}: column '{}': {} is not a count (a non-negative integer)", file, number, kNames[c],
                           fields[position[c]]);
+    // Counts beyond what the engine's integers take are refused naming the limit (and
+    // before the conversion to int, which could not hold them).
+    if (v[kNObs] > kMaxObserved)
+      throw_input_error("{}:{}: column 'n_obs': n_obs = {} is above the largest supported count, {}", file, number,
+                        fields[position[kNObs]], kMaxObserved);
+    if (v[kNSb] > kMaxSideband)
+      throw_input_error("{}:{}: column 'n_sb': {} is above {}, the largest sideband count the engine takes "
+                        "(n_obs + n_sb must fit a 32-bit integer)",
+                        file, number, fields[position[kNSb]], kMaxSideband);
     const CountingExperiment e{static_cast<int>(v[kNObs]), static_cast<int>(v[kNSb]), v[kF], v[kDelta],
                                v[kEffRelUnc], v[kLumiRelUnc]};
     if (const std::string why = check_experiment(e, options); !why.empty()) {
@@ -102,6 +117,12 @@ ExperimentTable read_experiment_csv(const std::filesystem::path& path, const Sta
       if (!(v[kEff] > 0 && v[kEff] <= 1))
         throw_input_error("{}:{}: column 'eff': {} must lie in (0, 1]", file, number, v[kEff]);
       if (!(v[kLumiFb] > 0)) throw_input_error("{}:{}: column 'lumi_fb': {} must be positive", file, number, v[kLumiFb]);
+      // ul_xsec_fb = ul_events / (eff x lumi_fb): a product below the smallest normal
+      // double (eff = 5e-324, say) leaves no finite limit on the cross section.
+      if (!(v[kEff] * v[kLumiFb] >= std::numeric_limits<double>::min()))
+        throw_input_error("{}:{}: column 'eff': eff x lumi_fb = {} x {} is too small: no finite limit on the cross "
+                          "section",
+                          file, number, v[kEff], v[kLumiFb]);
       table.eff.push_back(v[kEff]);
       table.lumi_fb.push_back(v[kLumiFb]);
     }
@@ -110,7 +131,19 @@ ExperimentTable read_experiment_csv(const std::filesystem::path& path, const Sta
   }
   if (!have_header) throw_input_error("{}: empty: no header line", file);
   if (table.experiments.empty()) throw_input_error("{}: no experiments after the header", file);
+  table.source = file;
   return table;
+}
+
+void check_cross_section_limits(const ExperimentTable& table, const std::vector<StatsResult>& results) {
+  if (table.eff.empty()) return;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const double ul = results[i].ul_events;
+    if (!std::isfinite(ul) || std::isfinite(ul / (table.eff[i] * table.lumi_fb[i]))) continue;
+    throw_input_error("{}:{}: column 'eff': eff x lumi_fb = {} x {} is too small: no finite limit on the cross "
+                      "section (ul_events = {} over it overflows)",
+                      table.source, table.lines[i], table.eff[i], table.lumi_fb[i], ul);
+  }
 }
 
 void write_results_csv(const std::filesystem::path& path, const ExperimentTable& table,

@@ -35,6 +35,8 @@ std::string check_experiment(const CountingExperiment& e, const StatsOptions& op
   if (e.n_obs < 0) return fmt::format("n_obs = {} is negative", e.n_obs);
   if (e.n_obs > kMaxObserved) return fmt::format("n_obs = {} is above the largest supported count, {}", e.n_obs, kMaxObserved);
   if (e.n_sb < 0) return fmt::format("n_sb = {} is negative", e.n_sb);
+  if (e.n_sb > kMaxSideband)
+    return fmt::format("n_sb = {} is above the largest sideband count the engine takes, {}", e.n_sb, kMaxSideband);
   if (!std::isfinite(e.f) || e.f <= 0) return fmt::format("f = {} must be a positive number", e.f);
   if (!std::isfinite(e.delta) || e.delta < 0) return fmt::format("delta = {} must be a number >= 0", e.delta);
   for (const auto& [name, r] : {std::pair{"eff_rel_unc", e.eff_rel_unc}, std::pair{"lumi_rel_unc", e.lumi_rel_unc}}) {

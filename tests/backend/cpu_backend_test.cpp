@@ -77,9 +77,9 @@ TEST_F(BackendTest, NonFiniteValueIsReportedWithColumnAndRow) {
   const io::EventFile file(path("nan.h5").string());
   io::SampleReader r(file, "data", {}, io::schema_request("data"));
   CpuBackend cpu(2);
-  const auto summaries = events::summarize_sample(cpu, r, 32);
+  // The reader refuses the first one as the pass meets it (docs/formats/events.md#validation).
   try {
-    events::require_finite(r, summaries);
+    events::summarize_sample(cpu, r, 32);
     FAIL();
   } catch (const InputError& e) {
     const std::string msg = e.what();

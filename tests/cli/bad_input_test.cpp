@@ -164,7 +164,7 @@ TEST_F(BadInput, BadKindAttribute) {
     b.column_sample("/samples/data", good_rows(), "");
     b.string_attribute(b.group("/samples/extra"), "kind", "simulation");
   }
-  expect_bad_input({"info", p.string()}, {p.string(), "kind = 'simulation'"});
+  expect_bad_input({"info", p.string()}, {p.string(), "sample 'extra'", "attribute 'kind' = 'simulation'"});
 }
 
 TEST_F(BadInput, UnknownPriorInAScanFile) {

@@ -73,6 +73,15 @@ TEST_F(InfoCommand, TakesTheEventFileFromTheConfigRelativeToIt) {
   const auto u = run_darkscan({"info", "--config", path("configs/unset.toml").string()});
   EXPECT_EQ(u.exit_code, 2);
   EXPECT_NE(u.err.find("key 'input.events' is not set"), std::string::npos) << u.err;
+
+  // A file the key names that is not there: the message names the key and the config.
+  std::ofstream(path("configs/gone.toml")) << "[input]\nevents = \"../gone.h5\"\n";
+  const auto g = run_darkscan({"info", "--config", path("configs/gone.toml").string()});
+  EXPECT_EQ(g.exit_code, 2);
+  EXPECT_EQ(testing::count_lines(g.err), 1) << g.err;
+  for (const std::string& m : {path("gone.h5").string(), std::string("no such file"), std::string("'input.events'"),
+                               path("configs/gone.toml").string()})
+    EXPECT_NE(g.err.find(m), std::string::npos) << "'" << m << "' not in: " << g.err;
 }
 
 TEST(Version, NamesVersionCommitAndBackends) {

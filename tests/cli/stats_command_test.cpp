@@ -83,6 +83,9 @@ INSTANTIATE_TEST_SUITE_P(
     Rows, StatsBadRow,
     ::testing::Values(BadRow{"-1,2,3,0,0.05,0.01", "column 'n_obs': -1 is not a count"},
                       BadRow{"1,2.5,3,0,0.05,0.01", "column 'n_sb': 2.5 is not a count"},
+                      BadRow{"1,4294967296,3,0,0.05,0.01",
+                             "column 'n_sb': 4294967296 is above 2000000000, the largest sideband count"},
+                      BadRow{"300,2,3,0,0.05,0.01", "column 'n_obs': n_obs = 300 is above the largest supported count, 255"},
                       BadRow{"1,2,0,0,0.05,0.01", "column 'f': f = 0 must be a positive number"},
                       BadRow{"1,2,3,-0.1,0.05,0.01", "column 'delta'"},
                       BadRow{"1,2,3,0,-0.05,0.01", "column 'eff_rel_unc'"},
@@ -103,6 +106,41 @@ TEST_F(StatsCommand, MissingColumnAndMissingFile) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no such file"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(path("out.csv")));
+}
+
+// A byte-order mark before the header (as Windows editors save UTF-8) is skipped: the
+// output is the one of the same file without it.
+TEST_F(StatsCommand, ByteOrderMarkBeforeTheHeaderIsSkipped) {
+  const std::string rows = "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc\n2,5,10,0,0,0\n";
+  const auto plain = write_file("plain.csv", rows);
+  const auto marked = write_file("marked.csv", "\xEF\xBB\xBF" + rows);
+  auto r = run_darkscan({"stats", "--input", plain, "--output", path("a.csv").string(), "--backend", "cpu"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_darkscan({"stats", "--input", marked, "--output", path("b.csv").string(), "--backend", "cpu"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_csv("a.csv"), read_csv("b.csv"));
+  // Elsewhere it is an unknown column, and the message shows it as an escape, never as an
+  // invisible character.
+  const auto inside = write_file("inside.csv", "n_obs,\xEF\xBB\xBFn_sb,f,delta,eff_rel_unc,lumi_rel_unc\n2,5,10,0,0,0\n");
+  r = run_darkscan({"stats", "--input", inside, "--output", path("c.csv").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown column '\\xef\\xbb\\xbfn_sb'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\xEF\xBB\xBF"), std::string::npos) << r.err;
+}
+
+// An efficiency so small that the limit on the cross section overflows (5e-324 gave
+// ul_xsec_fb = inf with flags 0) is refused by line and column, with no output.
+TEST_F(StatsCommand, EfficiencyTooSmallForAFiniteCrossSectionLimitIsRefused) {
+  const auto in = write_file("in.csv", "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc,eff,lumi_fb\n"
+                                       "1,2,3,0,0.05,0.01,0.1,365\n"
+                                       "1,2,3,0,0.05,0.01,5e-324,365\n");
+  const auto out = path("out.csv");
+  const auto r = run_darkscan({"stats", "--input", in, "--output", out.string(), "--backend", "cpu"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(in + ":3: column 'eff'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no finite limit on the cross section"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 TEST_F(StatsCommand, LognormalPriorTakesLargeUncertainties) {

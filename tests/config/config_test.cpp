@@ -121,6 +121,24 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[selection\ntrack_hits_min = 20\n", "cfg.toml:1:"}),
     [](const ::testing::TestParamInfo<BadCase>& param) { return "case" + std::to_string(param.index); });
 
+// A UTF-8 byte-order mark (as some editors save a file) is skipped; anywhere else a
+// character that does not print is shown as an escape in the message, never as itself.
+TEST(Config, ByteOrderMarkIsSkippedAndNeverPrinted) {
+  const Config cfg = parse("\xEF\xBB\xBF[selection]\ntrack_hits_min = 30\n", "cfg.toml");
+  EXPECT_EQ(cfg.selection.track_hits_min, 30);
+  for (const std::string text : {"[selection]\n\xEF\xBB\xBFtrack_hits_min = 30\n",
+                                 "[selection]\n\"\xEF\xBB\xBFtrack_hits_min\" = 30\n",
+                                 "[\"\xEF\xBB\xBFselection\"]\ntrack_hits_min = 30\n",
+                                 "[columns]\n\"hp_trk0_px\xEF\xBB\xBF\" = \"a\"\n"}) {
+    const std::string error = error_of(text);
+    EXPECT_NE(error.find("cfg.toml:"), std::string::npos) << error;
+    for (const char c : error) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << error;
+  }
+  EXPECT_NE(error_of("[selection]\n\"\xEF\xBB\xBFtrack_hits_min\" = 30\n")
+                .find("unknown key 'selection.\\xef\\xbb\\xbftrack_hits_min'"),
+            std::string::npos);
+}
+
 TEST(Config, MissingFileIsABadInput) {
   try {
     load("/no/such/config.toml");

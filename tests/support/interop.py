@@ -31,6 +31,8 @@ def frame(rows, seed):
             data[name] = np.arange(rows, dtype="i8")
         elif name.endswith("charge"):
             data[name] = rng.choice(np.array([-1, 1], dtype="i1"), rows)
+        elif name.endswith("pid"):  # the PID codes 0 to 4 (docs/formats/events.md#validation)
+            data[name] = rng.integers(0, 5, rows).astype(dtype)
         elif dtype.startswith("i"):
             data[name] = rng.integers(0, 40, rows).astype(dtype)
         else:

@@ -10,6 +10,9 @@ namespace darkscan::stats {
 // Largest observed count the engine takes: the posterior coefficients of one
 // experiment live in fixed arrays of this size (registers or local memory on a GPU).
 inline constexpr int kMaxObserved = 255;
+// Largest sideband count: the engine sums n_obs + n_sb in a 32-bit int
+// (background_model.hpp), which this keeps below 2^31 with room for n_obs.
+inline constexpr int kMaxSideband = 2'000'000'000;
 
 struct CountingExperiment {
   int n_obs = 0;              // N, events in the window
