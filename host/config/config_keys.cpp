@@ -179,7 +179,8 @@ std::vector<Key> make_registry() {
               "darkscan run first generates the built-in toy sample ([generate]) into input.events (or "
               "<output_dir>/events.h5)."),
       integer("run.toys", DS_FIELD(run.toys), 1, std::int64_t{1} << 40,
-              "darkscan run: background-only toys of the look-elsewhere stage."),
+              "darkscan run: background-only toys of the look-elsewhere stage. Each toy's outcome is kept (64 bytes "
+              "a toy): the stage refuses more toys than the machine's memory holds."),
       // [input]
       text("input.events", DS_FIELD(input.events), {},
            "HDF5 event file in the event-file layout (docs/formats/events.md), relative to this config's folder."),
