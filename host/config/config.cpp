@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "config/config_keys.hpp"
+#include "config/limits.hpp"
 #include "errors.hpp"
 #include "printable.hpp"
 
@@ -74,6 +76,26 @@ void apply_table(Config& cfg, const toml::table& table, const std::string& prefi
   }
 }
 
+// The sizes the config implies, against the limits of config/limits.hpp.
+void check_sizes(const Config& cfg, const std::string& origin) {
+  const auto& sm = cfg.signal_model;
+  const std::int64_t lifetimes = log_grid_points(sm.ctau_range_cm, sm.ctau_points_per_decade);
+  if (lifetimes > kMaxLifetimePoints)
+    throw_input_error("{}: key 'signal_model.ctau_points_per_decade': {} a decade over signal_model.ctau_range_cm = "
+                      "[{}, {}] is a cτ(h') grid of {} points; at most {}",
+                      origin, sm.ctau_points_per_decade, sm.ctau_range_cm.lo, sm.ctau_range_cm.hi, lifetimes,
+                      kMaxLifetimePoints);
+  if (sm.ctau_chi2_points_per_decade > 0) {
+    const std::int64_t chi2 = log_grid_points(sm.ctau_chi2_range_cm, sm.ctau_chi2_points_per_decade);
+    if (chi2 > kMaxLifetimePoints || lifetimes * chi2 > kMaxChi2MapCells)
+      throw_input_error("{}: key 'signal_model.ctau_chi2_points_per_decade': {} a decade over "
+                        "signal_model.ctau_chi2_range_cm = [{}, {}] is a cτ(chi2) grid of {} points, {} cells a signal "
+                        "point with the {} cτ(h') points; at most {} points and {} cells",
+                        origin, sm.ctau_chi2_points_per_decade, sm.ctau_chi2_range_cm.lo, sm.ctau_chi2_range_cm.hi,
+                        chi2, lifetimes * chi2, lifetimes, kMaxLifetimePoints, kMaxChi2MapCells);
+  }
+}
+
 void cross_check(const Config& cfg, const std::string& origin) {
   const auto& s = cfg.selection;
   if (s.displaced_dv_min_cm >= s.vertex_dv_max_cm)
@@ -84,9 +106,15 @@ void cross_check(const Config& cfg, const std::string& origin) {
   if (cfg.scan.pipi_split_alternatives_gev.size() > 4)
     throw_input_error("{}: key 'scan.pipi_split_alternatives_gev': {} moved splits; at most 4", origin,
                       cfg.scan.pipi_split_alternatives_gev.size());
+  check_sizes(cfg, origin);
 }
 
 }  // namespace
+
+std::int64_t log_grid_points(const Interval& range, int per_decade) {
+  if (!(range.lo > 0 && range.hi >= range.lo && per_decade > 0)) return 1;
+  return std::lround(std::log10(range.hi / range.lo) * per_decade) + 1;
+}
 
 Config parse(const std::string& text_in, const std::string& origin) {
   Config cfg;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "config/limits.hpp"
 #include "darkscan/generator/background_catalogue.hpp"
 #include "errors.hpp"
 
@@ -178,7 +179,8 @@ std::vector<Key> make_registry() {
               "darkscan run first generates the built-in toy sample ([generate]) into input.events (or "
               "<output_dir>/events.h5)."),
       integer("run.toys", DS_FIELD(run.toys), 1, std::int64_t{1} << 40,
-              "darkscan run: background-only toys of the look-elsewhere stage."),
+              "darkscan run: background-only toys of the look-elsewhere stage. Each toy's outcome is kept (64 bytes "
+              "a toy): the stage refuses more toys than the machine's memory holds."),
       // [input]
       text("input.events", DS_FIELD(input.events), {},
            "HDF5 event file in the event-file layout (docs/formats/events.md), relative to this config's folder."),
@@ -280,7 +282,9 @@ std::vector<Key> make_registry() {
       interval("signal_model.ctau_range_cm", DS_FIELD(signal_model.ctau_range_cm), 1e-6, 1e9,
                "cτ(h') range of the efficiency maps (cm), log-spaced."),
       integer("signal_model.ctau_points_per_decade", DS_FIELD(signal_model.ctau_points_per_decade), 1, 1000,
-              "Points per decade of the cτ(h') grid."),
+              fmt::format("Points per decade of the cτ(h') grid; the grid over ctau_range_cm may have at most {} "
+                          "points.",
+                          kMaxLifetimePoints)),
       real("signal_model.min_n_eff", DS_FIELD(signal_model.min_n_eff), 0, 1e9, false,
            "Efficiency cells with fewer effective MC events (Sum w)^2/Sum w^2 are flagged untrusted."),
       real("signal_model.tracking_rel_unc", DS_FIELD(signal_model.tracking_rel_unc), 0, 1, false,
@@ -295,7 +299,10 @@ std::vector<Key> make_registry() {
       interval("signal_model.ctau_chi2_range_cm", DS_FIELD(signal_model.ctau_chi2_range_cm), 1e-6, 1e9,
                "cτ(chi2) range of the efficiency maps over both lifetimes (cm), log-spaced."),
       integer("signal_model.ctau_chi2_points_per_decade", DS_FIELD(signal_model.ctau_chi2_points_per_decade), 0, 1000,
-              "Points per decade of the cτ(chi2) grid; 0 writes no maps over cτ(chi2)."),
+              fmt::format("Points per decade of the cτ(chi2) grid; 0 writes no maps over cτ(chi2). At most {} points "
+                          "over ctau_chi2_range_cm, and at most {} cells (cτ(h') points x cτ(chi2) points) in a "
+                          "signal point's map.",
+                          kMaxLifetimePoints, kMaxChi2MapCells)),
       // [interpret], docs/physics/interpretation.md
       real("interpret.y_m_hp_gev", DS_FIELD(interpret.y_m_hp_gev), 0, 10.58, true,
            "m(h') held fixed for the y limit vs m(chi1) (GeV); the scan's window nearest it gives the counts."),
@@ -313,10 +320,13 @@ std::vector<Key> make_registry() {
                 "Final states to scan."),
       real("scan.mass_max_gev", DS_FIELD(scan.mass_max_gev), 0, 10.58, true,
            "Top of every final state's mass range (GeV); the bottom is the threshold 2 m_x."),
-      real("scan.window_half_width_sigma", DS_FIELD(scan.window_half_width_sigma), 0, 100, true,
+      real("scan.window_half_width_sigma", DS_FIELD(scan.window_half_width_sigma), kMinWindowSigma, 100, false,
            "Half width of a window in units of the mass resolution: windows m ± this x sigma(m)."),
-      real("scan.window_step_sigma", DS_FIELD(scan.window_step_sigma), 0, 100, true,
-           "Step between window centres in units of the mass resolution."),
+      real("scan.window_step_sigma", DS_FIELD(scan.window_step_sigma), kMinWindowSigma, 100, false,
+           fmt::format("Step between window centres in units of the mass resolution. The scan refuses a step that, "
+                       "with the model's sigma(m), makes more than {} windows in a final state, more than {} rows "
+                       "(windows x lifetimes) or more memory than the machine has.",
+                       kMaxWindows, kMaxScanRows)),
       real("scan.pipi_split_gev", DS_FIELD(scan.pipi_split_gev), 0, 10.58, true,
            "pi+pi-: the range is split here; a window's sideband is the part on its centre's side."),
       real_list("scan.pipi_split_alternatives_gev", DS_FIELD(scan.pipi_split_alternatives_gev), 0, 10.58, true,

@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "io/sample_rules.hpp"
+#include "io/h5_storage.hpp"
 
 namespace darkscan::io {
 
@@ -86,6 +87,7 @@ hsize_t dataset_length(hid_t dataset, int* rank, std::string_view context) {
   if (*rank != 1) return 0;
   hsize_t dim = 0;
   H5Sget_simple_extent_dims(space.get(), &dim, nullptr);
+  h5::check_rows_stored(dataset, dim, context);  // before any row is allocated
   return dim;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "errors.hpp"
+#include "io/h5_storage.hpp"
 
 namespace darkscan::io {
 
@@ -35,8 +36,10 @@ EventFileWriter::EventFileWriter(std::filesystem::path destination, WriteOptions
   const std::string ctx = output_.destination().string();
   h5::PropertyList file_create(h5::check_id(H5Pcreate(H5P_FILE_CREATE), ctx, "create a property list"));
   h5::check_status(H5Pset_obj_track_times(file_create.get(), false), ctx, "turn off modification times");
-  file_ = h5::File(h5::check_id(
-      H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, file_create.get(), H5P_DEFAULT), ctx, "create the file"));
+  const auto file_access = h5::checksummed_file_access(ctx);
+  file_ = h5::File(h5::check_id(H5Fcreate(output_.temporary().c_str(), H5F_ACC_TRUNC, file_create.get(),
+                                          file_access.get()),
+                                ctx, "create the file"));
 }
 
 EventFileWriter::EventFileWriter(std::filesystem::path destination, const std::filesystem::path& start_from,
@@ -47,7 +50,9 @@ EventFileWriter::EventFileWriter(std::filesystem::path destination, const std::f
   std::error_code ec;
   std::filesystem::copy_file(start_from, output_.temporary(), std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) throw_input_error("{}: cannot copy it to extend it: {}", ctx, ec.message());
-  file_ = h5::File(h5::check_id(H5Fopen(output_.temporary().c_str(), H5F_ACC_RDWR, H5P_DEFAULT), ctx,
+  // The tables added get the checksummed format whatever the format of the copy.
+  const auto file_access = h5::checksummed_file_access(ctx);
+  file_ = h5::File(h5::check_id(H5Fopen(output_.temporary().c_str(), H5F_ACC_RDWR, file_access.get()), ctx,
                                 "open a copy for writing (not an HDF5 file?)"));
 }
 

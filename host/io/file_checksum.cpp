@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -33,6 +34,32 @@ std::string sha256_text(const std::string& text) {
   if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("OpenSSL: SHA-256 failed");
   return hex(digest.data(), length);
+}
+
+struct Sha256::Context {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+};
+
+Sha256::Sha256() : context_(std::make_unique<Context>()) {
+  if (!context_->ctx || EVP_DigestInit_ex(context_->ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL: cannot start a SHA-256 digest");
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(const void* data, std::size_t bytes) {
+  if (bytes > 0 && EVP_DigestUpdate(context_->ctx.get(), data, bytes) != 1)
+    throw std::runtime_error("OpenSSL: SHA-256 update failed");
+}
+
+Sha256::Digest Sha256::finish() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest;
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(context_->ctx.get(), digest.data(), &length) != 1 || length != 32)
+    throw std::runtime_error("OpenSSL: SHA-256 final failed");
+  Digest out;
+  std::copy_n(digest.begin(), out.size(), out.begin());
+  return out;
 }
 
 namespace {

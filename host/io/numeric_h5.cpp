@@ -4,6 +4,7 @@
 
 #include "errors.hpp"
 #include "io/h5.hpp"
+#include "io/h5_storage.hpp"
 #include "io/numeric_table.hpp"
 
 namespace darkscan::io {
@@ -21,6 +22,7 @@ std::vector<double> read_column(hid_t file, const std::string& path, const std::
   if (H5Sget_simple_extent_ndims(space.get()) != 1) throw_input_error("{}: not a 1-D dataset", ctx);
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  h5::check_rows_stored(ds.get(), n, ctx);  // before n values are allocated
   std::vector<double> values(n);
   if (n > 0)
     h5::check_status(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), ctx,

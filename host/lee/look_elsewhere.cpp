@@ -2,26 +2,59 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
-#include <functional>
 
 #include "darkscan/version.hpp"
 #include "errors.hpp"
+#include "io/file_checksum.hpp"
 #include "lee/toy_checkpoint.hpp"
 #include "progress.hpp"
+#include "resources.hpp"
 
 namespace darkscan::lee {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// What the toys take, before any is drawn (docs/bad-input.md): every toy's outcome is
+// kept, and a batch holds its toys' region counts, masses and outcomes. A region's
+// count is drawn around its observed N + 1 (the predictive's mean); twice that is
+// budgeted for the masses.
+void check_toy_memory(const LeeSettings& settings, const std::vector<ToyRegion>& regions, const LeeRequest& request) {
+  const std::uint64_t kept = saturating_product(settings.toys, sizeof(ToyOutcome));
+  if (!fits_in_memory(kept))
+    throw_input_error("{}: {} toys keep {} of outcomes ({} bytes a toy), more than the {} of memory", request.toys_name,
+                      settings.toys, format_bytes(kept), sizeof(ToyOutcome), format_bytes(memory_limit_bytes()));
+  std::uint64_t events = 0;
+  for (const auto& region : regions) events += static_cast<std::uint64_t>(region.observed) + 1;
+  const std::uint64_t per_toy =
+      kMaxRegions * sizeof(std::int64_t) + saturating_product(2 * events, sizeof(double)) + sizeof(ToyOutcome);
+  const std::uint64_t batch = saturating_product(std::min(settings.batch, settings.toys), per_toy);
+  if (!fits_in_memory(batch > ~kept ? ~std::uint64_t{0} : kept + batch))
+    throw_input_error("{}: batches of {} toys of about {} events take about {} beside the {} the toys keep, more "
+                      "than the {} of memory",
+                      request.batch_name, std::min(settings.batch, settings.toys), events, format_bytes(batch),
+                      format_bytes(kept), format_bytes(memory_limit_bytes()));
+}
+
 }  // namespace
 
 std::string checkpoint_fingerprint(const LeeSettings& settings, const scan::ScanSettings& scan,
-                                   const config::Config& config) {
-  return fmt::format("darkscan {} seed {} data {} model {} config {} level {} nodes {}", version(), settings.seed,
-                     scan.data_sha256, scan.model_sha256, std::hash<std::string>{}(config.text),
-                     settings.upcrossing_level, settings.legendre_nodes);
+                                   const config::Config& config, const Windows& windows) {
+  // The windows the toys scan follow from the config and the model; their digest names
+  // them directly, so that a checkpoint is tied to the scan it belongs to.
+  std::string placed;
+  for (int fs = 0; fs < physics::kFinalStates; ++fs)
+    for (const auto& w : windows[fs])
+      placed += fmt::format("{} {:a} {:a} {:a} {:a}\n", fs, w.centre, w.sigma, w.window.lo, w.window.hi);
+  return fmt::format(
+      "darkscan {} {}\nseed {}\ndata {}\nmodel {}\nconfig {}\nwindows {}\nlevel {:a}\nnodes {}\n"
+      "record {} bytes, {} final states\n",
+      version(), commit(), settings.seed, scan.data_sha256, scan.model_sha256, io::sha256_text(config.text),
+      io::sha256_text(placed), settings.upcrossing_level, settings.legendre_nodes, sizeof(ToyOutcome),
+      physics::kFinalStates);
 }
 
 LeeResult look_elsewhere(Backend& backend, const config::Config& config, const selection::SelectedData& data,
@@ -33,26 +66,38 @@ LeeResult look_elsewhere(Backend& backend, const config::Config& config, const s
   if (r.settings.toys == 0) throw_input_error("toys: must be positive");
   r.windows = scan::scan_windows(config, model, model_path);
   const auto regions = toy_regions(config, data);
+  check_toy_memory(r.settings, regions, request);
   r.observed = scan_observed(data, r.windows, r.settings);
 
-  const std::string fingerprint = checkpoint_fingerprint(r.settings, scan, config);
-  if (!request.checkpoint.empty()) r.toys = read_checkpoint(request.checkpoint, fingerprint);
+  const std::string fingerprint = checkpoint_fingerprint(r.settings, scan, config, r.windows);
+  if (!request.checkpoint.empty()) {
+    auto found = read_checkpoint(request.checkpoint, fingerprint);
+    if (!found.note.empty()) fmt::print(stderr, "note: {}\n", found.note);
+    r.toys = std::move(found.toys);
+  }
   if (r.toys.size() > r.settings.toys) r.toys.resize(r.settings.toys);
   r.resumed = r.toys.size();
   if (r.resumed > 0)
     fmt::print(stderr, "resuming after {} toys kept in {}\n", r.resumed, request.checkpoint.string());
+  // The toys the checkpoint on disk holds for this run: what a failure reports as kept,
+  // not the toys in memory (a batch whose checkpoint could not be written is lost).
+  std::uint64_t kept = r.resumed;
   const auto toy_start = Clock::now();
   {
     Progress progress("lee", r.settings.toys - r.resumed, "toys");
     try {
       run_toys(backend, regions, r.windows, r.settings, r.resumed, r.settings.toys - r.resumed, r.toys, &progress,
                [&](const std::vector<ToyOutcome>& done) {
-                 if (!request.checkpoint.empty()) write_checkpoint(request.checkpoint, fingerprint, done);
+                 if (request.checkpoint.empty()) return;
+                 write_checkpoint(request.checkpoint, fingerprint, done);
+                 kept = done.size();
                });
     } catch (const std::exception& e) {
       if (request.checkpoint.empty()) throw;
-      throw std::runtime_error(fmt::format("{} ({} toys kept in {}; the same command resumes)", e.what(),
-                                           r.toys.size(), request.checkpoint.string()));
+      throw std::runtime_error(
+          kept > 0 ? fmt::format("{} ({} toys kept in {}; the same command resumes)", e.what(), kept,
+                                 request.checkpoint.string())
+                   : fmt::format("{} (no toys kept; the same command starts again)", e.what()));
     }
     progress.finish();
   }

@@ -25,6 +25,8 @@ struct LeeRequest {
   LeeSettings settings;
   std::uint64_t coverage_toys = 2000;  // signal-plus-background toys per coverage point
   std::filesystem::path checkpoint;    // empty: no checkpoint
+  // How errors name the toys' and the batch's settings ("--toys", "key 'run.toys'").
+  std::string toys_name = "--toys", batch_name = "--batch";
 };
 
 struct LeeResult {
@@ -40,10 +42,11 @@ struct LeeResult {
   double toy_seconds = 0, expected_seconds = 0;
 };
 
-// The checkpoint's fingerprint: what the toys depend on (version, seed, the scan's
-// inputs, the config, the toys' settings), so that another run's toys are never merged.
+// The checkpoint's fingerprint, one "what value" line each: what the toys depend on
+// (version, seed, the scan's inputs, the config, the windows, the toys' settings, the
+// record layout), so that another run's toys are never merged.
 std::string checkpoint_fingerprint(const LeeSettings& settings, const scan::ScanSettings& scan,
-                                   const config::Config& config);
+                                   const config::Config& config, const Windows& windows);
 
 // `scan` and `rows` are the scan of `data` with `model` (the caller checks them);
 // `model_path` names the model in errors. The checkpoint is removed by the caller once

@@ -1,48 +1,153 @@
 #include "lee/toy_checkpoint.hpp"
 
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <system_error>
 
-#include "errors.hpp"
+#include "io/file_checksum.hpp"
 
 namespace darkscan::lee {
 
 namespace {
-constexpr char kMagic[8] = {'D', 'S', 'L', 'E', 'E', 'T', 'O', '1'};
+
+// The layout (docs/formats/outputs.md#toy-checkpoint): magic, fingerprint length and text, record
+// size, toy count, the records, and the SHA-256 of every byte before it.
+constexpr char kMagic[8] = {'D', 'S', 'L', 'E', 'E', 'T', 'O', '2'};
+constexpr char kMagicUnchecked[8] = {'D', 'S', 'L', 'E', 'E', 'T', 'O', '1'};  // before the checksum
+constexpr std::uint64_t kRecord = sizeof(ToyOutcome);
+constexpr std::uint64_t kTrailer = sizeof(io::Sha256::Digest);
+constexpr std::uint64_t kFixed = sizeof kMagic + 3 * sizeof(std::uint64_t) + kTrailer;  // all but text and records
+
+// The first line of the fingerprint that differs, for the note ("seed 7" here, "seed 8" there).
+std::string first_difference(const std::string& stored, const std::string& wanted) {
+  std::size_t a = 0, b = 0;
+  while (a < stored.size() || b < wanted.size()) {
+    const std::size_t ae = std::min(stored.find('\n', a), stored.size());
+    const std::size_t be = std::min(wanted.find('\n', b), wanted.size());
+    const std::string x = stored.substr(a, ae - a), y = wanted.substr(b, be - b);
+    if (x != y) return fmt::format("'{}' there, '{}' here", x, y);
+    a = ae + 1;
+    b = be + 1;
+  }
+  return "the fingerprint differs";
+}
+
+// Why a checkpoint cannot be used; empty when it verified and `toys` holds its toys.
+struct Verdict {
+  std::string damage;   // damaged: set aside
+  std::string foreign;  // sound, another run's: left to be replaced
+};
+
+Verdict verify(const std::filesystem::path& path, std::uintmax_t size, const std::string& fingerprint,
+               std::vector<ToyOutcome>& toys) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {fmt::format("cannot be opened ({})", std::strerror(errno)), {}};
+  io::Sha256 digest;
+  auto read = [&](void* to, std::uint64_t bytes) {
+    in.read(static_cast<char*>(to), static_cast<std::streamsize>(bytes));
+    digest.update(to, bytes);
+    return static_cast<bool>(in);
+  };
+  if (size < kFixed) return {fmt::format("{} bytes, shorter than a checkpoint's header", size), {}};
+  char magic[sizeof kMagic];
+  std::uint64_t length = 0;
+  if (!read(magic, sizeof magic)) return {"cannot be read", {}};
+  if (std::memcmp(magic, kMagicUnchecked, sizeof magic) == 0)
+    return {"written by an earlier darkscan, without a checksum", {}};
+  if (std::memcmp(magic, kMagic, sizeof magic) != 0) return {"not a toy checkpoint (wrong magic)", {}};
+  if (!read(&length, sizeof length)) return {"cannot be read", {}};
+  // Every size the file states is checked against the size it has before anything is
+  // allocated from it: a damaged count must not make each rerun ask for gigabytes.
+  if (length > size - kFixed)
+    return {fmt::format("its fingerprint length {} exceeds the file's {} bytes", length, size), {}};
+  std::string stored(length, '\0');
+  std::uint64_t record = 0, count = 0;
+  if (!read(stored.data(), length) || !read(&record, sizeof record) || !read(&count, sizeof count))
+    return {"cannot be read", {}};
+  if (record != kRecord)
+    return {fmt::format("its toy records are {} bytes, this darkscan's {} (another version or machine)", record,
+                        kRecord),
+            {}};
+  const std::uint64_t room = size - kFixed - length;
+  if (room % kRecord != 0 || count != room / kRecord)
+    return {fmt::format("it says {} toys but its {} bytes hold {}", count, size, room / kRecord), {}};
+  toys.resize(count);
+  if (!read(toys.data(), count * kRecord)) return {"cannot be read", {}};
+  io::Sha256::Digest trailer{};
+  in.read(reinterpret_cast<char*>(trailer.data()), kTrailer);
+  if (!in || digest.finish() != trailer) return {"its SHA-256 does not match its content", {}};
+  if (stored != fingerprint) return {{}, first_difference(stored, fingerprint)};
+  return {};
+}
+
 }  // namespace
 
 void write_checkpoint(const std::filesystem::path& path, const std::string& fingerprint,
-                      const std::vector<ToyOutcome>& toys) {
+                      std::span<const ToyOutcome> toys) {
   const auto tmp = std::filesystem::path(path.string() + ".tmp");
+  auto fail = [&](const std::string& why) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(fmt::format("{}: cannot write the toys' checkpoint: {}", tmp.string(), why));
+  };
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    const std::uint64_t length = fingerprint.size(), count = toys.size();
-    out.write(kMagic, sizeof kMagic);
-    out.write(reinterpret_cast<const char*>(&length), sizeof length);
-    out.write(fingerprint.data(), static_cast<std::streamsize>(length));
-    out.write(reinterpret_cast<const char*>(&count), sizeof count);
-    out.write(reinterpret_cast<const char*>(toys.data()), static_cast<std::streamsize>(count * sizeof(ToyOutcome)));
-    if (!out) throw_input_error("{}: cannot write the toys' checkpoint", tmp.string());
+    if (!out) fail(std::strerror(errno));
+    io::Sha256 digest;
+    auto write = [&](const void* from, std::uint64_t bytes) {
+      out.write(static_cast<const char*>(from), static_cast<std::streamsize>(bytes));
+      digest.update(from, bytes);
+    };
+    const std::uint64_t length = fingerprint.size(), record = kRecord, count = toys.size();
+    write(kMagic, sizeof kMagic);
+    write(&length, sizeof length);
+    write(fingerprint.data(), length);
+    write(&record, sizeof record);
+    write(&count, sizeof count);
+    write(toys.data(), count * kRecord);
+    const auto trailer = digest.finish();
+    out.write(reinterpret_cast<const char*>(trailer.data()), kTrailer);
+    out.close();
+    if (!out) fail(std::strerror(errno));
   }
-  std::filesystem::rename(tmp, path);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) fail(ec.message());
 }
 
-// The toys of a checkpoint made for the same inputs and settings; none otherwise.
-std::vector<ToyOutcome> read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  char magic[sizeof kMagic];
-  std::uint64_t length = 0, count = 0;
-  in.read(magic, sizeof magic);
-  in.read(reinterpret_cast<char*>(&length), sizeof length);
-  if (!in || std::memcmp(magic, kMagic, sizeof magic) != 0 || length != fingerprint.size()) return {};
-  std::string stored(length, '\0');
-  in.read(stored.data(), static_cast<std::streamsize>(length));
-  in.read(reinterpret_cast<char*>(&count), sizeof count);
-  if (!in || stored != fingerprint) return {};
-  std::vector<ToyOutcome> toys(count);
-  in.read(reinterpret_cast<char*>(toys.data()), static_cast<std::streamsize>(count * sizeof(ToyOutcome)));
-  return in ? toys : std::vector<ToyOutcome>{};
+CheckpointRead read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint) {
+  CheckpointRead result;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return result;
+  if (!std::filesystem::is_regular_file(status)) {
+    result.note = fmt::format("{}: not a regular file: not used as the toys' checkpoint", path.string());
+    return result;
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const Verdict v = ec ? Verdict{ec.message(), {}} : verify(path, size, fingerprint, result.toys);
+  if (!v.foreign.empty()) {
+    result.toys.clear();
+    result.note = fmt::format("{}: toy checkpoint of another run ({}): not used, replaced by this run's toys",
+                              path.string(), v.foreign);
+  } else if (!v.damage.empty()) {
+    result.toys.clear();
+    const auto aside = std::filesystem::path(path.string() + ".corrupt");
+    std::filesystem::rename(path, aside, ec);
+    if (!ec) {
+      result.note = fmt::format("{}: toy checkpoint damaged ({}): not used, set aside as {}; its toys are drawn again",
+                                path.string(), v.damage, aside.string());
+    } else {
+      std::filesystem::remove(path, ec);
+      result.note = fmt::format("{}: toy checkpoint damaged ({}): not used, {}; its toys are drawn again",
+                                path.string(), v.damage, ec ? "and it cannot be removed" : "removed");
+    }
+  }
+  return result;
 }
 
 }  // namespace darkscan::lee

@@ -1,9 +1,13 @@
 #pragma once
-// The look-elsewhere toys' checkpoint: what a run has done so far, rewritten after every
-// batch, so that an interrupted or failed run loses nothing and the same command
-// resumes. A header names what the toys belong to (the fingerprint: version, seed,
-// inputs' checksums, config, settings); toys 0 .. n − 1 follow as raw records.
+// The look-elsewhere toys' checkpoint (docs/formats/outputs.md#toy-checkpoint): what a run has
+// done so far, rewritten after every batch, so that an interrupted or failed run loses
+// nothing and the same command resumes. A header names what the toys belong to (the
+// fingerprint: version, seed, inputs' checksums, config, windows, settings, the record
+// layout); toys 0 .. n − 1 follow as raw records, then the SHA-256 of all that. A
+// checkpoint is used only when every byte verifies: toys are never merged from a file
+// that was damaged, cut short or made for another run.
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,12 +15,24 @@
 
 namespace darkscan::lee {
 
-// Written whole under a temporary name and renamed: a crash leaves the previous one.
+// Written whole under `<path>.tmp` and renamed: a crash leaves the previous one. A write
+// error (a full disk) throws std::runtime_error naming the file, with the previous
+// checkpoint left as it was and the temporary removed.
 void write_checkpoint(const std::filesystem::path& path, const std::string& fingerprint,
-                      const std::vector<ToyOutcome>& toys);
+                      std::span<const ToyOutcome> toys);
 
-// The toys of a checkpoint made with the same fingerprint; none when there is none,
-// it is another run's, or it is damaged.
-std::vector<ToyOutcome> read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint);
+struct CheckpointRead {
+  std::vector<ToyOutcome> toys;  // the checkpoint's toys; none when it was not used
+  // One line when a checkpoint was found and not used (why, and what became of it);
+  // empty when there was none or it was used.
+  std::string note;
+};
+
+// The toys of the checkpoint at `path` when it verifies and was made with this
+// fingerprint. A damaged one (checksum, sizes, magic) is set aside as `<path>.corrupt`
+// (removed where it cannot be renamed); another run's is left to be replaced by this
+// run's first batch. Sizes in the file are checked against the file's own size before
+// anything is allocated.
+CheckpointRead read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint);
 
 }  // namespace darkscan::lee

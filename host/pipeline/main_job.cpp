@@ -156,6 +156,8 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       request.settings.toys = toys;
                       request.settings.seed = cfg.run.seed;
                       request.checkpoint = p.results + ".toys.partial";
+                      request.toys_name = fmt::format("{}: key 'run.toys'", opt.config);
+                      request.batch_name = "the toys' batch (4096)";
                       const auto settings = mem.settings(p.scan);
                       const auto rows = mem.rows(p.scan);
                       io::EventFileWriter writer(p.results, p.scan);

@@ -10,7 +10,9 @@
 
 #include "darkscan/stats/combination.hpp"
 #include "darkscan/stats/normal_quantile.hpp"
+#include "config/limits.hpp"
 #include "errors.hpp"
+#include "resources.hpp"
 #include "signal_model/efficiency_map.hpp"
 #include "signal_model/mass_interpolation.hpp"
 #include "stats/marginalise_batch.hpp"
@@ -67,6 +69,24 @@ std::int64_t window_covering(const std::vector<WindowGeometry>& windows, double 
 
 }  // namespace
 
+void check_scan_size(const config::Config& config,
+                     const std::array<std::vector<WindowGeometry>, physics::kFinalStates>& windows,
+                     std::size_t lifetimes) {
+  // What one /scan row takes while the scan runs, roughly: its columns (about 130
+  // bytes), its experiment and statistics result, the deduplication's index, its
+  // /scan_combined rows, and the copies the writer makes.
+  constexpr std::uint64_t kBytesPerScanRow = 512;
+  std::uint64_t placed = 0;
+  for (const auto& w : windows) placed += w.size();
+  const std::uint64_t rows = saturating_product(placed, lifetimes);
+  const std::uint64_t bytes = saturating_product(rows, kBytesPerScanRow);
+  if (rows > static_cast<std::uint64_t>(config::kMaxScanRows) || !fits_in_memory(bytes))
+    throw_input_error("{}: key 'scan.window_step_sigma': {} windows x {} lifetimes (signal_model.ctau_points_per_decade "
+                      "= {}) are {} rows of /scan, about {}; at most {} rows and {} of memory",
+                      config.source.string(), placed, lifetimes, config.signal_model.ctau_points_per_decade, rows,
+                      format_bytes(bytes), config::kMaxScanRows, format_bytes(memory_limit_bytes()));
+}
+
 std::vector<std::size_t> lifetime_indices(const config::Config& config, const signal_model::SignalModel& model,
                                           const std::string& model_path) {
   const auto& sm = config.signal_model;
@@ -108,8 +128,20 @@ std::array<std::vector<WindowGeometry>, physics::kFinalStates> scan_windows(cons
     if (!(range.hi > range.lo))
       throw_input_error("{}: key 'scan.mass_max_gev': {} GeV is below the {} threshold {} GeV",
                         config.source.string(), range.hi, kFinalStateNames[fs], range.lo);
+    const auto sigma = [&](double m) { return interp.sigma(m); };
+    // The grid's size, before it is allocated (config/limits.hpp, docs/bad-input.md).
+    const std::uint64_t steps = window_steps(range, sigma, rule, config::kMaxWindows);
+    const std::uint64_t bytes = saturating_product(steps, sizeof(WindowGeometry));
+    if (steps > static_cast<std::uint64_t>(config::kMaxWindows) || !fits_in_memory(bytes))
+      throw_input_error("{}: key 'scan.window_step_sigma': {} with the {} mass resolution of {} places {}{} windows "
+                        "({}{}); at most {} windows and {} of memory",
+                        config.source.string(), rule.step_sigma, kFinalStateNames[fs], model_path,
+                        steps > static_cast<std::uint64_t>(config::kMaxWindows) ? "more than " : "",
+                        std::min<std::uint64_t>(steps, config::kMaxWindows), format_bytes(bytes),
+                        steps > static_cast<std::uint64_t>(config::kMaxWindows) ? " and more" : "",
+                        config::kMaxWindows, format_bytes(memory_limit_bytes()));
     auto& windows = all[fs];
-    windows = place_windows(range, [&](double m) { return interp.sigma(m); }, rule);
+    windows = place_windows(range, sigma, rule);
     const double tol = config.scan.sigma_extrapolation_gev;
     if (!windows.empty() &&
         (windows.front().centre < interp.sigma_lowest() - tol || windows.back().centre > interp.sigma_highest() + tol))
@@ -140,6 +172,7 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const select
 
   const std::vector<int> scanned = scanned_final_states(config);
   result.windows = scan_windows(config, model, model_path);
+  check_scan_size(config, result.windows, ctau_index.size());
 
   // Counts, once per window.
   std::vector<signal_model::MassInterpolation> interps;

@@ -69,6 +69,12 @@ struct ScanResult {
 // The final states of scan.final_states, ascending, each once.
 std::vector<int> scanned_final_states(const config::Config& config);
 
+// Refuses (InputError naming scan.window_step_sigma and the rows) windows x lifetimes
+// beyond config::kMaxScanRows rows or the memory (resources.hpp), before a row is made.
+void check_scan_size(const config::Config& config,
+                     const std::array<std::vector<WindowGeometry>, physics::kFinalStates>& windows,
+                     std::size_t lifetimes);
+
 // The windows of every scanned final state (empty for the others), from the model's
 // σ(m); InputError naming `model_path` or the key when the model does not cover the
 // scan (see run_scan).

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "errors.hpp"
+#include "io/h5_storage.hpp"
 #include "io/h5.hpp"
 
 namespace darkscan::scan {
@@ -68,6 +69,7 @@ void read_column(hid_t file, const std::string& path, const char* name, std::siz
   if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), &n, nullptr) != 1 ||
       n != rows)
     throw_input_error("{}: column '{}' is not 1-D with the table's {} rows", path, where, rows);
+  h5::check_rows_stored(ds.get(), rows, fmt::format("{}: {}", path, where));  // before the rows are allocated
   out.resize(rows);
   if (rows > 0)
     h5::check_status(H5Dread(ds.get(), h5::native_type(dtype_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),

@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "config/limits.hpp"
 #include "darkscan/physics/particles.hpp"
 #include "errors.hpp"
 
 namespace darkscan::scan {
 
 namespace {
-
-// No window grid needs more: a σ(m) that would give more is a broken signal model.
-constexpr std::size_t kMaxWindows = 10'000'000;
 
 // `piece` minus `cut`; the remainders keep their own ends and take the opposite of
 // the cut's ends where they meet it (a closed window leaves open sideband ends, an
@@ -93,33 +91,66 @@ WindowGeometry make_window(const FinalStateRange& range, double centre, double s
   return w;
 }
 
-std::vector<WindowGeometry> place_windows(const FinalStateRange& range, const std::function<double(double)>& sigma,
-                                          const WindowRule& rule) {
-  const auto sigma_at = [&](double m) {
+namespace {
+
+// σ(m), checked.
+struct CheckedSigma {
+  const FinalStateRange& range;
+  const std::function<double(double)>& sigma;
+  double operator()(double m) const {
     const double s = sigma(m);
     if (!(s > 0) || !std::isfinite(s))
       throw_input_error("scan: the mass resolution of {} at {} GeV is {}; it must be positive",
                         physics::kFinalStateNames[range.final_state], m, s);
     return s;
-  };
-  const double h = rule.half_width_sigma;
-  // The first centre: the lowest m whose window starts at the range edge, m - hσ(m) = lo
-  // (m - hσ(m) rises with m wherever hσ'(m) < 1, which any mass resolution satisfies;
-  // the bisection keeps the side where the window fits).
+  }
+};
+
+// The first centre: the lowest m whose window starts at the range edge, m - hσ(m) = lo
+// (m - hσ(m) rises with m wherever hσ'(m) < 1, which any mass resolution satisfies;
+// the bisection keeps the side where the window fits).
+double first_centre(const FinalStateRange& range, const CheckedSigma& sigma_at, double h) {
   double below = range.lo, above = range.lo + h * sigma_at(range.lo);
   for (int i = 0; i < 64 && above - h * sigma_at(above) < range.lo; ++i) above += h * sigma_at(above);
   for (int i = 0; i < 200 && above - below > 1e-15 * above; ++i) {
     const double mid = 0.5 * (below + above);
     (mid - h * sigma_at(mid) >= range.lo ? above : below) = mid;
   }
+  return above;
+}
+
+}  // namespace
+
+std::uint64_t window_steps(const FinalStateRange& range, const std::function<double(double)>& sigma,
+                           const WindowRule& rule, std::uint64_t limit) {
+  const CheckedSigma sigma_at{range, sigma};
+  const double h = rule.half_width_sigma;
+  std::uint64_t steps = 0;
+  for (double m = first_centre(range, sigma_at, h);; m += rule.step_sigma * sigma_at(m)) {
+    if (m + h * sigma_at(m) > range.hi || steps > limit) break;
+    ++steps;
+  }
+  return steps;
+}
+
+std::vector<WindowGeometry> place_windows(const FinalStateRange& range, const std::function<double(double)>& sigma,
+                                          const WindowRule& rule) {
+  const CheckedSigma sigma_at{range, sigma};
+  const double h = rule.half_width_sigma;
+  // Counted first: a step too small for the resolution is refused before the grid is
+  // allocated (each window is about 600 bytes).
+  const auto limit = static_cast<std::uint64_t>(config::kMaxWindows);
+  const std::uint64_t steps = window_steps(range, sigma, rule, limit);
+  if (steps > limit)
+    throw_input_error("scan: key 'scan.window_step_sigma': {} places more than {} {} windows (the mass resolution is "
+                      "{} GeV at {} GeV); at most {}",
+                      rule.step_sigma, limit, physics::kFinalStateNames[range.final_state], sigma_at(range.lo),
+                      range.lo, limit);
   std::vector<WindowGeometry> windows;
-  std::size_t steps = 0;
-  for (double m = above;; m += rule.step_sigma * sigma_at(m)) {
+  windows.reserve(steps);
+  for (double m = first_centre(range, sigma_at, h);; m += rule.step_sigma * sigma_at(m)) {
     const double s = sigma_at(m);
     if (m + h * s > range.hi) break;
-    if (++steps > kMaxWindows)
-      throw_input_error("scan: more than {} windows for {}: the mass resolution ({} GeV at {} GeV) is too small",
-                        kMaxWindows, physics::kFinalStateNames[range.final_state], s, m);
     if (window_allowed(range, m - h * s, m + h * s)) windows.push_back(make_window(range, m, s, h));
   }
   return windows;

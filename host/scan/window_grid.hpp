@@ -3,6 +3,7 @@
 // by step·σ(m) from the range's lower edge, windows [m - hσ, m + hσ] that lie inside
 // the range and clear of the vetoed masses (a window that would touch a veto is not
 // scanned; the steps go on through it), and each window's sidebands.
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -36,8 +37,15 @@ std::vector<MassPiece> outside_vetoes(std::vector<MassPiece> pieces, const std::
 WindowGeometry make_window(const FinalStateRange& range, double centre, double sigma, double half_width_sigma);
 bool window_allowed(const FinalStateRange& range, double lo, double hi);
 
+// The centres the steps visit over the range (windows allowed or not), counted without
+// placing them, stopping once past `limit`: the size of the grid is known before it is
+// allocated. `sigma` as for place_windows.
+std::uint64_t window_steps(const FinalStateRange& range, const std::function<double(double)>& sigma,
+                           const WindowRule& rule, std::uint64_t limit);
+
 // Every allowed window of the range, in increasing mass. `sigma` is σ(m) in GeV; it
-// must be positive and finite where asked (InputError otherwise, naming the mass).
+// must be positive and finite where asked (InputError otherwise, naming the mass). More
+// than config::kMaxWindows steps are refused (InputError naming scan.window_step_sigma).
 std::vector<WindowGeometry> place_windows(const FinalStateRange& range, const std::function<double(double)>& sigma,
                                           const WindowRule& rule);
 

@@ -1,5 +1,6 @@
 #include "signal_model/efficiency_map.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -7,6 +8,7 @@ namespace darkscan::signal_model {
 
 std::vector<double> log_grid(double lo, double hi, int per_decade) {
   if (!(lo > 0 && hi >= lo && per_decade > 0)) throw std::invalid_argument("log_grid: need 0 < lo <= hi, per_decade > 0");
+  // As many points as config::log_grid_points counts, which the config limits.
   const double decades = std::log10(hi / lo);
   const auto steps = static_cast<int>(std::lround(decades * per_decade));
   std::vector<double> grid;
@@ -56,6 +58,27 @@ std::vector<BlockSums> per_cell(const std::vector<BlockSums>& blocks, std::uint6
   return out;
 }
 
+// The most the backend's output of one reweight() call may take: a map's cells times the
+// candidates' blocks can be far more, so the cells go in groups (each cell's sums do
+// not depend on the grouping: the same bits whatever the group size).
+constexpr std::uint64_t kReweightBytes = std::uint64_t{256} << 20;
+
+std::vector<BlockSums> cell_sums(const ReweightBlocks& job, Backend& backend) {
+  const std::uint64_t blocks = std::max<std::uint64_t>(1, job.blocks());
+  const std::uint64_t per_call = std::max<std::uint64_t>(1, kReweightBytes / (blocks * sizeof(BlockSums)));
+  std::vector<BlockSums> out;
+  out.reserve(job.cells);
+  for (std::uint64_t first = 0; first < job.cells; first += per_call) {
+    ReweightBlocks part = job;
+    part.cells = std::min(per_call, job.cells - first);
+    part.ctau = job.ctau + first;
+    if (job.ctau_chi2 != nullptr) part.ctau_chi2 = job.ctau_chi2 + first;
+    const auto sums = per_cell(backend.reweight(part), part.cells, part.blocks());
+    out.insert(out.end(), sums.begin(), sums.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixture& generated,
@@ -63,7 +86,7 @@ EfficiencyMap efficiency_map(const SelectedTruth& selected, const LifetimeMixtur
   EfficiencyMap map;
   map.ctau_cm.assign(ctau_cm.begin(), ctau_cm.end());
   const auto job = job_for(selected, generated, map.ctau_cm, nullptr, 0);
-  const auto sums = per_cell(backend.reweight(job), job.cells, job.blocks());
+  const auto sums = cell_sums(job, backend);
   const double n = generated.total();
   for (int fs = 0; fs < physics::kFinalStates; ++fs)
     for (const auto& s : sums) {
@@ -87,7 +110,7 @@ std::vector<EfficiencyCell> efficiency_map_chi2(const SelectedTruth& selected, i
       ctau_chi2.push_back(b);
     }
   const auto job = job_for(selected, generated, ctau, &ctau_chi2, ctau_chi2_0);
-  const auto sums = per_cell(backend.reweight(job), job.cells, job.blocks());
+  const auto sums = cell_sums(job, backend);
   std::vector<EfficiencyCell> cells;
   for (const auto& s : sums) cells.push_back(efficiency_cell(s.fs[final_state], generated.total()));
   return cells;

@@ -11,6 +11,7 @@
 #include "errors.hpp"
 #include "io/sample_rules.hpp"
 #include "progress.hpp"
+#include "resources.hpp"
 #include "selection/select_sample.hpp"
 #include "selection/selection_params.hpp"
 
@@ -42,6 +43,28 @@ void add_uncertainties(const config::SignalModelConfig& sm, const std::vector<Ma
     rel_unc.push_back(cell.efficiency > 0 ? rel : std::numeric_limits<double>::quiet_NaN());
     trusted.push_back(cell.efficiency > 0 && cell.n_eff >= sm.min_n_eff ? 1 : 0);
   }
+}
+
+// The maps the points and samples will hold, against the memory, before any is made
+// (the config limits the grids, config.hpp; the number of points comes from the file).
+void check_map_size(const config::Config& cfg, const std::string& path, const SignalModel& model, std::size_t points,
+                    const std::map<std::string, std::vector<const io::SampleInfo*>>& members) {
+  std::uint64_t samples = 0;
+  for (const auto& [key, m] : members) samples += m.size();
+  const std::uint64_t lifetimes = model.ctau_cm.size(), chi2 = model.ctau_chi2_cm.size();
+  // Per point: the map of every final state with its uncertainty and flag, the 2-D map
+  // (copied once as the point is kept); per sample: its own cells.
+  const std::uint64_t per_point = lifetimes * (physics::kFinalStates * sizeof(MapCell) + sizeof(double) + 1) +
+                                  2 * lifetimes * chi2 * (sizeof(EfficiencyCell) + 1);
+  const std::uint64_t per_sample = lifetimes * (sizeof(MapCell) + sizeof(double) + 1);
+  const std::uint64_t bytes = saturating_product(points, per_point) + saturating_product(samples, per_sample);
+  if (fits_in_memory(bytes)) return;
+  throw_input_error("{}: key '{}': {} signal points ({} samples) of {} over {} cτ(h'){} points need about {} for "
+                    "their efficiency maps, more than the {} of memory",
+                    cfg.source.string(),
+                    chi2 > 0 ? "signal_model.ctau_chi2_points_per_decade" : "signal_model.ctau_points_per_decade",
+                    points, samples, path, lifetimes, chi2 > 0 ? fmt::format(" x {} cτ(chi2)", chi2) : "",
+                    format_bytes(bytes), format_bytes(memory_limit_bytes()));
 }
 
 }  // namespace
@@ -78,6 +101,7 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
     members[key].push_back(&s);
   }
   if (points.empty()) throw_input_error("{}: no signal samples (kind = \"signal\")", file.path());
+  check_map_size(cfg, file.path(), model, points.size(), members);
 
   const auto params = selection::params_from_config(cfg);
   std::map<std::string, int> per_mass;  // names of points sharing final state and mass

@@ -197,6 +197,15 @@ TEST_F(EfficiencyCommand, BadInputIsOneLineAndNoFile) {
   expect_refused({"--input", data}, "no signal samples");
   const auto grid = write_file("grid.toml", "[signal_model]\nctau_range_cm = [10.0, 1.0]\n");
   expect_refused({"--config", grid, "--input", events_}, "signal_model.ctau_range_cm");
+  // 1,000 cτ(chi2) points a decade: 5,001 points, 255,051 cells a point; refused when the
+  // config is read, before a map is made (docs/bad-input.md).
+  const auto fine = write_file("fine.toml", "[signal_model]\nctau_chi2_points_per_decade = 1000\n");
+  expect_refused({"--config", fine, "--input", events_},
+                 "key 'signal_model.ctau_chi2_points_per_decade': 1000 a decade over signal_model.ctau_chi2_range_cm "
+                 "= [0.01, 1000] is a cτ(chi2) grid of 5001 points, 255051 cells");
+  const auto r = run_darkscan({"config", fine});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("signal_model.ctau_chi2_points_per_decade"), std::string::npos) << r.err;
 }
 
 }  // namespace

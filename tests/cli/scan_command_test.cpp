@@ -199,6 +199,11 @@ TEST_F(ScanCommand, BadInputIsOneLineExitTwoAndNoFile) {
       {kConfigHead + "sigma_extrapolation_gev = 0.01\n", "", "model.h5"},
       {kConfig + "window_half_width_sigma = 0\n", "", "scan.window_half_width_sigma"},
       {kConfig + "window_step_sigma = -0.5\n", "", "scan.window_step_sigma"},
+      // Sizes (docs/bad-input.md): a step of 1e-6 σ grew the scan to gigabytes, a half
+      // width of 1e-300 σ made windows of no width (f = inf); refused as the config is read.
+      {kConfig + "window_step_sigma = 1e-6\n", "", "key 'scan.window_step_sigma': 1e-06 is outside the valid range"},
+      {kConfig + "window_half_width_sigma = 1e-300\n", "",
+       "key 'scan.window_half_width_sigma': 1e-300 is outside the valid range"},
       {"[signal_model]\nctau_range_cm = [0.1, 100.0]\nctau_points_per_decade = 2\n[scan]\nfinal_states = "
        "[\"pipi\"]\nsigma_extrapolation_gev = 0.4\n",
        "", "model.h5"},

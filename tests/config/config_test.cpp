@@ -1,6 +1,7 @@
 // Config parsing: the paper's defaults (typed in here from docs/physics/selection.md,
 // not read from the code), the shipped configs, and every kind of bad value.
 #include "config/config.hpp"
+#include "config/limits.hpp"
 
 #include <gtest/gtest.h>
 
@@ -137,6 +138,52 @@ TEST(Config, ByteOrderMarkIsSkippedAndNeverPrinted) {
   EXPECT_NE(error_of("[selection]\n\"\xEF\xBB\xBFtrack_hits_min\" = 30\n")
                 .find("unknown key 'selection.\\xef\\xbb\\xbftrack_hits_min'"),
             std::string::npos);
+}
+
+// Values whose implied sizes exceed the limits of config.hpp (docs/bad-input.md): refused
+// when the config is read, naming the key and the size it implies, not in a stage's
+// allocation.
+INSTANTIATE_TEST_SUITE_P(
+    Sizes, BadConfig,
+    ::testing::Values(
+        // A step of 1e-6 sigma made the scan grow to gigabytes; 0.01 is the least step.
+        BadCase{"[scan]\nwindow_step_sigma = 1e-6\n", "scan.window_step_sigma': 1e-06 is outside the valid range [0.01, 100]"},
+        // A half width of 1e-300 sigma gave windows of no width (f = inf in the statistics).
+        BadCase{"[scan]\nwindow_half_width_sigma = 1e-300\n",
+                "scan.window_half_width_sigma': 1e-300 is outside the valid range [0.01, 100]"},
+        // 1,000 points a decade of cτ(chi2) over the default [0.01, 1000] cm: 5,001 points,
+        // 255,051 cells with the default 51 cτ(h') points.
+        BadCase{"[signal_model]\nctau_chi2_points_per_decade = 1000\n",
+                "signal_model.ctau_chi2_points_per_decade': 1000 a decade over signal_model.ctau_chi2_range_cm = "
+                "[0.01, 1000] is a cτ(chi2) grid of 5001 points, 255051 cells a signal point with the 51 cτ(h') points; "
+                "at most 1000 points and 100000 cells"},
+        // Under the point limit, over the cell limit: 401 x 401.
+        BadCase{"[signal_model]\nctau_range_cm = [1.0, 100.0]\nctau_points_per_decade = 200\n"
+                "ctau_chi2_range_cm = [1.0, 100.0]\nctau_chi2_points_per_decade = 200\n",
+                "401 points, 160801 cells"},
+        BadCase{"[signal_model]\nctau_range_cm = [1e-6, 1e9]\nctau_points_per_decade = 100\n",
+                "signal_model.ctau_points_per_decade': 100 a decade over signal_model.ctau_range_cm = [1e-06, "
+                "1000000000] is a cτ(h') grid of 1501 points; at most 1000"}),
+    [](const ::testing::TestParamInfo<BadCase>& param) { return "size" + std::to_string(param.index); });
+
+TEST(Config, SizesAtTheLimitsAreAccepted) {
+  // 1,000 cτ(h') points; the least window step and width.
+  const Config c = parse(
+      "[signal_model]\nctau_range_cm = [1.0, 1e9]\nctau_points_per_decade = 111\n"
+      "[scan]\nwindow_step_sigma = 0.01\nwindow_half_width_sigma = 0.01\n",
+      "cfg.toml");
+  EXPECT_EQ(log_grid_points(c.signal_model.ctau_range_cm, c.signal_model.ctau_points_per_decade), 1000);
+  EXPECT_EQ(c.scan.window_step_sigma, 0.01);
+  EXPECT_EQ(c.scan.window_half_width_sigma, 0.01);
+  // A 316 x 316 map: 99,856 cells.
+  const Config map = parse(
+      "[signal_model]\nctau_range_cm = [1.0, 1e5]\nctau_points_per_decade = 63\n"
+      "ctau_chi2_range_cm = [1.0, 1e5]\nctau_chi2_points_per_decade = 63\n",
+      "cfg.toml");
+  EXPECT_EQ(log_grid_points(map.signal_model.ctau_chi2_range_cm, map.signal_model.ctau_chi2_points_per_decade), 316);
+  const std::string over = error_of(
+      "[signal_model]\nctau_range_cm = [1.0, 1e9]\nctau_points_per_decade = 112\n");
+  EXPECT_NE(over.find("grid of 1009 points; at most 1000"), std::string::npos) << over;
 }
 
 TEST(Config, MissingFileIsABadInput) {

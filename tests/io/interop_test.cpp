@@ -1,7 +1,8 @@
 // Interoperability with the Python HDF5 ecosystem, through Debian's python3: files
 // that pandas and PyTables write (basf2's ntuple writer is PyTables) load through the
 // event store, and darkscan's own files satisfy h5py/pandas readers and the docs/formats/events.md
-// conventions. The expected numbers come from numpy, not from darkscan.
+// conventions, in the checksummed HDF5 format (tests/io/damaged_files_test.cpp damages it).
+// The expected numbers come from numpy, not from darkscan.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -61,6 +62,19 @@ TEST_F(Interop, DarkscanFilesFollowTheConventionsForH5pyAndPandas) {
   events::write_synthetic_file(file, {{"data", "data", 3000}, {"sig", "signal", 500}, {"bkg", "background", 400}}, 8);
   const auto py = testing::run_command({"/usr/bin/python3", kInterop, "check-darkscan", file.string()});
   EXPECT_EQ(py.exit_code, 0) << py.out << py.err;
+}
+
+TEST_F(Interop, DarkscanFilesUseTheChecksummedFormatAndStillReadInH5pyAndH5dump) {
+  // The 1.10 format (superblock version 3: checksummed superblock, object headers and
+  // chunk indexes), read by h5py and h5dump as before.
+  const auto file = path("events.h5");
+  events::write_synthetic_file(file, {{"data", "data", 3000}, {"sig", "signal", 500}}, 8);
+  const auto py = testing::run_command({"/usr/bin/python3", kInterop, "check-format", file.string()});
+  EXPECT_EQ(py.exit_code, 0) << py.out << py.err;
+  EXPECT_EQ(py.out, "superblock 3\n") << py.err;
+  const auto dump = testing::run_command({"/usr/bin/h5dump", "-H", "-p", file.string()});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find("DATASET \"hp_vx\""), std::string::npos);
 }
 
 }  // namespace

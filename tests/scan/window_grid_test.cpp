@@ -9,6 +9,8 @@
 
 #include "backend/cpu_backend.hpp"
 #include "errors.hpp"
+#include "resources.hpp"
+#include "scan/scan.hpp"
 #include "scan/window_grid.hpp"
 
 namespace darkscan::scan {
@@ -182,6 +184,51 @@ TEST(WindowGrid, ABadResolutionIsAnInputError) {
   r.hi = 3.0;
   EXPECT_THROW(place_windows(r, [](double) { return 0.0; }, {2.0, 0.5}), InputError);
   EXPECT_THROW(place_windows(r, [](double) { return std::nan(""); }, {2.0, 0.5}), InputError);
+}
+
+TEST(WindowGrid, TheStepsAreCountedBeforeTheGridIsAllocated) {
+  // A constant σ: (3.0 − 0.28 − 2 · 2σ) / (step σ) + 1 centres, vetoed or not.
+  const auto range = pipi_like();
+  const double sigma = 0.0103;  // no centre near the range's top edge
+  const WindowRule rule{2.0, 0.5};
+  const auto expected = static_cast<std::uint64_t>(std::floor((3.0 - 0.28 - 4 * sigma) / (0.5 * sigma))) + 1;
+  EXPECT_EQ(window_steps(range, [&](double) { return sigma; }, rule, 1u << 20), expected);
+  EXPECT_EQ(window_steps(range, [&](double) { return sigma; }, rule, 100), 101u);  // stops past the limit
+}
+
+TEST(WindowGrid, AStepTooFineForTheResolutionIsRefusedNamingTheKey) {
+  // σ = 1 keV over 2.7 GeV at a step of 0.01 σ: 2.7e8 windows, about 160 GB. Refused
+  // after counting 10^6 steps, before a window is stored.
+  const auto range = pipi_like();
+  try {
+    place_windows(range, [](double) { return 1e-6; }, WindowRule{2.0, 0.01});
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("key 'scan.window_step_sigma': 0.01 places more than 1000000 pipi windows"), std::string::npos)
+        << msg;
+  }
+}
+
+TEST(WindowGrid, MoreScanRowsThanTheLimitAreRefusedBeforeAnyIsMade) {
+  // 25,000 windows at 801 lifetimes: 20,025,000 rows, over the 20,000,000 of config/limits.hpp.
+  config::Config cfg;
+  cfg.source = "scan.toml";
+  cfg.signal_model.ctau_points_per_decade = 400;
+  std::array<std::vector<WindowGeometry>, physics::kFinalStates> windows;
+  windows[1].resize(25000);
+  try {
+    check_scan_size(cfg, windows, 801);
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "scan.toml: key 'scan.window_step_sigma': 25000 windows x 801 lifetimes "
+              "(signal_model.ctau_points_per_decade = 400) are 20025000 rows of /scan, about 9.55 GiB; at most "
+              "20000000 rows and " +
+                  format_bytes(memory_limit_bytes()) + " of memory");
+  }
+  windows[1].resize(1000);
+  EXPECT_NO_THROW(check_scan_size(cfg, windows, 801));
 }
 
 TEST(WindowGrid, AWindowTouchingAVetoIsLeftOutButOneSharingItsEdgeIsKept) {

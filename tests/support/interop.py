@@ -7,6 +7,8 @@
                                         min and max of two columns
   interop.py check-darkscan FILE.h5     reads a darkscan file with h5py and checks the
                                         docs/formats/events.md conventions; exit 1 listing problems
+  interop.py check-format FILE.h5       prints the file's superblock version (h5py's low-level
+                                        API) after reading every dataset and attribute
 """
 import sys
 
@@ -97,10 +99,24 @@ def check_darkscan(path):
     return 1 if problems else 0
 
 
+def check_format(path):
+    import h5py
+    with h5py.File(path, "r") as f:
+        def read(name, obj):
+            dict(obj.attrs)
+            if isinstance(obj, h5py.Dataset):
+                obj[()]
+        f.visititems(read)
+        print(f"superblock {f.id.get_create_plist().get_version()[0]}")
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "write-pandas":
         write_pandas(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "check-darkscan":
         sys.exit(check_darkscan(sys.argv[2]))
+    elif sys.argv[1] == "check-format":
+        sys.exit(check_format(sys.argv[2]))
     else:
         sys.exit(__doc__)
