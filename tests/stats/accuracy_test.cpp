@@ -190,7 +190,7 @@ TEST(StatsAccuracy, JeffreysLimitsUnderALargeBackgroundConvergeAndAgreeWithTheRe
   StatsOptions options;
   options.signal_prior = SignalPrior::jeffreys;
   std::vector<CountingExperiment> batch;
-  for (std::int64_t n_sb : {354, 2360, 5900})
+  for (int n_sb : {354, 2360, 5900})
     for (int n : {0, 3, 13, 40, 120}) batch.push_back({n, n_sb, 1.18, 0, 0.045, 0.0047});
   const auto results = cpu.marginalise(batch, plan_statistics(batch, options), options);
   for (std::size_t i = 0; i < batch.size(); ++i) {
