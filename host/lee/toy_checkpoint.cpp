@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "io/atomic_output.hpp"
 
 namespace darkscan::lee {
 
@@ -13,18 +14,16 @@ constexpr char kMagic[8] = {'D', 'S', 'L', 'E', 'E', 'T', 'O', '1'};
 
 void write_checkpoint(const std::filesystem::path& path, const std::string& fingerprint,
                       const std::vector<ToyOutcome>& toys) {
-  const auto tmp = std::filesystem::path(path.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    const std::uint64_t length = fingerprint.size(), count = toys.size();
-    out.write(kMagic, sizeof kMagic);
-    out.write(reinterpret_cast<const char*>(&length), sizeof length);
-    out.write(fingerprint.data(), static_cast<std::streamsize>(length));
-    out.write(reinterpret_cast<const char*>(&count), sizeof count);
-    out.write(reinterpret_cast<const char*>(toys.data()), static_cast<std::streamsize>(count * sizeof(ToyOutcome)));
-    if (!out) throw_input_error("{}: cannot write the toys' checkpoint", tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
+  // Atomically (io/atomic_output.hpp): a failed write (WriteError) leaves the checkpoint
+  // before it in place and no temporary.
+  io::AtomicOutput out(path);
+  const std::uint64_t length = fingerprint.size(), count = toys.size();
+  out.write(kMagic, sizeof kMagic);
+  out.write(&length, sizeof length);
+  out.write(fingerprint.data(), length);
+  out.write(&count, sizeof count);
+  out.write(toys.data(), count * sizeof(ToyOutcome));
+  out.commit();
 }
 
 // The toys of a checkpoint made for the same inputs and settings; none otherwise.
