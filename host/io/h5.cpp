@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -80,17 +82,45 @@ PropertyList writer_access_properties(std::string_view context) {
   return access;
 }
 
+namespace {
+
+// A file that takes whatever HDF5 still writes to an abandoned file, on no disk: an
+// anonymous file in memory (HDF5 flushes its caches at close, a few MiB at most, and
+// may truncate the file to its allocated end). Where the process has a file-size limit
+// (ulimit -f), a write past it fails on any regular file, that one included: /dev/null
+// then, which takes every write (it cannot be truncated, which a file that was
+// written up to its end does not need).
+int sink_for_abandoned_writes() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur == RLIM_INFINITY) {
+    const int memory = ::memfd_create("darkscan-abandoned-hdf5", MFD_CLOEXEC);
+    if (memory >= 0) return memory;
+  }
+  return ::open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
+// HDF5 closes at exit whatever is still open. A close that failed leaves its id
+// behind on freed memory, and closing it again at exit crashed libhdf5
+// (H5F__close_cb). darkscan closes every file itself (RAII; abandon_file for a writer
+// that failed), so the library's clean-up at exit is turned off: a close that fails
+// despite abandon_file then costs what it holds until the process ends, not a crash.
+// It has to precede the library's first call: a static initialiser, as no other one
+// of darkscan calls HDF5.
+[[maybe_unused]] const herr_t kNoCleanupAtExit = H5dont_atexit();
+
+}  // namespace
+
 void abandon_file(hid_t file) noexcept {
   if (file < 0) return;
-  // The file's descriptor (the sec2 driver's, HDF5's default) is pointed at /dev/null:
-  // what HDF5 still flushes goes nowhere, and what it reads back reads as zeros (end of
-  // file), so the closes below succeed. The temporary itself is removed by its owner.
+  // The file's descriptor (the sec2 driver's, HDF5's default) is pointed away from the
+  // disk, so that what HDF5 still flushes goes nowhere and the closes below succeed.
+  // The temporary itself is removed by its owner.
   void* handle = nullptr;
   if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) >= 0 && handle != nullptr) {
-    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null >= 0) {
-      (void)::dup2(null, *static_cast<int*>(handle));
-      (void)::close(null);
+    const int sink = sink_for_abandoned_writes();
+    if (sink >= 0) {
+      (void)::dup2(sink, *static_cast<int*>(handle));
+      (void)::close(sink);
     }
   }
   // Every object still open in the file (a dataset or group whose close failed), then

@@ -178,6 +178,21 @@ TEST_F(AtomicOutputTest, HdfWriterOnAFullDiskLeavesNoIdOpenAndExitsNormally) {
   EXPECT_TRUE(fs::is_empty(dir()));
 }
 
+// A writer given up without a failed write (bad input found after the output was
+// opened, as the commands open theirs before the work): closed all the same, nothing
+// left open in HDF5, nothing on the disk.
+TEST_F(AtomicOutputTest, HdfWriterGivenUpLeavesNoIdOpen) {
+  for (const bool with_rows : {false, true}) {
+    {
+      io::EventFileWriter writer(path("given_up.h5"));
+      if (with_rows) writer.begin_sample("data", {{"kind", std::string("data")}},
+                                         events::synthetic_rows({"data", "data", 1000}, 1, 0, 1000));
+    }
+    EXPECT_EQ(H5Fget_obj_count(static_cast<hid_t>(H5F_OBJ_ALL), H5F_OBJ_ALL), 0) << "rows: " << with_rows;
+    EXPECT_TRUE(fs::is_empty(dir())) << "rows: " << with_rows;
+  }
+}
+
 // The same when the metadata cannot be written at the end: a file that was being extended from a copy
 // (as lee extends the scan's file) fails only at commit().
 TEST_F(AtomicOutputTest, HdfWriterFailingAtCommitLeavesNoIdOpenAndExitsNormally) {
