@@ -45,9 +45,33 @@ plt.rcParams.update({"font.size": 11, "axes.grid": True, "grid.alpha": 0.3, "fig
                      "savefig.bbox": "tight"})
 
 
+def write_atomically(path, write):
+    """Calls write(file) on `<path>.tmp-<pid>`, flushes it to the disk and renames it onto
+    `path`, then flushes the folder: as darkscan writes its outputs
+    (docs/formats/outputs.md#conventions). On any error the temporary is removed."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass  # a file system that cannot sync a folder; the file is in place
+    finally:
+        os.close(folder)
+
+
 def save(fig, out, name, made):
     for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(out, f"{name}.{ext}"))
+        write_atomically(os.path.join(out, f"{name}.{ext}"), lambda f: fig.savefig(f, format=ext))
     plt.close(fig)
     made.append(name)
 
@@ -344,10 +368,7 @@ def main():
         lines += [f"### {name}", "", f"![{name}](plots/{name}.png)", ""]
     if config:
         lines += ["## Configuration", "", "```toml", config.decode() if isinstance(config, bytes) else config, "```"]
-    tmp = os.path.join(a.dir, "report.md.tmp")
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, os.path.join(a.dir, "report.md"))
+    write_atomically(os.path.join(a.dir, "report.md"), lambda f: f.write(("\n".join(lines) + "\n").encode()))
     print(f"plots: {len(made)} figures in {out}; report {os.path.join(a.dir, 'report.md')}")
 
 

@@ -66,11 +66,15 @@ class EventFileWriter {
   void remove_group(const std::string& name);
   // Appends rows to the table begun last (same columns, same order).
   void append(const HostBatch& rows);
-  // Closes the file and moves it into place.
+  // Closes the file, each object's close checked, and moves it into place
+  // (AtomicOutput::commit). Errors are WriteError; a writer destroyed before commit
+  // leaves nothing behind, neither its temporary nor an HDF5 id.
   void commit();
 
  private:
   struct Open;
+  // Closes the table begun last, each close checked (WriteError).
+  void close_current();
   AtomicOutput output_;
   WriteOptions options_;
   h5::File file_;

@@ -1,6 +1,10 @@
 #include "io/h5.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <mutex>
@@ -33,6 +37,18 @@ std::string take_error_reason() {
   std::string reason;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &reason);
   H5Eclear2(H5E_DEFAULT);
+  // A failed read or write of the file is described at length ("file write failed: time
+  // = <a date and a newline>, filename = ..., errno = 28, error message = 'No space left
+  // on device', ..."): the operating system's reason is what the user needs.
+  const std::string_view marker = "error message = '";
+  if (const auto at = reason.find(marker); at != std::string::npos) {
+    const auto from = at + marker.size();
+    const auto to = reason.find('\'', from);
+    if (to != std::string::npos) reason = reason.substr(from, to - from);
+  }
+  // Messages are one line.
+  for (char& c : reason)
+    if (c == '\n' || c == '\r') c = ' ';
   return reason;
 }
 
@@ -46,6 +62,87 @@ hid_t check_id(hid_t id, std::string_view context, std::string_view what) {
 
 void check_status(herr_t status, std::string_view context, std::string_view what) {
   if (status < 0) (void)check_id(H5I_INVALID_HID, context, what);
+}
+
+hid_t check_write_id(hid_t id, std::string_view context, std::string_view what) {
+  if (id < 0) {
+    const std::string reason = take_error_reason();
+    throw_write_error("{}: cannot {}{}", context, what, reason.empty() ? "" : fmt::format(" ({})", reason));
+  }
+  return id;
+}
+
+void check_write_status(herr_t status, std::string_view context, std::string_view what) {
+  if (status < 0) (void)check_write_id(H5I_INVALID_HID, context, what);
+}
+
+PropertyList writer_access_properties(std::string_view context) {
+  PropertyList access(check_write_id(H5Pcreate(H5P_FILE_ACCESS), context, "create a property list"));
+  check_write_status(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), context, "set the close degree");
+  return access;
+}
+
+namespace {
+
+// A file that takes whatever HDF5 still writes to an abandoned file, on no disk: an
+// anonymous file in memory (HDF5 flushes its caches at close, a few MiB at most, and
+// may truncate the file to its allocated end). Where the process has a file-size limit
+// (ulimit -f), a write past it fails on any regular file, that one included: /dev/null
+// then, which takes every write (it cannot be truncated, which a file that was
+// written up to its end does not need).
+int sink_for_abandoned_writes() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur == RLIM_INFINITY) {
+    const int memory = ::memfd_create("darkscan-abandoned-hdf5", MFD_CLOEXEC);
+    if (memory >= 0) return memory;
+  }
+  return ::open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
+// HDF5 closes at exit whatever is still open. A close that failed leaves its id
+// behind on freed memory, and closing it again at exit crashed libhdf5
+// (H5F__close_cb). darkscan closes every file itself (RAII; abandon_file for a writer
+// that failed), so the library's clean-up at exit is turned off: a close that fails
+// despite abandon_file then costs what it holds until the process ends, not a crash.
+// It has to precede the library's first call: a static initialiser, as no other one
+// of darkscan calls HDF5.
+[[maybe_unused]] const herr_t kNoCleanupAtExit = H5dont_atexit();
+
+}  // namespace
+
+void abandon_file(hid_t file) noexcept {
+  if (file < 0) return;
+  // The file's descriptor (the sec2 driver's, HDF5's default) is pointed away from the
+  // disk, so that what HDF5 still flushes goes nowhere and the closes below succeed.
+  // The temporary itself is removed by its owner.
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) >= 0 && handle != nullptr) {
+    const int sink = sink_for_abandoned_writes();
+    if (sink >= 0) {
+      (void)::dup2(sink, *static_cast<int*>(handle));
+      (void)::close(sink);
+    }
+  }
+  // Every object still open in the file (a dataset or group whose close failed), then
+  // the file.
+  const ssize_t count = H5Fget_obj_count(file, H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+  if (count > 0) {
+    std::vector<hid_t> ids(static_cast<std::size_t>(count));
+    const ssize_t n = H5Fget_obj_ids(file, H5F_OBJ_ALL | H5F_OBJ_LOCAL, ids.size(), ids.data());
+    for (ssize_t i = 0; i < n; ++i) {
+      const hid_t id = ids[static_cast<std::size_t>(i)];
+      if (id == file) continue;
+      switch (H5Iget_type(id)) {
+        case H5I_ATTR: (void)H5Aclose(id); break;
+        case H5I_DATASET:
+        case H5I_GROUP:
+        case H5I_DATATYPE: (void)H5Oclose(id); break;
+        default: break;
+      }
+    }
+  }
+  (void)H5Fclose(file);
+  H5Eclear2(H5E_DEFAULT);
 }
 
 File open_file_readonly(const std::string& path) {
@@ -201,26 +298,26 @@ std::vector<std::pair<std::string, AttributeValue>> read_attributes(hid_t obj, s
 }
 
 void write_attribute(hid_t obj, const std::string& name, const AttributeValue& value, std::string_view context) {
-  Dataspace scalar(check_id(H5Screate(H5S_SCALAR), context, "create a dataspace"));
+  Dataspace scalar(check_write_id(H5Screate(H5S_SCALAR), context, "create a dataspace"));
   const std::string what = fmt::format("write attribute '{}'", name);
   if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    Attribute a(check_id(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
-                         context, what));
-    check_status(H5Awrite(a.get(), H5T_NATIVE_INT64, i), context, what);
+    Attribute a(check_write_id(
+        H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), context, what));
+    check_write_status(H5Awrite(a.get(), H5T_NATIVE_INT64, i), context, what);
   } else if (const auto* d = std::get_if<double>(&value)) {
-    Attribute a(check_id(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
-                         context, what));
-    check_status(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, d), context, what);
+    Attribute a(check_write_id(
+        H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), context, what));
+    check_write_status(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, d), context, what);
   } else {
     const auto& s = std::get<std::string>(value);
     // Variable-length UTF-8: what h5py writes for a Python str, so it reads back as str.
-    Datatype type(check_id(H5Tcopy(H5T_C_S1), context, what));
-    check_status(H5Tset_size(type.get(), H5T_VARIABLE), context, what);
-    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), context, what);
-    Attribute a(check_id(H5Acreate2(obj, name.c_str(), type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
-                         context, what));
+    Datatype type(check_write_id(H5Tcopy(H5T_C_S1), context, what));
+    check_write_status(H5Tset_size(type.get(), H5T_VARIABLE), context, what);
+    check_write_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), context, what);
+    Attribute a(check_write_id(H5Acreate2(obj, name.c_str(), type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+                               context, what));
     const char* p = s.c_str();
-    check_status(H5Awrite(a.get(), type.get(), &p), context, what);
+    check_write_status(H5Awrite(a.get(), type.get(), &p), context, what);
   }
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // RAII over the HDF5 C API. Each hid_t is owned by a move-only handle whose
 // destructor closes it without throwing; each C call that can fail goes through a
-// checked wrapper that throws InputError naming the file and object, with the reason
-// taken from the HDF5 error stack. HDF5's own printing to stderr is silenced once.
+// checked wrapper that throws InputError (reading: bad input) or WriteError (writing: a
+// full disk, an I/O error) naming the file and object, with the reason taken from the
+// HDF5 error stack. HDF5's own printing to stderr is silenced once.
 #include <hdf5.h>
 
 #include <cstdint>
@@ -44,6 +45,15 @@ class Handle {
     if (id_ >= 0) (void)Close(id_);
     id_ = H5I_INVALID_HID;
   }
+  // Closes the id and says whether that worked (closing flushes what HDF5 still holds
+  // of a writer's object). A failed close leaves the id open in HDF5, so the handle
+  // keeps it, for abandon_file.
+  herr_t close() noexcept {
+    if (id_ < 0) return 0;
+    const herr_t status = Close(id_);
+    if (status >= 0) id_ = H5I_INVALID_HID;
+    return status;
+  }
 
  private:
   hid_t id_ = H5I_INVALID_HID;
@@ -68,6 +78,20 @@ std::string take_error_reason();
 hid_t check_id(hid_t id, std::string_view context, std::string_view what);
 // Throws the same way when status < 0.
 void check_status(herr_t status, std::string_view context, std::string_view what);
+// The same for a file being written: WriteError, and the reason the operating system gave
+// when a read or write of the file failed ("No space left on device").
+hid_t check_write_id(hid_t id, std::string_view context, std::string_view what);
+void check_write_status(herr_t status, std::string_view context, std::string_view what);
+
+// File access properties of a file being written: closing the file closes every object
+// still open in it (H5F_CLOSE_STRONG), so that no id outlives a close.
+PropertyList writer_access_properties(std::string_view context);
+
+// Gives up a file being written, whatever state a failed write left it in, without
+// throwing: from here its writes go to /dev/null, so that closing every object still
+// open in it and the file itself cannot fail again. A failed close would leave the file
+// open in HDF5, which closes it once more at exit and crashes there.
+void abandon_file(hid_t file) noexcept;
 
 // Object helpers; `context` is what an error message names ("file.h5: /samples/data").
 File open_file_readonly(const std::string& path);

@@ -10,9 +10,9 @@
 namespace darkscan::h5 {
 
 PropertyList checksummed_file_access(std::string_view context) {
-  PropertyList access(check_id(H5Pcreate(H5P_FILE_ACCESS), context, "create a property list"));
-  check_status(H5Pset_libver_bounds(access.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), context,
-               "choose the HDF5 1.10 file format");
+  PropertyList access = writer_access_properties(context);
+  check_write_status(H5Pset_libver_bounds(access.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), context,
+                     "choose the HDF5 1.10 file format");
   return access;
 }
 

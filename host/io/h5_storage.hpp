@@ -14,7 +14,8 @@ namespace darkscan::h5 {
 // (H5Pset_libver_bounds, low and high bound 1.10), whose superblock, object headers,
 // attribute and link storage and chunk indexes all carry checksums, so that a damaged
 // result file is reported when it is read rather than read back different
-// (docs/formats/outputs.md#conventions). Readable by HDF5 1.10 and later.
+// (docs/formats/outputs.md#conventions). Readable by HDF5 1.10 and later. Closing the
+// file closes every object still open in it, as writer_access_properties sets.
 PropertyList checksummed_file_access(std::string_view context);
 
 // Throws InputError naming `context` when the data the file stores for a 1-D dataset

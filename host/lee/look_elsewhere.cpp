@@ -85,6 +85,9 @@ LeeResult look_elsewhere(Backend& backend, const config::Config& config, const s
   const auto toy_start = Clock::now();
   {
     Progress progress("lee", r.settings.toys - r.resumed, "toys");
+    // The toys the checkpoint holds: those of the last write that succeeded, which is
+    // what a failure reports (the toys in memory may be more).
+    std::size_t kept = r.resumed;
     try {
       run_toys(backend, regions, r.windows, r.settings, r.resumed, r.settings.toys - r.resumed, r.toys, &progress,
                [&](const std::vector<ToyOutcome>& done) {
@@ -94,10 +97,12 @@ LeeResult look_elsewhere(Backend& backend, const config::Config& config, const s
                });
     } catch (const std::exception& e) {
       if (request.checkpoint.empty()) throw;
-      throw std::runtime_error(
-          kept > 0 ? fmt::format("{} ({} toys kept in {}; the same command resumes)", e.what(), kept,
-                                 request.checkpoint.string())
-                   : fmt::format("{} (no toys kept; the same command starts again)", e.what()));
+      const std::string message =
+          kept == 0 ? fmt::format("{} (no toys kept; the same command starts again)", e.what())
+                    : fmt::format("{} ({} toys kept in {}; the same command resumes)", e.what(), kept,
+                                  request.checkpoint.string());
+      if (dynamic_cast<const WriteError*>(&e) != nullptr) throw WriteError(message);
+      throw std::runtime_error(message);
     }
     progress.finish();
   }

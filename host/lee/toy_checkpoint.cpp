@@ -8,6 +8,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "errors.hpp"
+#include "io/atomic_output.hpp"
 #include "io/file_checksum.hpp"
 
 namespace darkscan::lee {
@@ -88,35 +90,24 @@ Verdict verify(const std::filesystem::path& path, std::uintmax_t size, const std
 
 void write_checkpoint(const std::filesystem::path& path, const std::string& fingerprint,
                       std::span<const ToyOutcome> toys) {
-  const auto tmp = std::filesystem::path(path.string() + ".tmp");
-  auto fail = [&](const std::string& why) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("{}: cannot write the toys' checkpoint: {}", tmp.string(), why));
+  // Atomically (io/atomic_output.hpp): a failed write (WriteError) leaves the checkpoint
+  // before it in place and no temporary.
+  io::AtomicOutput out(path);
+  io::Sha256 digest;
+  auto write = [&](const void* from, std::uint64_t bytes) {
+    out.write(from, bytes);
+    digest.update(from, bytes);
   };
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail(std::strerror(errno));
-    io::Sha256 digest;
-    auto write = [&](const void* from, std::uint64_t bytes) {
-      out.write(static_cast<const char*>(from), static_cast<std::streamsize>(bytes));
-      digest.update(from, bytes);
-    };
-    const std::uint64_t length = fingerprint.size(), record = kRecord, count = toys.size();
-    write(kMagic, sizeof kMagic);
-    write(&length, sizeof length);
-    write(fingerprint.data(), length);
-    write(&record, sizeof record);
-    write(&count, sizeof count);
-    write(toys.data(), count * kRecord);
-    const auto trailer = digest.finish();
-    out.write(reinterpret_cast<const char*>(trailer.data()), kTrailer);
-    out.close();
-    if (!out) fail(std::strerror(errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) fail(ec.message());
+  const std::uint64_t length = fingerprint.size(), record = kRecord, count = toys.size();
+  write(kMagic, sizeof kMagic);
+  write(&length, sizeof length);
+  write(fingerprint.data(), length);
+  write(&record, sizeof record);
+  write(&count, sizeof count);
+  write(toys.data(), count * kRecord);
+  const auto trailer = digest.finish();
+  out.write(trailer.data(), kTrailer);
+  out.commit();
 }
 
 CheckpointRead read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint) {

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
 #include <optional>
 
 #include "errors.hpp"
 #include "generator/generate.hpp"
 #include "interpret/interpretation.hpp"
+#include "io/atomic_output.hpp"
 #include "io/file_checksum.hpp"
 #include "io/provenance.hpp"
 #include "lee/lee_file.hpp"
@@ -255,9 +255,10 @@ MainJobResult run_main_job(const MainJobOptions& opt) {
   // The results are read once; the plots do not change them.
   out.results = results_summary({p.events, p.selected, p.model, p.scan, p.results, p.interpretation});
   {
-    std::ofstream summary(p.summary, std::ios::trunc);
-    for (const auto& l : out.results) summary << l << '\n';
-    summary << stages_summary(out.times) << '\n';
+    io::AtomicOutput summary(p.summary);
+    for (const auto& l : out.results) summary.write(l + '\n');
+    summary.write(stages_summary(out.times) + '\n');
+    summary.commit();
   }
   run_plots(opt, cfg, out.dir, p, out.times);
   if (fs::exists(p.report)) out.report = p.report;

@@ -10,6 +10,7 @@
 
 #include "darkscan/version.hpp"
 #include "errors.hpp"
+#include "io/atomic_output.hpp"
 #include "io/file_checksum.hpp"
 
 extern char** environ;
@@ -37,14 +38,9 @@ bool up_to_date(const Stage& stage, const std::string& fp) {
 }
 
 void record(const Stage& stage, const std::string& fp) {
-  const auto path = record_path(stage);
-  const auto tmp = std::filesystem::path(path.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << fp << '\n';
-    if (!out) throw_input_error("{}: cannot write the stage record", tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
+  io::AtomicOutput out(record_path(stage));
+  out.write(fp + '\n');
+  out.commit();
 }
 
 int run_program(const std::vector<std::string>& argv) {

@@ -1,13 +1,13 @@
 #include "stats/experiment_csv.hpp"
 
 #include <fmt/format.h>
-#include <fmt/os.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string_view>
 
@@ -149,22 +149,28 @@ void check_cross_section_limits(const ExperimentTable& table, const std::vector<
 void write_results_csv(const std::filesystem::path& path, const ExperimentTable& table,
                        const std::vector<StatsResult>& results) {
   io::AtomicOutput output(path);
-  {
-    auto out = fmt::output_file(output.temporary().string());
-    const bool xsec = !table.eff.empty();
-    out.print("n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc{},p0,z,ul_events{},flags\n", xsec ? ",eff,lumi_fb" : "",
-              xsec ? ",ul_xsec_fb" : "");
-    for (std::size_t i = 0; i < table.experiments.size(); ++i) {
-      const auto& e = table.experiments[i];
-      const auto& r = results[i];
-      out.print("{},{},{:.17g},{:.17g},{:.17g},{:.17g}", e.n_obs, e.n_sb, e.f, e.delta, e.eff_rel_unc, e.lumi_rel_unc);
-      if (xsec) out.print(",{:.17g},{:.17g}", table.eff[i], table.lumi_fb[i]);
-      out.print(",{:.17g},{:.17g},{:.17g}", r.p0, r.z, r.ul_events);
-      if (xsec) out.print(",{:.17g}", r.ul_events / (table.eff[i] * table.lumi_fb[i]));
-      out.print(",{}\n", r.flags);
-    }
-    out.close();
+  // Formatted in memory and handed to the output a block at a time: a failed write is a
+  // WriteError naming the file, thrown here, never from a stream's destructor.
+  fmt::memory_buffer out;
+  auto flush = [&] {
+    output.write(std::string_view(out.data(), out.size()));
+    out.clear();
+  };
+  const bool xsec = !table.eff.empty();
+  fmt::format_to(std::back_inserter(out), "n_obs,n_sb,f,delta,eff_rel_unc,lumi_rel_unc{},p0,z,ul_events{},flags\n",
+                 xsec ? ",eff,lumi_fb" : "", xsec ? ",ul_xsec_fb" : "");
+  for (std::size_t i = 0; i < table.experiments.size(); ++i) {
+    const auto& e = table.experiments[i];
+    const auto& r = results[i];
+    fmt::format_to(std::back_inserter(out), "{},{},{:.17g},{:.17g},{:.17g},{:.17g}", e.n_obs, e.n_sb, e.f, e.delta,
+                   e.eff_rel_unc, e.lumi_rel_unc);
+    if (xsec) fmt::format_to(std::back_inserter(out), ",{:.17g},{:.17g}", table.eff[i], table.lumi_fb[i]);
+    fmt::format_to(std::back_inserter(out), ",{:.17g},{:.17g},{:.17g}", r.p0, r.z, r.ul_events);
+    if (xsec) fmt::format_to(std::back_inserter(out), ",{:.17g}", r.ul_events / (table.eff[i] * table.lumi_fb[i]));
+    fmt::format_to(std::back_inserter(out), ",{}\n", r.flags);
+    if (out.size() >= (1 << 16)) flush();
   }
+  flush();
   output.commit();
 }
 
