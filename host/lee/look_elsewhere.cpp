@@ -85,9 +85,6 @@ LeeResult look_elsewhere(Backend& backend, const config::Config& config, const s
   const auto toy_start = Clock::now();
   {
     Progress progress("lee", r.settings.toys - r.resumed, "toys");
-    // The toys the checkpoint holds: those of the last write that succeeded, which is
-    // what a failure reports (the toys in memory may be more).
-    std::size_t kept = r.resumed;
     try {
       run_toys(backend, regions, r.windows, r.settings, r.resumed, r.settings.toys - r.resumed, r.toys, &progress,
                [&](const std::vector<ToyOutcome>& done) {
