@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 
 #include "errors.hpp"
 
@@ -24,19 +25,27 @@ void silence_errors() {
 }
 
 namespace {
+struct ErrorStack {
+  std::string reason;
+  bool out_of_memory = false;  // an allocation inside HDF5 failed (a filter's buffer, a cache)
+};
+
 herr_t innermost(unsigned n, const H5E_error2_t* err, void* out) {
   // The stack is walked from the call darkscan made inwards; the innermost entry
   // (last visited) is the most specific ("file signature not found", ...).
   (void)n;
-  if (err->desc != nullptr && err->desc[0] != '\0') *static_cast<std::string*>(out) = err->desc;
+  auto& stack = *static_cast<ErrorStack*>(out);
+  if (err->desc != nullptr && err->desc[0] != '\0') stack.reason = err->desc;
+  if (err->maj_num == H5E_RESOURCE && (err->min_num == H5E_NOSPACE || err->min_num == H5E_CANTALLOC))
+    stack.out_of_memory = true;
   return 0;
 }
-}  // namespace
 
-std::string take_error_reason() {
-  std::string reason;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &reason);
+ErrorStack take_error_stack() {
+  ErrorStack stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &stack);
   H5Eclear2(H5E_DEFAULT);
+  std::string& reason = stack.reason;
   // A failed read or write of the file is described at length ("file write failed: time
   // = <a date and a newline>, filename = ..., errno = 28, error message = 'No space left
   // on device', ..."): the operating system's reason is what the user needs.
@@ -49,13 +58,22 @@ std::string take_error_reason() {
   // Messages are one line.
   for (char& c : reason)
     if (c == '\n' || c == '\r') c = ' ';
-  return reason;
+  return stack;
 }
+}  // namespace
+
+std::string take_error_reason() { return take_error_stack().reason; }
 
 hid_t check_id(hid_t id, std::string_view context, std::string_view what) {
   if (id < 0) {
-    const std::string reason = take_error_reason();
-    throw_input_error("{}: cannot {}{}", context, what, reason.empty() ? "" : fmt::format(" ({})", reason));
+    const ErrorStack stack = take_error_stack();
+    // Memory HDF5 could not get is the machine's limit, not a fault of the file: a
+    // failure (exit 1) naming what bounds a stage's memory (docs/commands/README.md#exit-status).
+    if (stack.out_of_memory)
+      throw std::runtime_error(fmt::format("{}: cannot {}: out of memory ({}; input.chunk_rows and run.threads "
+                                           "bound what a stage holds: lower them, or give darkscan more memory)",
+                                           context, what, stack.reason));
+    throw_input_error("{}: cannot {}{}", context, what, stack.reason.empty() ? "" : fmt::format(" ({})", stack.reason));
   }
   return id;
 }
@@ -86,10 +104,12 @@ namespace {
 
 // A file that takes whatever HDF5 still writes to an abandoned file, on no disk: an
 // anonymous file in memory (HDF5 flushes its caches at close, a few MiB at most, and
-// may truncate the file to its allocated end). Where the process has a file-size limit
-// (ulimit -f), a write past it fails on any regular file, that one included: /dev/null
-// then, which takes every write (it cannot be truncated, which a file that was
-// written up to its end does not need).
+// truncates the file to its allocated end, which the checksummed 1.10 format always
+// asks). Where the process has a file-size limit (ulimit -f) that it may not lift while
+// it abandons the file (FileSizeLimitLifted), a write past it fails on any regular file,
+// that one included: /dev/null then, which takes every write but cannot be truncated,
+// so that the file's close may fail and its id stay open until exit (harmless: no
+// clean-up at exit, below).
 int sink_for_abandoned_writes() {
   rlimit limit{};
   if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur == RLIM_INFINITY) {
@@ -98,6 +118,29 @@ int sink_for_abandoned_writes() {
   }
   return ::open("/dev/null", O_RDWR | O_CLOEXEC);
 }
+
+// While an abandoned file is closed into memory, the soft file-size limit is lifted
+// where the hard one allows: the limit is meant for files on disk (and is how the tests
+// make a disk full), not for the in-memory sink. Restored when the closes are done.
+class FileSizeLimitLifted {
+ public:
+  FileSizeLimitLifted() {
+    if (::getrlimit(RLIMIT_FSIZE, &saved_) != 0 || saved_.rlim_cur == RLIM_INFINITY) return;
+    if (saved_.rlim_max != RLIM_INFINITY) return;
+    rlimit lifted = saved_;
+    lifted.rlim_cur = RLIM_INFINITY;
+    lifted_ = ::setrlimit(RLIMIT_FSIZE, &lifted) == 0;
+  }
+  ~FileSizeLimitLifted() {
+    if (lifted_) (void)::setrlimit(RLIMIT_FSIZE, &saved_);
+  }
+  FileSizeLimitLifted(const FileSizeLimitLifted&) = delete;
+  FileSizeLimitLifted& operator=(const FileSizeLimitLifted&) = delete;
+
+ private:
+  rlimit saved_{};
+  bool lifted_ = false;
+};
 
 // HDF5 closes at exit whatever is still open. A close that failed leaves its id
 // behind on freed memory, and closing it again at exit crashed libhdf5
@@ -112,6 +155,7 @@ int sink_for_abandoned_writes() {
 
 void abandon_file(hid_t file) noexcept {
   if (file < 0) return;
+  const FileSizeLimitLifted lifted;
   // The file's descriptor (the sec2 driver's, HDF5's default) is pointed away from the
   // disk, so that what HDF5 still flushes goes nowhere and the closes below succeed.
   // The temporary itself is removed by its owner.

@@ -252,25 +252,31 @@ TEST_F(LeeCommand, AnotherConfigsCheckpointIsNotMerged) {
 }
 
 TEST_F(LeeCommand, ACheckpointThatCannotBeWrittenReportsTheToysOnDisk) {
-  // The temporary name taken by a folder: no checkpoint can be written. Before any
-  // checkpoint, none is kept; with one of 100 toys, those 100, not the toys in memory.
+  // The checkpoint's temporary name taken by a folder: no checkpoint can be written. The
+  // name holds the writer's process id (io/atomic_output.hpp), so a shell makes the folder
+  // for its own id and then becomes darkscan (exec keeps the id). Before any checkpoint,
+  // none is kept; with one of 100 toys, those 100, not the toys in memory.
   for (const std::uint64_t before : {std::uint64_t{0}, std::uint64_t{100}}) {
     SCOPED_TRACE(before);
     const auto out = path("unwritable" + std::to_string(before) + ".h5").string();
     const auto checkpoint = out + ".toys.partial";
     if (before > 0) interrupted_run(out, before, 11);
-    std::filesystem::create_directories(checkpoint + ".tmp/blocked");
-    const auto r = lee(out);
+    std::vector<std::string> argv{"/bin/sh", "-c", "mkdir -p \"$0.tmp-$$/blocked\" && exec \"$@\"", checkpoint,
+                                  DARKSCAN_EXE,  "lee", "--config", config_, "--data", data_, "--model", model_,
+                                  "--scan",      scan_, "--toys", std::to_string(kToys), "--batch",
+                                  std::to_string(kBatch), "--coverage-toys", "20", "--output", out};
+    const auto r = testing::run_command(argv);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(testing::count_lines(r.err.substr(r.err.find("darkscan: failure"))), 1) << r.err;
-    EXPECT_NE(r.err.find("cannot write the toys' checkpoint"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(checkpoint + ": cannot write"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(before == 0 ? std::string("no toys kept")
                                      : std::to_string(before) + " toys kept in " + checkpoint),
               std::string::npos)
         << r.err;
     EXPECT_FALSE(std::filesystem::exists(out));
     if (before > 0) {
-      std::filesystem::remove_all(checkpoint + ".tmp");
+      for (const auto& entry : std::filesystem::directory_iterator(path("")))
+        if (entry.path().string().starts_with(checkpoint + ".tmp-")) std::filesystem::remove_all(entry.path());
       const auto again = lee(out);
       ASSERT_EQ(again.exit_code, 0) << again.err;
       EXPECT_NE(again.err.find("resuming after 100 toys"), std::string::npos) << again.err;

@@ -47,9 +47,12 @@ class AtomicOutputTest : public testing::TempDirTest {
 
 // Files of this process may not grow beyond `bytes` from here on, and a write past the
 // limit fails with EFBIG instead of raising SIGXFSZ: what a full disk does to a writer.
+// A full disk: writes past `bytes` fail with EFBIG. The hard limit stays open, as an
+// administrator's limit on disk files would leave a process's memory alone, so that a
+// writer may close an abandoned file into memory (h5::abandon_file).
 void limit_file_size(rlim_t bytes) {
   ::signal(SIGXFSZ, SIG_IGN);
-  const rlimit limit{bytes, bytes};
+  const rlimit limit{bytes, RLIM_INFINITY};
   ::setrlimit(RLIMIT_FSIZE, &limit);
 }
 

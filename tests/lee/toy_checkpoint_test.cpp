@@ -3,6 +3,7 @@
 // allocated, a damaged file set aside with one line, another run's left to be replaced,
 // a failed write reported as a failure with the previous checkpoint intact.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -160,19 +161,20 @@ TEST_F(ToyCheckpoint, AFolderInItsPlaceIsNotRead) {
 
 TEST_F(ToyCheckpoint, AFailedWriteIsAFailureAndLeavesThePreviousCheckpoint) {
   write_checkpoint(file_, kFingerprint, std::span(toys_).first(60));
-  // The temporary name taken by a non-empty folder: the file cannot be created.
-  std::filesystem::create_directories(file_.string() + ".tmp/blocked");
+  // This process's temporary name (io/atomic_output.hpp: <name>.tmp-<pid>) taken by a
+  // non-empty folder: the file cannot be created.
+  const auto blocked = file_.string() + ".tmp-" + std::to_string(::getpid());
+  std::filesystem::create_directories(blocked + "/blocked");
   try {
     write_checkpoint(file_, kFingerprint, toys_);
     FAIL() << "no error";
-  } catch (const InputError& e) {
-    FAIL() << "a write error is not bad input: " << e.what();
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(file_.string() + ".tmp: cannot write the toys' checkpoint"),
-              std::string::npos)
-        << e.what();
+  } catch (const WriteError& e) {
+    EXPECT_NE(std::string(e.what()).find(file_.string() + ": cannot write"), std::string::npos) << e.what();
+  } catch (const std::exception& e) {
+    FAIL() << "a failed write is a WriteError (exit 1): " << e.what();
   }
   EXPECT_EQ(read_checkpoint(file_, kFingerprint).toys.size(), 60u);
+  std::filesystem::remove_all(blocked);
 }
 
 }  // namespace
