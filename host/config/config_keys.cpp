@@ -166,7 +166,8 @@ Key text_list(std::string path, Get get, std::vector<std::string> choices, std::
 std::vector<Key> make_registry() {
   std::vector<Key> keys = {
       // [run]
-      text("run.name", DS_FIELD(run.name), {}, "Name of the scan, written into every output's provenance."),
+      text("run.name", DS_FIELD(run.name), {},
+           "Name of the scan, for the user's records: kept in the config text every output stores."),
       text("run.output_dir", DS_FIELD(run.output_dir), {},
            "Folder for outputs, relative to the working directory (created when absent)."),
       text("run.backend", DS_FIELD(run.backend), {"auto", "cpu", "cuda"},
@@ -176,8 +177,8 @@ std::vector<Key> make_registry() {
       integer("run.seed", DS_FIELD(run.seed), 0, std::numeric_limits<std::int64_t>::max(),
               "Seed of every pseudo-random stream (Philox, keyed by seed, stream and index)."),
       boolean("run.generate", DS_FIELD(run.generate),
-              "darkscan run first generates the built-in toy sample ([generate]) into input.events (or "
-              "<output_dir>/events.h5)."),
+              "darkscan run first generates the built-in toy sample ([generate]) into <output_dir>/events.h5 "
+              "and reads it (input.events is then only what the stand-alone commands read)."),
       integer("run.toys", DS_FIELD(run.toys), 1, std::int64_t{1} << 40,
               "darkscan run: background-only toys of the look-elsewhere stage. Each toy's outcome is kept (64 bytes "
               "a toy): the stage refuses more toys than the machine's memory holds."),
