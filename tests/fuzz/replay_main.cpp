@@ -36,7 +36,10 @@ int main(int argc, char** argv) {
       std::ifstream in(path, std::ios::binary);
       const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
       try {
-        darkscan_fuzz_one(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        // An empty input is passed as libFuzzer passes one: a valid pointer and size 0.
+        static const std::uint8_t kNothing = 0;
+        darkscan_fuzz_one(bytes.empty() ? &kNothing : reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                          bytes.size());
       } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: escaped the target: %s\n", path.c_str(), e.what());
         return 1;

@@ -29,7 +29,7 @@ void darkscan_fuzz_one(const std::uint8_t* data, std::size_t size) {
   {
     std::FILE* f = std::fopen(scratch_path().c_str(), "wb");
     if (!f) return;
-    std::fwrite(data, 1, size, f);
+    if (size > 0) std::fwrite(data, 1, size, f);
     std::fclose(f);
   }
   try {
