@@ -56,6 +56,9 @@ class Backend {
   // experiment (~0.1 µs), and a repeat not computed saves ~3 µs on a CPU core but only
   // ~0.01 µs on a GPU (benchmarks/bench_statistics measures both).
   virtual bool removing_repeats_pays() const = 0;
+  // CPU threads for host work beside this backend's (the signal model's fits): 0 for
+  // every core OpenMP sees.
+  virtual int host_threads() const { return 0; }
 
   // Reads the whole sample into this backend's memory, `chunk_rows` rows per read
   // (on CUDA through pinned buffers, the read of one chunk overlapping the copy of

@@ -104,10 +104,12 @@ std::vector<selection::CandidateVerdict> CpuBackend::select(const selection::Can
 }
 
 std::vector<signal_model::BlockSums> CpuBackend::reweight(const signal_model::ReweightBlocks& job) {
-  std::vector<signal_model::BlockSums> out(job.items());
+  std::vector<signal_model::BlockSums> out(job.outputs());
   signal_model::ReweightBlocks run = job;
   run.out = out.data();
-  launcher_.parallel_for(out.size(), run);
+  // Groups of cells share each candidate's mixture terms (reweight_blocks.hpp).
+  run.cells_per_item = signal_model::ReweightBlocks::kMaxCellsPerItem;
+  launcher_.parallel_for(run.items(), run);
   return out;
 }
 

@@ -13,6 +13,7 @@ class CpuBackend final : public Backend {
   std::string_view name() const override { return "cpu"; }
   std::string description() const override;
   bool removing_repeats_pays() const override { return true; }
+  int host_threads() const override { return launcher_.threads(); }
   std::unique_ptr<ResidentSample> load(io::SampleReader& reader, std::uint64_t chunk_rows) override;
   void for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) override;
   std::vector<ColumnSummary> summarize(const ChunkView& chunk) override;

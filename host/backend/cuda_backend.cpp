@@ -139,9 +139,10 @@ class CudaBackend final : public Backend {
 
   std::vector<signal_model::BlockSums> reweight(const signal_model::ReweightBlocks& job) override {
     return run_on_device<signal_model::BlockSums>(
-        job.items(), stream_.get(), [&](DeviceArena& arena, signal_model::BlockSums* out) {
+        job.outputs(), stream_.get(), [&](DeviceArena& arena, signal_model::BlockSums* out) {
           const std::size_t n = job.candidates;
           signal_model::ReweightBlocks d = job;  // the optional columns stay null where the job has none
+          d.cells_per_item = 1;                  // a thread a cell (reweight_blocks.hpp)
           d.ell = arena.upload(job.ell, n);
           d.final_state = arena.upload(job.final_state, n);
           d.ctau = arena.upload(job.ctau, job.cells);

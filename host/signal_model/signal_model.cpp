@@ -10,6 +10,7 @@
 
 #include "errors.hpp"
 #include "io/sample_rules.hpp"
+#include "launch.hpp"
 #include "progress.hpp"
 #include "resources.hpp"
 #include "selection/select_sample.hpp"
@@ -67,6 +68,33 @@ void check_map_size(const config::Config& cfg, const std::string& path, const Si
                     format_bytes(bytes), format_bytes(memory_limit_bytes()));
 }
 
+// The mass-resolution fits, serial each, run side by side on the host's cores a batch at
+// a time (a few per thread: each holds its sample's masses until it runs). Each fit
+// depends on its sample alone, so the results do not depend on the batching.
+class PendingFits {
+ public:
+  explicit PendingFits(int threads) : launcher_(threads) {}
+  void add(std::size_t sample, std::vector<double> masses) { pending_.push_back({sample, std::move(masses)}); }
+  void run_if_full(std::vector<SampleModel>& samples) {
+    if (pending_.size() >= 4 * static_cast<std::size_t>(launcher_.threads())) run(samples);
+  }
+  void run(std::vector<SampleModel>& samples) {
+    launcher_.parallel_for_dynamic(
+        pending_.size(),
+        [&](std::uint64_t i) {
+          const auto& [sample, masses] = pending_[i];
+          const auto range = fit_range(masses);
+          samples[sample].fit = fit_crystal_ball(masses, range[0], range[1]);
+        },
+        1);
+    pending_.clear();
+  }
+
+ private:
+  host::CpuLauncher launcher_;
+  std::vector<std::pair<std::size_t, std::vector<double>>> pending_;
+};
+
 }  // namespace
 
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& cfg,
@@ -104,6 +132,8 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   check_map_size(cfg, file.path(), model, points.size(), members);
 
   const auto params = selection::params_from_config(cfg);
+  PendingFits fits(backend.host_threads());
+  std::vector<std::pair<std::size_t, std::size_t>> point_samples;  // each point's samples: first, count
   std::map<std::string, int> per_mass;  // names of points sharing final state and mass
   for (auto& [key, p] : points) {
     const auto& samples = members[key];
@@ -115,7 +145,6 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
                         samples.size(), LifetimeMixture::kMaxComponents);
     std::vector<double> ell, mc_weight, hp_dv, ell_chi2;
     std::vector<std::int8_t> fs;
-    double inverse_variance = 0, weighted_sigma = 0;
     for (const auto* s : samples) {
       const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s->name);
       p.samples.push_back(s->name);
@@ -138,22 +167,16 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       mc_weight.insert(mc_weight.end(), weights.begin(), weights.end());
       hp_dv.insert(hp_dv.end(), dv.begin(), dv.end());
 
-      // The resolution: the sample's own final state.
+      // The resolution: the sample's own final state, fitted later with others.
       std::vector<double> own;
       for (std::size_t i = 0; i < masses.size(); ++i)
         if (states[i] == p.final_state) own.push_back(masses[i]);
-      const auto range = fit_range(own);
+      fits.add(model.samples.size(), std::move(own));
       SampleModel r;
       r.sample = s->name;
       r.point = p.name;
       r.ctau0 = p.generated.ctau0[c];
       r.attributes = s->attributes;
-      r.fit = fit_crystal_ball(own, range[0], range[1]);
-      if (r.fit.converged && r.fit.errors[1] > 0) {
-        const double w = 1 / (r.fit.errors[1] * r.fit.errors[1]);
-        inverse_variance += w;
-        weighted_sigma += w * r.fit.shape.sigma;
-      }
       // The sample alone, reweighted from its own cτ0.
       LifetimeMixture alone;
       alone.components = 1;
@@ -167,8 +190,7 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
       add_uncertainties(sm, r.cells, r.rel_unc, r.trusted);
       model.samples.push_back(std::move(r));
     }
-    p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
-    p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
+    point_samples.emplace_back(model.samples.size() - samples.size(), samples.size());
     const SelectedTruth truth{ell, fs, mc_weight, hp_dv, ell_chi2};
     p.map = efficiency_map(truth, p.generated, model.ctau_cm, backend);
     if (!model.ctau_chi2_cm.empty()) {
@@ -179,6 +201,25 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
 
     add_uncertainties(sm, p.map.cells[p.final_state], p.rel_unc, p.trusted);
     model.points.push_back(p);
+    fits.run_if_full(model.samples);
+  }
+  fits.run(model.samples);
+
+  // Each point's σ(m): its samples' fitted widths, weighted by their inverse variances.
+  for (std::size_t k = 0; k < model.points.size(); ++k) {
+    double inverse_variance = 0, weighted_sigma = 0;
+    const auto [first, count] = point_samples[k];
+    for (std::size_t i = first; i < first + count; ++i) {
+      const CrystalBallFit& fit = model.samples[i].fit;
+      if (fit.converged && fit.errors[1] > 0) {
+        const double w = 1 / (fit.errors[1] * fit.errors[1]);
+        inverse_variance += w;
+        weighted_sigma += w * fit.shape.sigma;
+      }
+    }
+    auto& p = model.points[k];
+    p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
+    p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
   }
   std::sort(model.points.begin(), model.points.end(), [](const auto& a, const auto& b) {
     return a.final_state != b.final_state ? a.final_state < b.final_state : a.m_hp < b.m_hp;

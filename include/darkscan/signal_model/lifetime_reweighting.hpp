@@ -42,6 +42,38 @@ struct LifetimeMixture {
   }
 };
 
+// LifetimeMixture::weight for one candidate at many target cτ: what depends on ℓ alone
+// (the generated exponents, their largest M and the denominator relative to M) is
+// computed once, and each target costs one exponential. The same operations in the same
+// order as LifetimeMixture::weight, so the same bits: where the target's own exponent
+// exceeds M the denominator is taken relative to it, as there.
+struct MixtureWeights {
+  const LifetimeMixture* mixture;
+  double ell;
+  double exponent[LifetimeMixture::kMaxComponents];
+  double largest;      // M, the largest generated exponent
+  double denominator;  // Σ_k N_k exp(exponent_k − M)
+  double total;
+
+  DS_FUNCTION MixtureWeights(const LifetimeMixture& m, double ell_) : mixture(&m), ell(ell_), total(m.total()) {
+    largest = -INFINITY;
+    for (int k = 0; k < m.components; ++k) {
+      exponent[k] = -ell / m.ctau0[k] - log(m.ctau0[k]);
+      largest = fmax(largest, exponent[k]);
+    }
+    denominator = 0;
+    for (int k = 0; k < m.components; ++k) denominator += m.n_generated[k] * exp(exponent[k] - largest);
+  }
+  // w(ℓ; cτ), given log(cτ).
+  DS_FUNCTION double weight(double ctau, double log_ctau) const {
+    const double top = -ell / ctau - log_ctau;
+    if (top <= largest) return total * exp(top - largest) / denominator;
+    double relative = 0;
+    for (int k = 0; k < mixture->components; ++k) relative += mixture->n_generated[k] * exp(exponent[k] - top);
+    return total * exp(top - top) / relative;
+  }
+};
+
 // Σw and Σw² of one cell (a sample's final state at one cτ).
 struct WeightSums {
   double sum = 0, sum2 = 0;
