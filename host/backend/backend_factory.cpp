@@ -4,6 +4,7 @@
 #include "backend/cpu_backend.hpp"
 #include "backend/cuda_backend.hpp"
 #include "errors.hpp"
+#include "io/chunk_codec.hpp"
 
 namespace darkscan {
 
@@ -19,6 +20,8 @@ std::string cuda_unavailable_reason() { return cuda::unavailable_reason(0); }
 std::string compiled_backends() { return cuda::compiled_in() ? "cpu, cuda" : "cpu"; }
 
 std::unique_ptr<Backend> make_backend(BackendChoice choice, const BackendOptions& options, std::string* why) {
+  // The HDF5 chunks are (de)compressed on the cores the run was given, whichever backend.
+  io::set_codec_threads(options.cpu_threads);
   auto cpu = [&](std::string reason) {
     auto backend = std::make_unique<CpuBackend>(options.cpu_threads);
     if (why) *why = fmt::format("backend: {} ({})", backend->description(), reason);

@@ -21,7 +21,7 @@ namespace darkscan::io {
 struct WriteOptions {
   // Rows of one HDF5 storage chunk, the unit compressed and read whole (not the rows a
   // reader asks for at a time, [input] chunk_rows): 256 KiB float32 chunks, one fits
-  // HDF5's default 1 MiB chunk cache.
+  // HDF5's default 1 MiB chunk cache. A table with fewer rows is one chunk of its rows.
   std::uint64_t storage_chunk_rows = 65536;
   unsigned deflate_level = 1;  // 0 = no compression; low levels decode fastest
 };
@@ -75,6 +75,11 @@ class EventFileWriter {
   struct Open;
   // Closes the table begun last, each close checked (WriteError).
   void close_current();
+  // The table begun last: its datasets, made with chunks of `chunk_rows`; its whole
+  // chunks held (and with `including_partial` the rest) encoded and written.
+  void create_datasets(hsize_t chunk_rows);
+  void write_chunks(bool including_partial);
+  void set_column_attributes(std::size_t column, const Attributes& attributes, const std::string& ctx);
   AtomicOutput output_;
   WriteOptions options_;
   h5::File file_;

@@ -11,6 +11,7 @@
 
 #include "darkscan/events/schema.hpp"
 #include "errors.hpp"
+#include "io/chunk_codec.hpp"
 
 namespace darkscan::io {
 
@@ -154,6 +155,103 @@ hid_t staging_type(Staging s, DType logical) {
   }
 }
 
+// Whether darkscan decodes a column's chunks itself: chunked storage, a pipeline it
+// knows (shuffle, deflate), and stored elements that are the delivered ones byte for byte.
+struct RawChunkLayout {
+  bool usable = false;
+  ChunkFilters filters;
+  hsize_t chunk_rows = 0;
+  std::size_t element_size = 0;
+};
+
+RawChunkLayout raw_chunk_layout(hid_t dataset, hid_t memory_type) {
+  RawChunkLayout out;
+  h5::PropertyList create(H5Dget_create_plist(dataset));
+  h5::Datatype stored(H5Dget_type(dataset));
+  if (!create || !stored || H5Pget_layout(create.get()) != H5D_CHUNKED || H5Tequal(stored.get(), memory_type) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return out;
+  }
+  hsize_t chunk = 0;
+  if (H5Pget_chunk(create.get(), 1, &chunk) != 1 || chunk == 0 || !own_filters(create.get(), out.filters)) {
+    H5Eclear2(H5E_DEFAULT);
+    return out;
+  }
+  out.chunk_rows = chunk;
+  out.element_size = H5Tget_size(stored.get());
+  out.usable = out.element_size > 0;
+  return out;
+}
+
+// A chunk of one column to decode: its index and stored bytes, and where its rows go.
+struct ChunkRead {
+  std::size_t column = 0;
+  hsize_t chunk = 0;
+  std::uint32_t skipped = 0;  // HDF5's filter mask of the chunk
+  std::vector<std::byte> stored;
+};
+
+// Reads the stored bytes of every chunk of `dataset` that rows [first, first + count)
+// touch. False, with nothing added, when one of them is not stored (a file with fewer
+// chunks than its extent says): HDF5's own read then reports it as it does.
+bool read_raw_chunks(hid_t dataset, hsize_t chunk_rows, std::size_t column, std::uint64_t first,
+                        std::uint64_t count, std::vector<ChunkRead>& out) {
+  const hsize_t c0 = first / chunk_rows, c1 = (first + count - 1) / chunk_rows;
+  const std::size_t before = out.size();
+  for (hsize_t k = c0; k <= c1; ++k) {
+    const hsize_t offset = k * chunk_rows;
+    hsize_t bytes = 0;
+    if (H5Dget_chunk_storage_size(dataset, &offset, &bytes) < 0 || bytes == 0) {
+      H5Eclear2(H5E_DEFAULT);
+      out.resize(before);
+      return false;
+    }
+    ChunkRead read{column, k, 0, std::vector<std::byte>(bytes)};
+    if (H5Dread_chunk(dataset, H5P_DEFAULT, &offset, &read.skipped, read.stored.data()) < 0) {
+      H5Eclear2(H5E_DEFAULT);
+      out.resize(before);
+      return false;
+    }
+    out.push_back(std::move(read));
+  }
+  return true;
+}
+
+// Decodes the chunks read into the columns' targets (rows [first, first + count)).
+void decode_chunks(std::vector<ChunkRead>& chunks, const std::vector<RawChunkLayout>& layouts, std::uint64_t first,
+                   std::uint64_t count, const std::vector<std::byte*>& targets,
+                   const std::vector<std::string>& contexts, const std::string& what) {
+  if (chunks.empty()) return;
+  // Decoded on every core the codec may use; a chunk wholly inside the range decodes
+  // straight into its place, one at an end into a scratch buffer first.
+  std::vector<std::string> damaged(chunks.size());
+  run_codec_tasks(chunks.size(), [&](std::size_t t) {
+    const ChunkRead& c = chunks[t];
+    const auto& raw = layouts[c.column];
+    const std::uint64_t chunk_first = c.chunk * raw.chunk_rows;
+    const std::uint64_t lo = std::max<std::uint64_t>(first, chunk_first);
+    const std::uint64_t hi = std::min<std::uint64_t>(first + count, chunk_first + raw.chunk_rows);
+    const std::size_t size = raw.element_size;
+    std::byte* place = targets[c.column] + (lo - first) * size;
+    const bool whole = lo == chunk_first && hi == chunk_first + raw.chunk_rows;
+    thread_local std::vector<std::byte> scratch;
+    std::span<std::byte> out(place, raw.chunk_rows * size);
+    if (!whole) {
+      scratch.resize(raw.chunk_rows * size);
+      out = scratch;
+    }
+    if (!decode_chunk(c.stored, c.skipped, size, raw.filters, out)) {
+      damaged[t] = fmt::format("the chunk of rows {}..{} does not decode (damaged?)", chunk_first,
+                               chunk_first + raw.chunk_rows);
+      return;
+    }
+    if (!whole) std::memcpy(place, scratch.data() + (lo - chunk_first) * size, (hi - lo) * size);
+  });
+  for (std::size_t t = 0; t < chunks.size(); ++t)
+    if (!damaged[t].empty()) throw_input_error("{}: cannot {} ({})", contexts[chunks[t].column], what, damaged[t]);
+  chunks.clear();
+}
+
 }  // namespace
 
 struct SampleReader::Impl {
@@ -164,6 +262,8 @@ struct SampleReader::Impl {
     std::size_t offset = 0;     // compound layout: offset in a staged row
   };
   std::vector<Column> columns;
+  // Columns layout: whose chunks darkscan decodes itself, on every core (chunk_codec.hpp).
+  std::vector<RawChunkLayout> raw;
   h5::Dataset table;            // compound layout
   h5::Datatype row_type;        // compound layout: packed memory type of the staged row
   std::size_t row_size = 0;
@@ -261,6 +361,13 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
       }
     }
   }
+
+  impl_->raw.resize(columns_.size());
+  if (!compound)
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const auto& c = impl_->columns[i];
+      if (c.staging != Staging::fill) impl_->raw[i] = raw_chunk_layout(c.dataset.get(), staging_type(c.staging, columns_[i].dtype));
+    }
 
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const auto& stored = impl_->columns[i].stored_name;
@@ -376,26 +483,37 @@ void SampleReader::read_stored(std::uint64_t first, std::uint64_t count, std::sp
     return;
   }
 
+  // Each column lands in its destination, or in a staging buffer of its own when it is
+  // narrowed after (the chunks of all columns are decoded side by side).
+  std::vector<std::vector<std::byte>> wide(columns_.size());
+  std::vector<std::byte*> targets(columns_.size());
+  std::vector<ChunkRead> chunks;
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     auto& c = impl_->columns[i];
     if (c.staging == Staging::fill) {
       fill_column(dst[i], columns_[i].dtype, count, columns_[i].fill_value);
       continue;
     }
-    void* target = dst[i];
+    targets[i] = static_cast<std::byte*>(dst[i]);
     if (c.staging != Staging::direct) {
-      impl_->staging.resize(staging_size(c.staging, columns_[i].dtype) * count);
-      target = impl_->staging.data();
+      wide[i].resize(staging_size(c.staging, columns_[i].dtype) * count);
+      targets[i] = wide[i].data();
     }
+    if (impl_->raw[i].usable && read_raw_chunks(c.dataset.get(), impl_->raw[i].chunk_rows, i, first, count, chunks))
+      continue;
     h5::Dataspace file_space(h5::check_id(H5Dget_space(c.dataset.get()), column_context(i), what));
     h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr),
                      column_context(i), what);
     h5::check_status(
         H5Dread(c.dataset.get(), staging_type(c.staging, columns_[i].dtype), mem_space.get(), file_space.get(),
-                H5P_DEFAULT, target),
+                H5P_DEFAULT, targets[i]),
         column_context(i), what);
-    if (c.staging != Staging::direct)
-      narrow_column(impl_->staging.data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));
+  }
+  decode_chunks(chunks, impl_->raw, first, count, targets, impl_->contexts, what);
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const auto& c = impl_->columns[i];
+    if (c.staging != Staging::direct && c.staging != Staging::fill)
+      narrow_column(wide[i].data(), c.staging, columns_[i].dtype, dst[i], count, first, column_context(i));
   }
 }
 

@@ -83,8 +83,15 @@ struct ReweightBlocks {
       if (fs < 0 || fs >= physics::kFinalStates) continue;
       const MixtureWeights mixture(generated, ell[i]);
       const double chi2_generated = ctau_chi2 != nullptr ? ell_chi2[i] / ctau_chi2_0 : 0.0;
+      // Cells over both lifetimes repeat each cτ(h') for every cτ(chi2): its weight is
+      // computed once for the run of equal targets.
+      double hp_target = -1, hp_weight = 0;
       for (int c = 0; c < n_cells; ++c) {
-        double w = mixture.weight(target[c], log_target[c]);
+        if (target[c] != hp_target) {
+          hp_target = target[c];
+          hp_weight = mixture.weight(target[c], log_target[c]);
+        }
+        double w = hp_weight;
         // lifetime_weight(ell_chi2, ctau_chi2_0, ctau_chi2) with ℓ/cτ0 computed once.
         if (target_chi2 != nullptr)
           w *= ctau_chi2_0 / target_chi2[c] * exp(chi2_generated - ell_chi2[i] / target_chi2[c]);

@@ -1,0 +1,175 @@
+#include "io/chunk_codec.hpp"
+
+#include <libdeflate.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <vector>
+
+namespace darkscan::io {
+
+namespace {
+
+std::atomic<int> g_codec_threads{0};
+
+// libdeflate's (de)compressors hold tables worth keeping between chunks: one per thread
+// and level.
+struct CompressorDeleter {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+
+libdeflate_compressor* compressor(unsigned level) {
+  thread_local std::unique_ptr<libdeflate_compressor, CompressorDeleter> cached;
+  thread_local unsigned cached_level = 0;
+  if (!cached || cached_level != level) {
+    cached.reset(libdeflate_alloc_compressor(static_cast<int>(level)));
+    if (!cached) throw std::bad_alloc();
+    cached_level = level;
+  }
+  return cached.get();
+}
+
+libdeflate_decompressor* decompressor() {
+  thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> cached;
+  if (!cached) {
+    cached.reset(libdeflate_alloc_decompressor());
+    if (!cached) throw std::bad_alloc();
+  }
+  return cached.get();
+}
+
+// HDF5's shuffle: byte j of element i goes to position j * n + i; a remainder that is
+// not a whole element stays in place at the end (H5Zshuffle.c).
+void shuffle(const std::byte* in, std::size_t bytes, std::size_t size, std::byte* out) {
+  const std::size_t n = bytes / size;
+  for (std::size_t j = 0; j < size; ++j)
+    for (std::size_t i = 0; i < n; ++i) out[j * n + i] = in[i * size + j];
+  std::memcpy(out + n * size, in + n * size, bytes - n * size);
+}
+
+void unshuffle(const std::byte* in, std::size_t bytes, std::size_t size, std::byte* out) {
+  const std::size_t n = bytes / size;
+  for (std::size_t j = 0; j < size; ++j)
+    for (std::size_t i = 0; i < n; ++i) out[i * size + j] = in[j * n + i];
+  std::memcpy(out + n * size, in + n * size, bytes - n * size);
+}
+
+}  // namespace
+
+bool own_filters(hid_t dataset_create, ChunkFilters& filters) {
+  filters = {};
+  const int n = H5Pget_nfilters(dataset_create);
+  if (n < 0 || n > 2) return false;
+  for (int i = 0; i < n; ++i) {
+    unsigned flags = 0, values[8] = {};
+    std::size_t count = 8;
+    char name[64];
+    const H5Z_filter_t id = H5Pget_filter2(dataset_create, static_cast<unsigned>(i), &flags, &count, values,
+                                           sizeof name, name, nullptr);
+    if (id == H5Z_FILTER_SHUFFLE && i == 0 && n == 2) {
+      filters.shuffle = true;
+    } else if (id == H5Z_FILTER_DEFLATE && i == n - 1) {
+      filters.deflate = true;
+      filters.deflate_level = count > 0 ? values[0] : 6;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+void encode_chunk(std::span<const std::byte> raw, std::size_t element_size, const ChunkFilters& filters,
+                  std::vector<std::byte>& out) {
+  thread_local std::vector<std::byte> shuffled;
+  std::span<const std::byte> data = raw;
+  if (filters.shuffle && element_size > 1) {
+    shuffled.resize(raw.size());
+    shuffle(raw.data(), raw.size(), element_size, shuffled.data());
+    data = shuffled;
+  }
+  if (!filters.deflate) {
+    out.assign(data.begin(), data.end());
+    return;
+  }
+  // libdeflate's levels run to 12; HDF5's (zlib's) to 9, which mean the same speed class.
+  libdeflate_compressor* c = compressor(filters.deflate_level == 0 ? 1 : filters.deflate_level);
+  out.resize(libdeflate_zlib_compress_bound(c, data.size()));
+  const std::size_t written = libdeflate_zlib_compress(c, data.data(), data.size(), out.data(), out.size());
+  if (written == 0) throw std::logic_error("encode_chunk: the compression bound was too small");
+  out.resize(written);
+}
+
+bool decode_chunk(std::span<const std::byte> stored, std::uint32_t skipped, std::size_t element_size,
+                  const ChunkFilters& filters, std::span<std::byte> raw) {
+  const bool shuffled = filters.shuffle && (skipped & 1u) == 0 && element_size > 1;
+  const unsigned deflate_index = filters.shuffle ? 1 : 0;
+  const bool deflated = filters.deflate && (skipped & (1u << deflate_index)) == 0;
+  thread_local std::vector<std::byte> inflated;
+  std::span<const std::byte> data = stored;
+  if (deflated) {
+    std::byte* target = raw.data();
+    if (shuffled) {
+      inflated.resize(raw.size());
+      target = inflated.data();
+    }
+    std::size_t actual = 0;
+    if (libdeflate_zlib_decompress(decompressor(), stored.data(), stored.size(), target, raw.size(), &actual) !=
+            LIBDEFLATE_SUCCESS ||
+        actual != raw.size())
+      return false;
+    if (!shuffled) return true;
+    data = std::span<const std::byte>(inflated.data(), raw.size());
+  }
+  if (data.size() != raw.size()) return false;
+  if (shuffled) unshuffle(data.data(), data.size(), element_size, raw.data());
+  else if (data.data() != raw.data()) std::memcpy(raw.data(), data.data(), data.size());
+  return true;
+}
+
+void set_codec_threads(int threads) { g_codec_threads.store(threads > 0 ? threads : 0); }
+
+int codec_threads() {
+  const int n = g_codec_threads.load();
+  return n > 0 ? n : omp_get_max_threads();
+}
+
+void run_codec_tasks(std::size_t n, const std::function<void(std::size_t)>& task) {
+  const std::size_t threads = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, codec_threads())));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) task(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      try {
+        task(i);
+      } catch (...) {
+        const std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = n;  // the others stop at their next task
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(threads - 1);
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace darkscan::io
