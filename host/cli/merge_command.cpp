@@ -39,7 +39,8 @@ int run_merge_command(const MergeOptions& opt) {
   lee::write_lee(writer, r, backend);
   writer.commit();
   print_lee_summary(r, scan::read_scan_rows(opt.output));
-  fmt::print("{} shards of {} toys -> {}\n", opt.shards.size(), r.settings.toys, opt.output);
+  fmt::print("{} shards of {} toys (their toys took {:.2f} s in all) -> {}\n", opt.shards.size(), r.settings.toys,
+             r.toy_seconds, opt.output);
   return kExitOk;
 }
 

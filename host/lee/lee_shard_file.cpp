@@ -56,6 +56,8 @@ io::Attributes shard_attributes(const LeePart& p, const std::string& backend, co
           {"legendre_nodes", static_cast<std::int64_t>(p.settings.legendre_nodes)},
           {"credibility", p.credibility},
           {"record_bytes", static_cast<std::int64_t>(sizeof(ToyOutcome))},
+          {"toy_seconds", p.toy_seconds},
+          {"expected_seconds", p.expected_seconds},
           {"backend", backend},
           {"config", config_text}};
 }
@@ -162,6 +164,8 @@ ShardFile read_lee_part(const std::string& path) {
   p.toy_range = {count_attribute(info, "first_toy", ctx), count_attribute(info, "end_toy", ctx)};
   p.coverage_range = {count_attribute(info, "first_coverage_toy", ctx), count_attribute(info, "end_coverage_toy", ctx)};
   p.row_range = {count_attribute(info, "first_row", ctx), count_attribute(info, "end_row", ctx)};
+  p.toy_seconds = attribute<double>(info, "toy_seconds", ctx);
+  p.expected_seconds = attribute<double>(info, "expected_seconds", ctx);
   // The ranges are those of the split (work_split.hpp): anything else is not a shard
   // this darkscan wrote, and merging it would leave gaps or overlaps.
   const auto check_range = [&](const char* what, IndexRange stated, std::uint64_t items) {

@@ -163,6 +163,8 @@ LeeResult combine_parts(std::vector<LeePart> parts) {
       throw std::logic_error("combine_parts: parts not of one run or not in shard order");
     r.toys.insert(r.toys.end(), p.toys.begin(), p.toys.end());
     append_rows(r.expected, p.expected);
+    r.toy_seconds += p.toy_seconds;
+    r.expected_seconds += p.expected_seconds;
     for (std::size_t j = 0; j < r.coverage.size(); ++j) {
       r.coverage[j].toys += p.coverage[j].toys;
       r.coverage[j].covered += p.coverage[j].covered;

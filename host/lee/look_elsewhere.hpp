@@ -92,7 +92,8 @@ LeePart look_elsewhere_part(Backend& backend, const config::Config& config, cons
 // The result of every part of one run, given in shard order 1..N (the caller has checked
 // that they belong together: lee_shard_file.hpp for files): the toys, the expected
 // limits' rows and the coverage counts joined, then the summary and the coverage as one
-// process computes them. The windows, resumed toys and times are the first part's.
+// process computes them. The windows and resumed toys are the first part's, the times
+// the parts' sums.
 LeeResult combine_parts(std::vector<LeePart> parts);
 
 // The whole run: combine_parts of its only part, shard 1/1 (request.shard is ignored).
