@@ -20,6 +20,7 @@ void add_select_command(CLI::App& app, Action& action);
 void add_efficiency_command(CLI::App& app, Action& action);
 void add_scan_command(CLI::App& app, Action& action);
 void add_lee_command(CLI::App& app, Action& action);
+void add_merge_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
 void add_interpret_command(CLI::App& app, Action& action);
 

@@ -10,18 +10,20 @@
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
+#include "cli/lee_summary.hpp"
 #include "errors.hpp"
 #include "io/file_checksum.hpp"
 #include "lee/lee_file.hpp"
+#include "lee/lee_shard_file.hpp"
 #include "lee/look_elsewhere.hpp"
 #include "selection/select_file.hpp"
 #include "signal_model/signal_model_file.hpp"
+#include "work_split.hpp"
 
 namespace darkscan::cli {
 
 namespace {
 
-using physics::kFinalStateNames;
 
 struct LeeOptions {
   std::string config;
@@ -31,35 +33,10 @@ struct LeeOptions {
   std::string output;  // default: the scan file, extended
   lee::LeeRequest request;
   std::int64_t seed = -1;  // -1: run.seed
+  std::string shard;       // "K/N"
+  bool shard_given = false;  // false: the whole run
   BackendFlags compute;
 };
-
-void print_summary(const lee::LeeResult& r, const scan::ScanTable& rows) {
-  const auto& s = r.summary;
-  std::string per_final_state;
-  for (int fs = 0; fs < physics::kFinalStates; ++fs)
-    if (!r.windows[fs].empty())
-      per_final_state += fmt::format("{}{} {:.2f}", per_final_state.empty() ? "" : ", ", kFinalStateNames[fs],
-                                     r.observed.max_z_fs[fs]);
-  fmt::print("observed: largest local Z = {:.3f} (p = {:.3g}){}\n", s.z_local, s.p_local,
-             r.observed.max_z > -HUGE_VAL ? ", per final state " + per_final_state : "");
-  fmt::print("toys: {} ({} reach it): global p = {:.4g} ± {:.2g}, global Z = {:.3f}, trials factor {:.3g}\n", s.toys,
-             s.exceeding, s.p_global, s.p_global_unc, s.z_global, s.trials_factor);
-  fmt::print("Gross–Vitells (c0 = {} in Z^2, up-crossings per toy {:.3g}): global p ≈ {:.4g}, Z ≈ {:.3f}\n",
-             r.settings.upcrossing_level, s.mean_upcrossings[0] + s.mean_upcrossings[1] + s.mean_upcrossings[2],
-             s.p_gross_vitells, s.z_gross_vitells);
-  for (const auto& c : r.coverage)
-    fmt::print("coverage at {} m = {:.4f} GeV, cτ = {:g} cm, s = {:.1f} x median expected = {:.3g} events "
-               "(sideband {:.0f}): {:.4f} ± {:.4f} ({} toys; credibility {})\n",
-               kFinalStateNames[rows.final_state[c.row]], rows.mass[c.row], rows.ctau_cm[c.row], c.signal_factor,
-               c.true_events, c.true_background, c.coverage, c.coverage_unc, c.toys, r.credibility);
-  const auto& e = r.expected.ul_xsec_fb;
-  if (const auto best = scan::largest_excess(rows); best >= 0 && rows.limit_status[best] == scan::kLimitOk)
-    fmt::print("at the largest excess: observed limit {:.4g} fb, expected {:.4g} fb (68 %: {:.4g}-{:.4g}, 95 %: "
-               "{:.4g}-{:.4g}); expected limits of {} rows in {:.2f} s\n",
-               rows.ul_xsec_fb[best], e[2][best], e[1][best], e[3][best], e[0][best], e[4][best], rows.size(),
-               r.expected_seconds);
-}
 
 int run_lee_command(LeeOptions opt) {
   const auto start = std::chrono::steady_clock::now();
@@ -67,7 +44,21 @@ int run_lee_command(LeeOptions opt) {
   if (opt.request.settings.toys == 0) throw_input_error("--toys: must be positive");
   if (!(opt.request.settings.upcrossing_level > 0))
     throw_input_error("--gv-level: {} must be positive (a level in q = Z^2)", opt.request.settings.upcrossing_level);
-  const std::string output = opt.output.empty() ? opt.scan : opt.output;
+  const bool sharded = opt.shard_given;
+  if (sharded) opt.request.shard = parse_shard(opt.shard, "--shard");
+  // A shard's default output sits beside the scan (docs/cluster.md); the whole run's
+  // extends the scan file.
+  const std::string output =
+      !opt.output.empty() ? opt.output
+      : sharded ? (std::filesystem::path(opt.scan).parent_path() /
+                   fmt::format("{}.lee-shard-{}-of-{}.h5", std::filesystem::path(opt.scan).stem().string(),
+                               opt.request.shard.index, opt.request.shard.count))
+                      .string()
+                : opt.scan;
+  std::error_code same_ec;
+  if (sharded && std::filesystem::equivalent(output, opt.scan, same_ec))
+    throw_input_error("--output: {} is the --scan file, which every shard reads: a shard writes a file of its own",
+                      output);
   const auto data = selection::read_selected_data(opt.data);
   const auto model = signal_model::read_signal_model(opt.model);
   const scan::ScanSettings scan_settings = scan::read_scan_settings(opt.scan);
@@ -82,6 +73,25 @@ int run_lee_command(LeeOptions opt) {
   opt.request.checkpoint = output + ".toys.partial";
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
+  if (sharded) {
+    opt.request.scan_sha256 = io::sha256_file(opt.scan);
+    const auto part = lee::look_elsewhere_part(*backend, cfg, data, model, opt.model, rows, scan_settings, opt.request);
+    lee::write_lee_part(writer, part, backend->description(), cfg.text);
+    writer.commit();
+    std::error_code ec;
+    std::filesystem::remove(opt.request.checkpoint, ec);
+    fmt::print(stderr, "{}\n", why);
+    const std::uint64_t ran = part.toy_range.size() - part.resumed;
+    fmt::print("shard {}: toys [{}, {}) of {}, coverage toys [{}, {}) of {} a point, expected limits of rows [{}, {}) "
+               "of {}\n",
+               shard_name(part.shard), part.toy_range.begin, part.toy_range.end, part.settings.toys,
+               part.coverage_range.begin, part.coverage_range.end, part.coverage_toys, part.row_range.begin,
+               part.row_range.end, part.rows);
+    fmt::print("{} toys in {:.2f} s on {}; total {:.2f} s -> {} (darkscan merge joins the shards)\n", ran,
+               part.toy_seconds, backend->description(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), output);
+    return kExitOk;
+  }
   const auto r = lee::look_elsewhere(*backend, cfg, data, model, opt.model, rows, scan_settings, opt.request);
   lee::write_lee(writer, r, backend->description());
   writer.commit();
@@ -89,7 +99,7 @@ int run_lee_command(LeeOptions opt) {
   std::filesystem::remove(opt.request.checkpoint, ec);
 
   fmt::print(stderr, "{}\n", why);
-  print_summary(r, rows);
+  print_lee_summary(r, rows);
   const std::uint64_t ran = r.settings.toys - r.resumed;
   fmt::print("{} toys in {:.2f} s ({:.3g} toys/s) on {}; total {:.2f} s -> {}\n", ran, r.toy_seconds,
              static_cast<double>(ran) / r.toy_seconds, backend->description(),
@@ -120,8 +130,14 @@ void add_lee_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--coverage-toys", opt->request.coverage_toys, "Signal-plus-background toys per coverage point")
       ->capture_default_str();
+  cmd->add_option("--shard", opt->shard,
+                  "Run only shard K of N (K/N, 1 <= K <= N) of the toys, coverage toys and expected limits, and write "
+                  "a partial result for darkscan merge (default output: <scan>.lee-shard-K-of-N.h5)");
   add_backend_flags(cmd, opt->compute);
-  cmd->callback([opt, &action] { action = [opt] { return run_lee_command(*opt); }; });
+  cmd->callback([opt, cmd, &action] {
+    opt->shard_given = cmd->count("--shard") > 0;
+    action = [opt] { return run_lee_command(*opt); };
+  });
 }
 
 }  // namespace darkscan::cli

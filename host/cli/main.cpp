@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   darkscan::cli::add_efficiency_command(app, action);
   darkscan::cli::add_scan_command(app, action);
   darkscan::cli::add_lee_command(app, action);
+  darkscan::cli::add_merge_command(app, action);
   darkscan::cli::add_interpret_command(app, action);
   darkscan::cli::add_run_command(app, action);
 

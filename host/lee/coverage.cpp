@@ -39,22 +39,24 @@ std::vector<std::size_t> coverage_rows(const scan::ScanTable& rows) {
   return points;
 }
 
-std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& rows, const ExpectedLimits& expected,
-                                    const std::vector<std::size_t>& points, double luminosity_rel_unc,
-                                    const stats::StatsOptions& options, std::uint64_t seed, std::uint64_t toys) {
+std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& rows,
+                                    const std::vector<double>& median_events, const std::vector<std::size_t>& points,
+                                    double luminosity_rel_unc, const stats::StatsOptions& options, std::uint64_t seed,
+                                    IndexRange toys) {
   std::vector<CoveragePoint> out;
   std::vector<stats::CountingExperiment> experiments;
   std::uint32_t stream = kCoverageStream;
-  for (std::size_t i : points)
+  for (std::size_t j = 0; j < points.size(); ++j)
    for (double factor : kCoverageSignals) {
+    const std::size_t i = points[j];
     CoveragePoint c;
     c.row = i;
     c.signal_factor = factor;
-    c.true_events = factor * expected.ul_events[2][i];
+    c.true_events = factor * median_events[j];
     c.true_background = static_cast<double>(rows.n_sb[i]) + 1.0;
     const RandomKey key{seed, stream++};
     if (!std::isfinite(c.true_events)) continue;
-    for (std::uint64_t k = 0; k < toys; ++k) {
+    for (std::uint64_t k = toys.begin; k < toys.end; ++k) {
       const auto w = random_words(key, k);
       const std::int64_t n_sb = poisson_count(uniform01(w[0], w[1]), c.true_background);
       const std::int64_t n = poisson_count(uniform01(w[2], w[3]), c.true_events + c.true_background / rows.f[i]);
@@ -69,11 +71,15 @@ std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& row
   std::size_t next = 0;
   for (auto& c : out) {
     for (std::uint64_t k = 0; k < c.toys; ++k) c.covered += results[next++].ul_events >= c.true_events;
-    const double n = static_cast<double>(c.toys);
-    c.coverage = n > 0 ? static_cast<double>(c.covered) / n : 0.0;
-    c.coverage_unc = n > 0 ? std::sqrt(c.coverage * (1 - c.coverage) / n) : 0.0;
+    finish_coverage(c);
   }
   return out;
+}
+
+void finish_coverage(CoveragePoint& c) {
+  const double n = static_cast<double>(c.toys);
+  c.coverage = n > 0 ? static_cast<double>(c.covered) / n : 0.0;
+  c.coverage_unc = n > 0 ? std::sqrt(c.coverage * (1 - c.coverage) / n) : 0.0;
 }
 
 }  // namespace darkscan::lee

@@ -15,6 +15,7 @@
 #include "backend/backend.hpp"
 #include "lee/expected_limits.hpp"
 #include "scan/scan.hpp"
+#include "work_split.hpp"
 
 namespace darkscan::lee {
 
@@ -34,10 +35,17 @@ struct CoveragePoint {
 // and the row of the largest local excess when it has a limit.
 std::vector<std::size_t> coverage_rows(const scan::ScanTable& rows);
 
-// One point per tested row and signal.
-std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& rows, const ExpectedLimits& expected,
-                                    const std::vector<std::size_t>& points, double luminosity_rel_unc,
-                                    const stats::StatsOptions& options, std::uint64_t seed, std::uint64_t toys);
+// One point per tested row and signal, `median_events[j]` the median expected limit in
+// events of row points[j] (/expected ul_events_median). Toys k of `toys` are drawn: a
+// shard's range (docs/cluster.md), toy k the same in any range; `toys` and `covered`
+// count those, and finish_coverage gives the coverage of the counts of every range.
+std::vector<CoveragePoint> coverage(Backend& backend, const scan::ScanTable& rows,
+                                    const std::vector<double>& median_events, const std::vector<std::size_t>& points,
+                                    double luminosity_rel_unc, const stats::StatsOptions& options, std::uint64_t seed,
+                                    IndexRange toys);
+
+// coverage and coverage_unc from toys and covered.
+void finish_coverage(CoveragePoint& point);
 
 // A Poisson count by inversion from the mode (core/count_inversion.hpp; exact for any
 // mean; `u` uniform in (0, 1]). The generator's data counts invert the CDF instead

@@ -11,6 +11,7 @@
 
 #include "backend/backend.hpp"
 #include "scan/scan.hpp"
+#include "work_split.hpp"
 
 namespace darkscan::lee {
 
@@ -34,5 +35,13 @@ struct ExpectedLimits {
 // statistics engine over the distinct (n, row) pairs.
 ExpectedLimits expected_limits(Backend& backend, const scan::ScanTable& rows, double luminosity_fb,
                                double luminosity_rel_unc, const stats::StatsOptions& options);
+// The same for the rows of `range` only (a shard's, docs/cluster.md): element j is row
+// range.begin + j, equal bit for bit to that row of the whole scan's (each experiment's
+// limit does not depend on the batch it is computed in).
+ExpectedLimits expected_limits(Backend& backend, const scan::ScanTable& rows, double luminosity_fb,
+                               double luminosity_rel_unc, const stats::StatsOptions& options, IndexRange range);
+
+// Appends `more`'s rows to `to`'s (the next range's).
+void append_rows(ExpectedLimits& to, const ExpectedLimits& more);
 
 }  // namespace darkscan::lee

@@ -107,7 +107,19 @@ void write_toys(io::EventFileWriter& writer, const LeeResult& r, const std::stri
 }
 
 void write_coverage(io::EventFileWriter& writer, const LeeResult& r) {
-  const auto& c = r.coverage;
+  write_coverage_table(writer, "lee", "coverage", r.coverage, {{"credibility", r.credibility}}, true);
+}
+
+void write_expected(io::EventFileWriter& writer, const ExpectedLimits& expected) {
+  writer.remove_group("expected");
+  write_expected_table(writer, "", "expected",
+                       {{"rows", static_cast<std::int64_t>(expected.n_obs[0].size())}}, expected);
+}
+
+}  // namespace
+
+void write_coverage_table(io::EventFileWriter& writer, const std::string& parent, const std::string& name,
+                          const std::vector<CoveragePoint>& c, const io::Attributes& attributes, bool finished) {
   io::HostBatch cov;
   cov.rows = c.size();
   cov.columns = {coverage_column<std::int64_t>("row", c, [](const auto& p) { return p.row; }),
@@ -115,25 +127,26 @@ void write_coverage(io::EventFileWriter& writer, const LeeResult& r) {
                  coverage_column<double>("true_events", c, [](const auto& p) { return p.true_events; }),
                  coverage_column<double>("true_sideband_events", c, [](const auto& p) { return p.true_background; }),
                  coverage_column<std::int64_t>("toys", c, [](const auto& p) { return p.toys; }),
-                 coverage_column<std::int64_t>("covered", c, [](const auto& p) { return p.covered; }),
-                 coverage_column<double>("coverage", c, [](const auto& p) { return p.coverage; }),
-                 coverage_column<double>("coverage_unc", c, [](const auto& p) { return p.coverage_unc; })};
-  writer.begin_table("lee", "coverage", {{"credibility", r.credibility}}, cov);
+                 coverage_column<std::int64_t>("covered", c, [](const auto& p) { return p.covered; })};
+  if (finished) {
+    cov.columns.push_back(coverage_column<double>("coverage", c, [](const auto& p) { return p.coverage; }));
+    cov.columns.push_back(coverage_column<double>("coverage_unc", c, [](const auto& p) { return p.coverage_unc; }));
+  }
+  writer.begin_table(parent, name, attributes, cov);
   writer.describe_columns(kCoverageColumns);
 }
 
-void write_expected(io::EventFileWriter& writer, const ExpectedLimits& expected) {
-  const std::size_t rows = expected.n_obs[0].size();
-  writer.remove_group("expected");
+void write_expected_table(io::EventFileWriter& writer, const std::string& parent, const std::string& name,
+                          const io::Attributes& attributes, const ExpectedLimits& expected) {
   io::HostBatch table;
-  table.rows = rows;
+  table.rows = expected.n_obs[0].size();
   for (int b = 0; b < kBands; ++b)
     table.columns.push_back(io::HostColumn::from<std::int64_t>(fmt::format("n_obs_{}", kBandNames[b]), expected.n_obs[b]));
   for (int b = 0; b < kBands; ++b)
     table.columns.push_back(io::HostColumn::from<double>(fmt::format("ul_events_{}", kBandNames[b]), expected.ul_events[b]));
   for (int b = 0; b < kBands; ++b)
     table.columns.push_back(io::HostColumn::from<double>(fmt::format("ul_xsec_fb_{}", kBandNames[b]), expected.ul_xsec_fb[b]));
-  writer.begin_table("", "expected", {{"rows", static_cast<std::int64_t>(rows)}}, table);
+  writer.begin_table(parent, name, attributes, table);
   for (int b = 0; b < kBands; ++b) {
     const std::string band = b == 2 ? "the median" : fmt::format("the {} band edge (probability {:.5f})", kBandNames[b],
                                                                   kBandProbabilities[b]);
@@ -149,8 +162,6 @@ void write_expected(io::EventFileWriter& writer, const ExpectedLimits& expected)
                            {{"unit", std::string("fb")}, {"description", "expected upper limit on sigma_sig, " + band}});
   }
 }
-
-}  // namespace
 
 void write_lee(io::EventFileWriter& writer, const LeeResult& result, const std::string& backend) {
   write_toys(writer, result, backend);

@@ -26,16 +26,9 @@ constexpr std::uint64_t kFixed = sizeof kMagic + 3 * sizeof(std::uint64_t) + kTr
 
 // The first line of the fingerprint that differs, for the note ("seed 7" here, "seed 8" there).
 std::string first_difference(const std::string& stored, const std::string& wanted) {
-  std::size_t a = 0, b = 0;
-  while (a < stored.size() || b < wanted.size()) {
-    const std::size_t ae = std::min(stored.find('\n', a), stored.size());
-    const std::size_t be = std::min(wanted.find('\n', b), wanted.size());
-    const std::string x = stored.substr(a, ae - a), y = wanted.substr(b, be - b);
-    if (x != y) return fmt::format("'{}' there, '{}' here", x, y);
-    a = ae + 1;
-    b = be + 1;
-  }
-  return "the fingerprint differs";
+  const auto [x, y] = first_differing_lines(stored, wanted);
+  if (x == y) return "the fingerprint differs";
+  return fmt::format("'{}' there, '{}' here", x, y);
 }
 
 // Why a checkpoint cannot be used; empty when it verified and `toys` holds its toys.
@@ -88,6 +81,29 @@ Verdict verify(const std::filesystem::path& path, std::uintmax_t size, const std
 
 }  // namespace
 
+std::pair<std::string, std::string> first_differing_lines(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    const std::size_t ie = std::min(a.find('\n', i), a.size());
+    const std::size_t je = std::min(b.find('\n', j), b.size());
+    std::string x = a.substr(std::min(i, a.size()), ie - std::min(i, a.size()));
+    std::string y = b.substr(std::min(j, b.size()), je - std::min(j, b.size()));
+    if (x != y) return {std::move(x), std::move(y)};
+    i = ie + 1;
+    j = je + 1;
+  }
+  return {};
+}
+
+std::span<const std::byte> toy_record_bytes(std::span<const ToyOutcome> toys) { return std::as_bytes(toys); }
+
+std::optional<std::vector<ToyOutcome>> toys_from_records(std::span<const std::byte> bytes) {
+  if (bytes.size() % kRecord != 0) return std::nullopt;
+  std::vector<ToyOutcome> toys(bytes.size() / kRecord);
+  if (!bytes.empty()) std::memcpy(toys.data(), bytes.data(), bytes.size());
+  return toys;
+}
+
 void write_checkpoint(const std::filesystem::path& path, const std::string& fingerprint,
                       std::span<const ToyOutcome> toys) {
   // Atomically (io/atomic_output.hpp): a failed write (WriteError) leaves the checkpoint
@@ -104,7 +120,8 @@ void write_checkpoint(const std::filesystem::path& path, const std::string& fing
   write(fingerprint.data(), length);
   write(&record, sizeof record);
   write(&count, sizeof count);
-  write(toys.data(), count * kRecord);
+  const auto records = toy_record_bytes(toys);
+  write(records.data(), records.size());
   const auto trailer = digest.finish();
   out.write(trailer.data(), kTrailer);
   out.commit();

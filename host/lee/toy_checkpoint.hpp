@@ -6,9 +6,12 @@
 // layout); toys 0 .. n − 1 follow as raw records, then the SHA-256 of all that. A
 // checkpoint is used only when every byte verifies: toys are never merged from a file
 // that was damaged, cut short or made for another run.
+#include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "darkscan/lee/toy_scan.hpp"
@@ -34,5 +37,16 @@ struct CheckpointRead {
 // run's first batch. Sizes in the file are checked against the file's own size before
 // anything is allocated.
 CheckpointRead read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint);
+
+// The first line in which two fingerprints differ, as {line of `a`, line of `b`} ("" for
+// a line one of them lacks); both empty when they are equal.
+std::pair<std::string, std::string> first_differing_lines(const std::string& a, const std::string& b);
+
+// The toys as the checkpoint stores them: raw records of sizeof(ToyOutcome) bytes, as
+// the fingerprint's "record" line names them (a shard file's /lee_shard/toys holds the
+// same records, docs/formats/outputs.md#lee-shard).
+std::span<const std::byte> toy_record_bytes(std::span<const ToyOutcome> toys);
+// The toys of `bytes`; std::nullopt unless a whole number of records.
+std::optional<std::vector<ToyOutcome>> toys_from_records(std::span<const std::byte> bytes);
 
 }  // namespace darkscan::lee

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backend/cpu_backend.hpp"
+#include "cli/lee_fixture.hpp"
 #include "config/config.hpp"
 #include "io/h5.hpp"
 #include "io/host_batch.hpp"
@@ -21,7 +22,6 @@
 #include "scan/scan_file.hpp"
 #include "selection/select_file.hpp"
 #include "signal_model/signal_model_file.hpp"
-#include "support/h5_builder.hpp"
 #include "support/h5_read.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
@@ -29,71 +29,14 @@
 namespace darkscan {
 namespace {
 
+using testing::kBatch;
+using testing::kConfig;
+using testing::kToys;
 using testing::read_column;
 using testing::run_darkscan;
 
-const std::string kConfig = R"([run]
-seed = 11
-[signal_model]
-ctau_range_cm = [1.0, 100.0]
-ctau_points_per_decade = 2
-[scan]
-final_states = ["pipi"]
-sigma_extrapolation_gev = 0.4
-)";
-
-const std::vector<double> kPipiMasses{0.31, 0.42, 0.55, 0.62, 0.749, 0.75, 0.751, 0.93, 1.04, 1.31, 1.77, 2.2, 2.8};
-constexpr std::uint64_t kToys = 300, kBatch = 50;
-
-class LeeCommand : public testing::TempDirTest {
+class LeeCommand : public testing::LeeFixture {
  protected:
-  static void SetUpTestSuite() {
-    shared_ = std::filesystem::temp_directory_path() / ("darkscan-lee-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(shared_);
-    const std::string events = (shared_ / "signal.h5").string();
-    const std::string config = (shared_ / "config.toml").string();
-    std::ofstream(config) << kConfig;
-    std::vector<std::string> args{"generate", "--output", events, "--events", "2000", "--seed", "7"};
-    for (const char* m : {"0.6", "1.5", "3.0"}) {
-      args.push_back("--signal-point");
-      args.push_back(std::string("final_state=pipi,m_hp=") + m + ",ctau_hp_cm=10");
-    }
-    auto r = run_darkscan(args);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = run_darkscan({"efficiency", "--config", config, "--input", events, "--output", (shared_ / "model.h5").string()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    std::filesystem::remove_all(shared_, ec);
-  }
-  void SetUp() override {
-    TempDirTest::SetUp();
-    model_ = (shared_ / "model.h5").string();
-    config_ = write_file("lee.toml", kConfig);
-    io::HostBatch batch;
-    std::vector<std::int8_t> fs(kPipiMasses.size(), 1);
-    batch.rows = kPipiMasses.size();
-    batch.columns = {io::HostColumn::from<std::int8_t>("final_state", fs),
-                     io::HostColumn::from<double>("mass", kPipiMasses)};
-    data_ = path("selected.h5").string();
-    testing::H5Builder builder(data_);
-    builder.column_sample("/selected/data", batch, "data");
-    builder.close();
-    scan_ = path("scan.h5").string();
-    const auto r = run_darkscan({"scan", "--config", config_, "--data", data_, "--model", model_, "--output", scan_});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-
-  testing::CommandResult lee(const std::string& out, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"lee",     "--config", config_,         "--data",  data_,
-                                  "--model", model_,     "--scan",        scan_,     "--toys",
-                                  std::to_string(kToys), "--batch", std::to_string(kBatch), "--coverage-toys", "20",
-                                  "--output", out};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_darkscan(args);
-  }
-
   // What a run of `toys` toys interrupted after its last batch leaves: the stage with a
   // checkpoint (the command removes it once its output is written; the stage does not).
   void interrupted_run(const std::string& out, std::uint64_t toys, std::uint64_t seed) {
@@ -161,8 +104,6 @@ class LeeCommand : public testing::TempDirTest {
     ASSERT_TRUE(f.good());
   }
 
-  static inline std::filesystem::path shared_;
-  std::string model_, config_, data_, scan_;
   std::vector<std::vector<double>> reference_;
 };
 

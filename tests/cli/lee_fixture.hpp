@@ -1,0 +1,91 @@
+#pragma once
+// The inputs of the look-elsewhere command's tests: a signal model of three pi+pi-
+// points made once per suite, and per test a config, a small selected data set and its
+// scan, with `darkscan lee` on them a call away.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/host_batch.hpp"
+#include "support/h5_builder.hpp"
+#include "support/run_command.hpp"
+#include "support/temp_dir.hpp"
+
+namespace darkscan::testing {
+
+const std::string kConfig = R"([run]
+seed = 11
+[signal_model]
+ctau_range_cm = [1.0, 100.0]
+ctau_points_per_decade = 2
+[scan]
+final_states = ["pipi"]
+sigma_extrapolation_gev = 0.4
+)";
+
+const std::vector<double> kPipiMasses{0.31, 0.42, 0.55, 0.62, 0.749, 0.75, 0.751, 0.93, 1.04, 1.31, 1.77, 2.2, 2.8};
+constexpr std::uint64_t kToys = 300, kBatch = 50;
+
+class LeeFixture : public TempDirTest {
+ protected:
+  static void SetUpTestSuite() {
+    shared_ = std::filesystem::temp_directory_path() / ("darkscan-lee-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(shared_);
+    const std::string events = (shared_ / "signal.h5").string();
+    const std::string config = (shared_ / "config.toml").string();
+    std::ofstream(config) << kConfig;
+    std::vector<std::string> args{"generate", "--output", events, "--events", "2000", "--seed", "7"};
+    for (const char* m : {"0.6", "1.5", "3.0"}) {
+      args.push_back("--signal-point");
+      args.push_back(std::string("final_state=pipi,m_hp=") + m + ",ctau_hp_cm=10");
+    }
+    auto r = run_darkscan(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_darkscan({"efficiency", "--config", config, "--input", events, "--output", (shared_ / "model.h5").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    std::filesystem::remove_all(shared_, ec);
+  }
+  void SetUp() override {
+    TempDirTest::SetUp();
+    model_ = (shared_ / "model.h5").string();
+    config_ = write_file("lee.toml", kConfig);
+    io::HostBatch batch;
+    std::vector<std::int8_t> fs(kPipiMasses.size(), 1);
+    batch.rows = kPipiMasses.size();
+    batch.columns = {io::HostColumn::from<std::int8_t>("final_state", fs),
+                     io::HostColumn::from<double>("mass", kPipiMasses)};
+    data_ = path("selected.h5").string();
+    testing::H5Builder builder(data_);
+    builder.column_sample("/selected/data", batch, "data");
+    builder.close();
+    scan_ = path("scan.h5").string();
+    const auto r = run_darkscan({"scan", "--config", config_, "--data", data_, "--model", model_, "--output", scan_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // darkscan lee on these inputs: `toys` toys in batches of kBatch, 20 coverage toys a
+  // point, written to `out` (its default output when "").
+  CommandResult lee(const std::string& out, std::vector<std::string> extra = {}, std::uint64_t toys = kToys) {
+    std::vector<std::string> args{"lee",     "--config", config_,         "--data",  data_,
+                                  "--model", model_,     "--scan",        scan_,     "--toys",
+                                  std::to_string(toys), "--batch", std::to_string(kBatch), "--coverage-toys", "20"};
+    if (!out.empty()) {
+      args.push_back("--output");
+      args.push_back(out);
+    }
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_darkscan(args);
+  }
+
+  static inline std::filesystem::path shared_;
+  std::string model_, config_, data_, scan_;
+};
+
+}  // namespace darkscan::testing
