@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
@@ -16,6 +18,8 @@
 #include "lee/lee_file.hpp"
 #include "lee/lee_shard_file.hpp"
 #include "lee/look_elsewhere.hpp"
+#include "mpi/distributed_lee.hpp"
+#include "mpi/mpi_world.hpp"
 #include "selection/select_file.hpp"
 #include "signal_model/signal_model_file.hpp"
 #include "work_split.hpp"
@@ -38,12 +42,17 @@ struct LeeOptions {
   BackendFlags compute;
 };
 
-int run_lee_command(LeeOptions opt) {
+// `world`: the job's ranks when mpirun started darkscan as more than one
+// (docs/cluster.md#mpi): each computes its shard, rank 0 writes the output.
+int run_lee_command(LeeOptions opt, const mpi::World* world) {
   const auto start = std::chrono::steady_clock::now();
   const config::Config cfg = load_config_or_defaults(opt.config);
   if (opt.request.settings.toys == 0) throw_input_error("--toys: must be positive");
   if (!(opt.request.settings.upcrossing_level > 0))
     throw_input_error("--gv-level: {} must be positive (a level in q = Z^2)", opt.request.settings.upcrossing_level);
+  if (world && opt.shard_given)
+    throw_input_error("--shard: not under mpirun ({} ranks): the ranks split the run among themselves",
+                      world->size());
   const bool sharded = opt.shard_given;
   if (sharded) opt.request.shard = parse_shard(opt.shard, "--shard");
   // A shard's default output sits beside the scan (docs/cluster.md); the whole run's
@@ -67,12 +76,48 @@ int run_lee_command(LeeOptions opt) {
   if (scan_settings.model_sha256 != io::sha256_file(opt.model))
     throw_input_error("{}: was made with another model than --model (SHA-256 differs)", opt.scan);
   const scan::ScanTable rows = scan::read_scan_rows(opt.scan);
-  io::EventFileWriter writer(output, opt.scan);  // an unwritable destination is said before the toys
+  // An unwritable destination is said before the toys; under MPI only rank 0 writes.
+  std::optional<io::EventFileWriter> written;
+  if (!world || world->rank() == 0) written.emplace(output, opt.scan);
 
   opt.request.settings.seed = opt.seed >= 0 ? static_cast<std::uint64_t>(opt.seed) : cfg.run.seed;
   opt.request.checkpoint = output + ".toys.partial";
+  if (world) {
+    // Each rank its share of its node's cores, unless --threads or run.threads say, and
+    // the GPU of its node-local rank (docs/cluster.md#mpi).
+    if (opt.compute.threads < 0 && cfg.run.threads == 0) opt.compute.threads = world->threads_per_rank();
+    opt.compute.cuda_device = world->local_rank();
+    opt.request.checkpoint = mpi::rank_checkpoint(output, *world);
+    opt.request.scan_sha256 = io::sha256_file(opt.scan);
+  }
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
+  if (world) {
+    const auto ranked =
+        mpi::look_elsewhere_on_ranks(*world, *backend, cfg, data, model, opt.model, rows, scan_settings, opt.request);
+    if (written) {
+      const lee::LeeResult& r = *ranked.result;
+      lee::write_lee(*written, r, backend->description());
+      written->commit();
+    }
+    // The output is complete: every rank's checkpoint may go (a rank ended before this
+    // leaves its own, and the same command resumes from it).
+    world->barrier();
+    std::error_code ec;
+    std::filesystem::remove(opt.request.checkpoint, ec);
+    if (!written) return kExitOk;
+    const lee::LeeResult& r = *ranked.result;
+    fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
+    print_lee_summary(r, rows);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::uint64_t ran = r.settings.toys - ranked.resumed;
+    if (ranked.resumed > 0) fmt::print("{} toys resumed from the ranks' checkpoints\n", ranked.resumed);
+    fmt::print("{} toys on {} ranks ({:.2f} s of toys, the ranks' summed); parts sent to rank 0: {} bytes, at "
+               "most {} from one rank; total {:.2f} s -> {}\n",
+               ran, world->size(), r.toy_seconds, ranked.sent_bytes, ranked.largest_part_bytes, seconds, output);
+    return kExitOk;
+  }
+  io::EventFileWriter& writer = *written;
   if (sharded) {
     opt.request.scan_sha256 = io::sha256_file(opt.scan);
     const auto part = lee::look_elsewhere_part(*backend, cfg, data, model, opt.model, rows, scan_settings, opt.request);
@@ -107,6 +152,26 @@ int run_lee_command(LeeOptions opt) {
   return kExitOk;
 }
 
+// One process, or one rank of an MPI job (docs/cluster.md#mpi): a rank that fails
+// prints one line naming itself and ends the job, every rank's checkpoint kept.
+int run_lee_on_this_process(const LeeOptions& opt) {
+  if (mpi::launched_ranks() <= 1) return run_lee_command(opt, nullptr);
+  const mpi::World world;
+  if (world.size() <= 1) return run_lee_command(opt, nullptr);
+  const std::string rank = fmt::format("rank {} of {}", world.rank(), world.size());
+  try {
+    return run_lee_command(opt, &world);
+  } catch (const InputError& e) {
+    world.fail(kExitBadInput, fmt::format("darkscan: error: {}: {}", rank, e.what()));
+  } catch (const std::bad_alloc&) {
+    world.fail(kExitFailure, fmt::format("darkscan: failure: {}: out of memory (input.chunk_rows and run.threads "
+                                         "bound what a stage holds; lower them, or give darkscan more memory)",
+                                         rank));
+  } catch (const std::exception& e) {
+    world.fail(kExitFailure, fmt::format("darkscan: failure: {}: {}", rank, e.what()));
+  }
+}
+
 }  // namespace
 
 void add_lee_command(CLI::App& app, Action& action) {
@@ -136,7 +201,7 @@ void add_lee_command(CLI::App& app, Action& action) {
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, cmd, &action] {
     opt->shard_given = cmd->count("--shard") > 0;
-    action = [opt] { return run_lee_command(*opt); };
+    action = [opt] { return run_lee_on_this_process(*opt); };
   });
 }
 

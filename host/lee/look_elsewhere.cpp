@@ -92,12 +92,12 @@ LeePart look_elsewhere_part(Backend& backend, const config::Config& config, cons
   const std::string fingerprint = checkpoint_fingerprint(r.settings, scan, config, r.windows, r.toy_range.begin);
   if (!request.checkpoint.empty()) {
     auto found = read_checkpoint(request.checkpoint, fingerprint);
-    if (!found.note.empty()) fmt::print(stderr, "note: {}\n", found.note);
+    if (!found.note.empty() && !request.quiet) fmt::print(stderr, "note: {}\n", found.note);
     r.toys = std::move(found.toys);
   }
   if (r.toys.size() > count) r.toys.resize(count);
   r.resumed = r.toys.size();
-  if (r.resumed > 0)
+  if (r.resumed > 0 && !request.quiet)
     fmt::print(stderr, "resuming after {} toys kept in {}\n", r.resumed, request.checkpoint.string());
   // The toys the checkpoint on disk holds for this run: what a failure reports as kept,
   // not the toys in memory (a batch whose checkpoint could not be written is lost).
@@ -107,7 +107,7 @@ LeePart look_elsewhere_part(Backend& backend, const config::Config& config, cons
     Progress progress("lee", count - r.resumed, "toys");
     try {
       run_toys(backend, regions, r.windows, r.settings, r.toy_range.begin + r.resumed, count - r.resumed, r.toys,
-               &progress, [&](const std::vector<ToyOutcome>& done) {
+               request.quiet ? nullptr : &progress, [&](const std::vector<ToyOutcome>& done) {
                  if (request.checkpoint.empty()) return;
                  write_checkpoint(request.checkpoint, fingerprint, done);
                  kept = done.size();
@@ -121,7 +121,7 @@ LeePart look_elsewhere_part(Backend& backend, const config::Config& config, cons
       if (dynamic_cast<const WriteError*>(&e) != nullptr) throw WriteError(message);
       throw std::runtime_error(message);
     }
-    progress.finish();
+    if (!request.quiet) progress.finish();
   }
   r.toy_seconds = seconds_since(toy_start);
 

@@ -33,6 +33,9 @@ struct LeeRequest {
   std::string scan_sha256;  // the scan file's, named by the shard's fingerprint ("" when none)
   // How errors name the toys' and the batch's settings ("--toys", "key 'run.toys'").
   std::string toys_name = "--toys", batch_name = "--batch";
+  // No notes or progress on stderr: the ranks of an MPI run but the first, which print
+  // nothing but errors (docs/cluster.md#mpi).
+  bool quiet = false;
 };
 
 struct LeeResult {

@@ -12,6 +12,7 @@ namespace darkscan::pipeline {
 struct ComputeChoice {
   std::string backend;  // auto, cpu, cuda; empty: the config's run.backend
   int threads = -1;     // negative: the config's run.threads
+  int cuda_device = -1; // negative: the config's run.cuda_device (an MPI rank's: its node-local rank)
 };
 
 // `why` as darkscan::make_backend says it.

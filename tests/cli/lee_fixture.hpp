@@ -1,16 +1,20 @@
 #pragma once
 // The inputs of the look-elsewhere command's tests: a signal model of three pi+pi-
 // points made once per suite, and per test a config, a small selected data set and its
-// scan, with `darkscan lee` on them a call away.
+// scan, with `darkscan lee` on them a call away; and the comparison of two of its outputs.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "io/host_batch.hpp"
+#include "support/h5_read.hpp"
 #include "support/h5_builder.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
@@ -29,6 +33,41 @@ sigma_extrapolation_gev = 0.4
 
 const std::vector<double> kPipiMasses{0.31, 0.42, 0.55, 0.62, 0.749, 0.75, 0.751, 0.93, 1.04, 1.31, 1.77, 2.2, 2.8};
 constexpr std::uint64_t kToys = 300, kBatch = 50;
+
+inline bool same_attribute(const h5::AttributeValue& a, const h5::AttributeValue& b) {
+  if (a.index() != b.index()) return false;
+  if (const auto* x = std::get_if<double>(&a))  // NaN and infinities too, by their bits
+    return std::bit_cast<std::uint64_t>(*x) == std::bit_cast<std::uint64_t>(std::get<double>(b));
+  return a == b;
+}
+
+// Every dataset of `a` and `b` equal bit for bit, and every attribute of every object
+// but those named "path@attribute" in `may_differ`; the datasets compared are counted.
+inline void expect_same_lee_file(const std::string& a, const std::string& b,
+                                 const std::set<std::string>& may_differ = {}) {
+  const auto x = stored_content(a), y = stored_content(b);
+  std::vector<std::string> xs, ys;
+  for (const auto& [path, bytes] : x.datasets) xs.push_back(path);
+  for (const auto& [path, bytes] : y.datasets) ys.push_back(path);
+  ASSERT_EQ(xs, ys) << "the datasets of " << a << " and " << b;
+  for (const auto& [path, bytes] : x.datasets) EXPECT_TRUE(bytes == y.datasets.at(path)) << path << " differs";
+  ASSERT_EQ(x.attributes.size(), y.attributes.size());
+  for (const auto& [path, attributes] : x.attributes) {
+    const auto& other = y.attributes.at(path);
+    ASSERT_EQ(attributes.size(), other.size()) << path;
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+      EXPECT_EQ(attributes[i].first, other[i].first) << path;
+      if (may_differ.contains(path + "@" + attributes[i].first)) continue;
+      EXPECT_TRUE(same_attribute(attributes[i].second, other[i].second)) << path << "@" << attributes[i].first;
+    }
+  }
+  // What the comparison covered: the scan's tables, the toys, coverage and expected
+  // limits (with rows), nothing of a shard left.
+  for (const char* table : {"/scan/mass", "/lee/toys/max_z", "/lee/coverage/covered", "/expected/ul_events_median"})
+    EXPECT_TRUE(x.datasets.contains(table)) << table;
+  EXPECT_GT(read_column<double>(h5::open_file_readonly(a).get(), "/lee/coverage/coverage").size(), 0u);
+  for (const auto& path : xs) EXPECT_FALSE(path.starts_with("/lee_shard")) << path;
+}
 
 class LeeFixture : public TempDirTest {
  protected:

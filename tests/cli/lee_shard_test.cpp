@@ -73,13 +73,6 @@ class LostAfterOneBatch final : public Backend {
   int batches_ = 0;
 };
 
-bool same_attribute(const h5::AttributeValue& a, const h5::AttributeValue& b) {
-  if (a.index() != b.index()) return false;
-  if (const auto* x = std::get_if<double>(&a))  // NaN and infinities too, by their bits
-    return std::bit_cast<std::uint64_t>(*x) == std::bit_cast<std::uint64_t>(std::get<double>(b));
-  return a == b;
-}
-
 class LeeShard : public testing::LeeFixture {
  protected:
   // Shard k of n to `out`; the command must succeed.
@@ -97,32 +90,9 @@ class LeeShard : public testing::LeeFixture {
     return run_darkscan(args);
   }
 
-  // Every dataset of `a` and `b` equal bit for bit, and every attribute of every object
-  // but those named "path@attribute" in `may_differ`; the datasets compared are counted.
   static void expect_same_file(const std::string& a, const std::string& b,
                                const std::set<std::string>& may_differ = {}) {
-    const auto x = testing::stored_content(a), y = testing::stored_content(b);
-    std::vector<std::string> xs, ys;
-    for (const auto& [path, bytes] : x.datasets) xs.push_back(path);
-    for (const auto& [path, bytes] : y.datasets) ys.push_back(path);
-    ASSERT_EQ(xs, ys) << "the datasets of " << a << " and " << b;
-    for (const auto& [path, bytes] : x.datasets) EXPECT_TRUE(bytes == y.datasets.at(path)) << path << " differs";
-    ASSERT_EQ(x.attributes.size(), y.attributes.size());
-    for (const auto& [path, attributes] : x.attributes) {
-      const auto& other = y.attributes.at(path);
-      ASSERT_EQ(attributes.size(), other.size()) << path;
-      for (std::size_t i = 0; i < attributes.size(); ++i) {
-        EXPECT_EQ(attributes[i].first, other[i].first) << path;
-        if (may_differ.contains(path + "@" + attributes[i].first)) continue;
-        EXPECT_TRUE(same_attribute(attributes[i].second, other[i].second)) << path << "@" << attributes[i].first;
-      }
-    }
-    // What the comparison covered: the scan's tables, the toys, coverage and expected
-    // limits (with rows), nothing of a shard left.
-    for (const char* table : {"/scan/mass", "/lee/toys/max_z", "/lee/coverage/covered", "/expected/ul_events_median"})
-      EXPECT_TRUE(x.datasets.contains(table)) << table;
-    EXPECT_GT(testing::read_column<double>(h5::open_file_readonly(a).get(), "/lee/coverage/coverage").size(), 0u);
-    for (const auto& path : xs) EXPECT_FALSE(path.starts_with("/lee_shard")) << path;
+    testing::expect_same_lee_file(a, b, may_differ);
   }
 
   static std::string backend_of(const std::string& file) {
