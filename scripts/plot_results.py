@@ -26,7 +26,8 @@ The inputs are read once, only the columns the figures show. Each figure is a fu
 of arrays returning a matplotlib Figure; the figures are drawn by --jobs processes (default:
 the cores this process may use), forked after the reading. A figure that fails is said in one
 line naming it; the others and the report are still written and the exit status is 1.
-Speed: docs/formats/outputs.md#plots, benchmarks/RESULTS.md (Plots).
+Measured by benchmarks/bench_plots.py (benchmarks/RESULTS.md, "Plots"); the outputs are
+described in docs/formats/outputs.md#plots.
 """
 import argparse
 import os
@@ -62,8 +63,9 @@ def share_mathtext_layouts():
     """Lays out each math text ($...$: the labels, titles and the 10^n ticks of the log axes)
     once per output kind, size and dpi for the whole process. matplotlib caches the layouts
     per renderer, and every savefig makes new renderers, so each figure and format parsed
-    them again: about a fifth of the drawing time. The layouts are read-only data. A
-    matplotlib whose parsers do not say their output kind is left as it is."""
+    them again: about a fifth of the drawing time (benchmarks/bench_plots.py, RESULTS.md
+    "Plots"). The layouts are read-only data. A matplotlib whose parsers do not say their
+    output kind is left as it is."""
     parse = mathtext.MathTextParser.parse
     if getattr(parse, "shared_layouts", False) or not hasattr(mathtext.MathTextParser("path"), "_output_type"):
         return
@@ -427,7 +429,9 @@ def fig_y_limit(y_limit):
 
 def fig_y_benchmarks(points, y_masses):
     """The lower edge of the excluded y of every interpreted model point."""
-    fig, ax = new_figure()
+    # The legend goes below the axes, two entries a row: the figure grows by its rows so that
+    # the axes keep their height (the layout fits the margins around it).
+    fig, ax = new_figure((7, 4.5 + 0.13 * ((len(points["model_point"]) + 1) // 2)))
     for k in points["model_point"]:
         rows = point_rows(y_masses, k)
         ok = np.isfinite(rows["y_excluded_lo"])
@@ -475,6 +479,8 @@ def save(fig, folder, name):
 
 
 _JOBS = []  # (name, function, arguments): set before the processes fork, which inherit it
+# Relative drawing time of the figures by the start of their name (the demo's, both formats).
+DRAW_COST = {"sin": 3, "limit": 3, "limits": 2, "significance": 2, "y": 2, "efficiency": 2, "mass": 1, "resolution": 1}
 
 
 def draw(index, folder):
@@ -506,8 +512,10 @@ def draw_all(jobs, folder, workers):
     import concurrent.futures
     import multiprocessing
 
+    # The slowest figures first, so that no worker is left with one of them at the end.
+    order = sorted(range(len(jobs)), key=lambda i: -DRAW_COST.get(jobs[i][0].split("_")[0], 1))
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(draw, i, folder): name for i, (name, _, _) in enumerate(jobs)}
+        futures = {pool.submit(draw, i, folder): jobs[i][0] for i in order}
         for future in concurrent.futures.as_completed(futures):
             try:
                 future.result()
@@ -569,8 +577,8 @@ def main(argv=None):
     made = [name for name, _, _ in jobs if name not in failures]
     summary = open(a.summary).read().strip() if a.summary and os.path.exists(a.summary) else ""
     write_atomically(os.path.join(a.dir, "report.md"), lambda f: f.write(report_text(d, summary, made).encode()))
-    for name, why in failures.items():
-        print(f"plot_results.py: figure {name} failed: {why}", file=sys.stderr)
+    for name in (name for name, _, _ in jobs if name in failures):
+        print(f"plot_results.py: figure {name} failed: {failures[name]}", file=sys.stderr)
     print(f"plots: {len(made)} figures in {out}; report {os.path.join(a.dir, 'report.md')}"
           + (f"; {len(failures)} failed" if failures else ""))
     return 1 if failures else 0
