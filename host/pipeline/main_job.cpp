@@ -219,6 +219,11 @@ void run_plots(const MainJobOptions& opt, const config::Config& cfg, const fs::p
                                       "--interpretation", p.interpretation, "--summary", p.summary};
   Stage plots{"plots", argv, {p.selected, p.model, p.results, p.interpretation, script}, p.report, {}, {}};
   const std::string fp = fingerprint(plots, cfg.text);  // the report shows the whole config
+  // The figures are drawn by as many processes as the stages' threads (0: the script uses
+  // every core); the count changes no figure, so it stays out of the fingerprint.
+  std::vector<std::string> command = argv;
+  if (const int threads = opt.compute.threads >= 0 ? opt.compute.threads : cfg.run.threads; threads > 0)
+    command.insert(command.end(), {"--jobs", std::to_string(threads)});
   if (!opt.force && up_to_date(plots, fp)) {
     fmt::print(stderr, "run: plots are up to date ({})\n", p.report);
     times.push_back({"plots", false, 0});
@@ -226,7 +231,7 @@ void run_plots(const MainJobOptions& opt, const config::Config& cfg, const fs::p
   }
   fmt::print(stderr, "run: plots\n");
   const auto start = Clock::now();
-  if (const int status = run_program(argv); status != 0) {
+  if (const int status = run_program(command); status != 0) {
     fmt::print(stderr, "run: plots failed (exit {}); the results are complete without them\n", status);
     return;
   }
