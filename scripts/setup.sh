@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs darkscan's dependencies (the Debian packages in scripts/apt-packages.txt,
 # only those missing) and configures and builds it with a CMake preset (default:
-# "default", which also builds the CUDA backend when nvcc is installed).
+# "default", which also builds the CUDA backend when nvcc is installed). Then installs
+# the Python package (docs/python.md) into the virtual environment .venv.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 #   usage: scripts/setup.sh [preset]
 set -euo pipefail
@@ -30,3 +31,17 @@ fi
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 echo "setup: built preset '$preset' in build/$preset"
+
+# The Python package: a virtual environment of Debian's python3 with the build tools and
+# the tests' packages from PyPI (fetched once), and `pip install .`, which builds the
+# module in build/python/ (kept, so a rerun rebuilds only what changed; ccache through
+# CMAKE_CXX_COMPILER_LAUNCHER when that is set).
+[[ -x .venv/bin/python ]] || /usr/bin/python3 -m venv .venv
+python_packages=(scikit-build-core nanobind numpy pytest mpmath)
+if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, pytest, mpmath" 2>/dev/null; then
+  echo "setup: installing ${python_packages[*]} into .venv"
+  .venv/bin/python -m pip install -q "${python_packages[@]}"
+fi
+CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
+  .venv/bin/python -m pip install -q --no-build-isolation .
+echo "setup: installed the Python package darkscan $(.venv/bin/python -c 'import darkscan; print(darkscan.__version__)') in .venv"

@@ -14,6 +14,7 @@
 #include "errors.hpp"
 #include "printable.hpp"
 #include "io/atomic_output.hpp"
+#include "stats/experiment_values.hpp"
 
 namespace darkscan::stats {
 
@@ -22,6 +23,10 @@ namespace {
 enum Column { kNObs, kNSb, kF, kDelta, kEffRelUnc, kLumiRelUnc, kEff, kLumiFb, kColumns };
 constexpr std::array<std::string_view, kColumns> kNames{"n_obs", "n_sb", "f", "delta", "eff_rel_unc",
                                                         "lumi_rel_unc", "eff", "lumi_fb"};
+// The experiment's own columns come first, in the order of ExperimentField.
+static_assert(int{kNObs} == int{kNObsField} && int{kNSb} == int{kNSbField} && int{kF} == int{kFField} &&
+              int{kDelta} == int{kDeltaField} && int{kEffRelUnc} == int{kEffRelUncField} &&
+              int{kLumiRelUnc} == int{kLumiRelUncField} && int{kEff} == int{kExperimentFields});
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -91,28 +96,21 @@ ExperimentTable read_experiment_csv(const std::filesystem::path& path, const Sta
       const auto [ptr, err] = std::from_chars(field.data(), end, v[c]);
       if (field.empty() || err != std::errc() || ptr != end)
         throw_input_error("{}:{}: column '{}': '{}' is not a number", file, number, kNames[c], printable(field));
-      if (!std::isfinite(v[c]))
-        throw_input_error("{}:{}: column '{}': {} is not a finite number", file, number, kNames[c], printable(field));
     }
-    for (int c : {kNObs, kNSb})
-      if (v[c] != std::trunc(v[c]) || v[c] < 0)
-        throw_input_error("{}:{}: column '{}': {} is not a count (a non-negative integer)", file, number, kNames[c],
-                          fields[position[c]]);
-    // Counts beyond what the engine's integers take are refused naming the limit (and
-    // before the conversion to int, which could not hold them).
-    if (v[kNObs] > kMaxObserved)
-      throw_input_error("{}:{}: column 'n_obs': n_obs = {} is above the largest supported count, {}", file, number,
-                        fields[position[kNObs]], kMaxObserved);
-    if (v[kNSb] > kMaxSideband)
-      throw_input_error("{}:{}: column 'n_sb': {} is above {}, the largest sideband count the engine takes "
-                        "(n_obs + n_sb must fit a 32-bit integer)",
-                        file, number, fields[position[kNSb]], kMaxSideband);
+    // The experiment's own columns follow the rules darkscan.stats.evaluate applies too; a
+    // field that parsed as a number is printable as it stands.
+    for (int c = 0; c < kEff; ++c) {
+      const auto field = static_cast<ExperimentField>(c);
+      if (const std::string why = experiment_value_problem(field, v[c], fields[position[c]], options);
+          !why.empty())
+        throw_input_error("{}:{}: column '{}': {}", file, number, kNames[c], why);
+    }
+    for (int c : {kEff, kLumiFb})
+      if (position[c] >= 0 && !std::isfinite(v[c]))
+        throw_input_error("{}:{}: column '{}': {} is not a finite number", file, number, kNames[c],
+                          printable(fields[position[c]]));
     const CountingExperiment e{static_cast<int>(v[kNObs]), static_cast<int>(v[kNSb]), v[kF], v[kDelta],
                                v[kEffRelUnc], v[kLumiRelUnc]};
-    if (const std::string why = check_experiment(e, options); !why.empty()) {
-      const std::string name = why.substr(0, why.find(' '));  // the field the reason starts with
-      throw_input_error("{}:{}: column '{}': {}", file, number, name, why);
-    }
     if (position[kEff] >= 0) {
       if (!(v[kEff] > 0 && v[kEff] <= 1))
         throw_input_error("{}:{}: column 'eff': {} must lie in (0, 1]", file, number, v[kEff]);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The layering of darkscan's source folders (docs/development.md#layers-and-folders).
 
-Every #include in include/, kernels/ and host/ is resolved to the file the compiler
+Every #include in include/, kernels/, host/ and python/src/ is resolved to the file the compiler
 would take, and so to a layer; a file may include its own layer and the layers its row
 of LAYERS names, never one above it. The table of docs/development.md must say what
 LAYERS says. Standard library only (Debian's /usr/bin/python3).
@@ -55,14 +55,17 @@ LAYERS = [
     ("cli", "host/cli/",
      ["core", "base", "io", "config", "backend", "physics", "stats", "events", "generator", "selection",
       "signal_model", "scan", "lee", "interpret", "mpi", "pipeline"]),
+    ("python", "python/src/",
+     ["core", "base", "io", "config", "backend", "physics", "stats", "events", "generator", "selection",
+      "signal_model", "scan", "lee", "interpret", "mpi", "pipeline"]),
 ]
 
 # Known violations, each (including file, include as written), allowed until fixed. A
 # fixed one must leave this list: the check fails on an allowance nothing needs.
 KNOWN_VIOLATIONS = []
 
-CHECKED = ("include", "kernels", "host")  # the folders whose includes are checked
-SEARCH_PATH = ("host", "include", "kernels")  # the include path, after the including file's folder
+CHECKED = ("include", "kernels", "host", "python/src")  # the folders whose includes are checked
+SEARCH_PATH = ("host", "include", "kernels", "python/src")  # the include path, after the including file's folder
 SUFFIXES = (".h", ".hpp", ".cpp", ".cuh", ".cu")
 INCLUDE = re.compile(r'^\s*#\s*include\s*(?:"([^"]+)"|<([^>]+)>)')
 
@@ -77,6 +80,8 @@ def layer_of(path, folders):
         return parts[0]
     if parts[0] == "host":
         return "base" if len(parts) == 2 else folders.get(f"host/{parts[1]}/")
+    if parts[0] == "python" and len(parts) > 2:
+        return folders.get(f"python/{parts[1]}/")
     return None
 
 
@@ -227,8 +232,12 @@ def self_test(root):
         "host/backend/backend.hpp": '#include "k.hpp"\n#include "io/h5.hpp"\n',
         "host/stats/plan.hpp": '#include "backend/backend.hpp"\n',
         "host/config/config.cpp": '#include "io/h5.hpp"\n',
+        "host/cli/main.cpp": '#include "stats/plan.hpp"\n',
+        "python/src/module.cpp": '#include "stats/plan.hpp"\n#include "bindings.hpp"\n',
+        "python/src/bindings.hpp": "#include <nanobind/nanobind.h>\n",
     }
     bad = {
+        "python/src/stats.cpp": '#include "cli/main.cpp"\n',
         "host/io/csv.cpp": '#include "io/h5.hpp"\n#include "h5.hpp"\n#include "stats/plan.hpp"\n',
         "include/darkscan/core/c.hpp": '#include "io/h5.hpp"\n',
         "host/provenance/p.hpp": '#include "io/h5.hpp"\n',
@@ -251,9 +260,11 @@ def self_test(root):
             "host/provenance/p.hpp: folder host/provenance/ is not in the layer map: add it",
             'host/stats/q.cpp:1: "missing.hpp" is not found',
             'host/stats/q.cpp:2: "../../kernels/k.hpp" climbs out of its folder',
+            f"python/src/stats.cpp:1: folder python/src/ may not include folder host/cli/ ({ANCHOR})",
         ])
         expect("the same tree without the allowance", check_includes(broken, known=[]),
                ["host/io/csv.cpp:2:", "host/io/csv.cpp:3:", "core/c.hpp:1:", "host/provenance/", "q.cpp:1:", "q.cpp:2:",
+                "python/src/stats.cpp:1:",
                 "host/config/config.cpp:2: folder host/config/ may not include folder host/stats/"])
     upward = [(n, f, a + ["cli"]) if n == "stats" else (n, f, a) for n, f, a in LAYERS]
     expect("a map with a cycle", check_map(upward), ["layer stats may include cli, which is not below it"])
@@ -279,7 +290,7 @@ def main(argv):
     if problems:
         print(f"{len(problems)} layering problem(s); the map is in {ANCHOR}")
         return 1
-    print(f"every include of include/, kernels/ and host/ follows the layer map ({ANCHOR})")
+    print(f"every include of include/, kernels/, host/ and python/src/ follows the layer map ({ANCHOR})")
     return 0
 
 
