@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 #include <omp.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +19,11 @@ namespace darkscan::io {
 namespace {
 
 std::atomic<int> g_codec_threads{0};
+
+// Set in the child of a fork: OpenMP's pool belongs to the parent there, and a parallel
+// region would wait for its threads for ever (libgomp is not fork-safe).
+std::atomic<bool> g_forked{false};
+[[maybe_unused]] const int kForkWatch = ::pthread_atfork(nullptr, nullptr, [] { g_forked.store(true); });
 
 // libdeflate's (de)compressors hold tables worth keeping between chunks: one per thread
 // and level.
@@ -57,10 +63,24 @@ void shuffle(const std::byte* in, std::size_t bytes, std::size_t size, std::byte
   std::memcpy(out + n * size, in + n * size, bytes - n * size);
 }
 
+// Element by element, its bytes gathered from the `size` planes: writes in order, reads
+// from a few streams, and the width a constant for the usual sizes.
+template <std::size_t S>
+void unshuffle_fixed(const std::byte* in, std::size_t n, std::byte* out) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < S; ++j) out[i * S + j] = in[j * n + i];
+}
+
 void unshuffle(const std::byte* in, std::size_t bytes, std::size_t size, std::byte* out) {
   const std::size_t n = bytes / size;
-  for (std::size_t j = 0; j < size; ++j)
-    for (std::size_t i = 0; i < n; ++i) out[i * size + j] = in[j * n + i];
+  switch (size) {
+    case 2: unshuffle_fixed<2>(in, n, out); break;
+    case 4: unshuffle_fixed<4>(in, n, out); break;
+    case 8: unshuffle_fixed<8>(in, n, out); break;
+    default:
+      for (std::size_t j = 0; j < size; ++j)
+        for (std::size_t i = 0; i < n; ++i) out[i * size + j] = in[j * n + i];
+  }
   std::memcpy(out + n * size, in + n * size, bytes - n * size);
 }
 
@@ -147,6 +167,24 @@ void run_codec_tasks(std::size_t n, const std::function<void(std::size_t)>& task
   const std::size_t threads = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, codec_threads())));
   if (threads <= 1) {
     for (std::size_t i = 0; i < n; ++i) task(i);
+    return;
+  }
+  if (!g_forked.load()) {
+    // OpenMP's pool, the threads the stages' parallel loops use: fresh threads here would
+    // compete with that pool's threads, which spin a while after each loop.
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(dynamic, 1)
+    for (std::int64_t i = 0; i < count; ++i) {
+      try {
+        task(static_cast<std::size_t>(i));
+      } catch (...) {
+        const std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
     return;
   }
   std::atomic<std::size_t> next{0};

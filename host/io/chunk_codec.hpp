@@ -45,9 +45,8 @@ void set_codec_threads(int threads);
 int codec_threads();
 
 // task(0) .. task(n − 1) on up to codec_threads() threads, the first exception rethrown.
-// Plain threads made for the call, not OpenMP's pool: a process forked after a parallel
-// region (a test's death test, a Python worker) cannot use that pool again, and a
-// writer must keep working there. A thread costs tens of µs; a chunk, milliseconds.
+// On OpenMP's pool; in the child of a fork (a test's death test, a Python worker), which
+// cannot use the parent's pool, on plain threads made for the call.
 void run_codec_tasks(std::size_t n, const std::function<void(std::size_t)>& task);
 
 }  // namespace darkscan::io
