@@ -203,6 +203,10 @@ TEST_F(AtomicOutputTest, HdfWriterFailingAtCommitLeavesNoIdOpenAndExitsNormally)
   events::write_synthetic_file(start, {{"data", "data", 20000}}, 7);
   const auto size = fs::file_size(start);
   const auto out = path("extended.h5");
+  // The file above was written with the codec's threads, so this process has threads to
+  // fork: the child runs in a fresh copy of the test program instead (gtest's advice for
+  // death tests in a threaded process).
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
         limit_file_size(size + 4096);

@@ -181,9 +181,9 @@ HostBatch sequence(std::uint64_t first, std::uint64_t rows) {
     k[i] = static_cast<std::int8_t>((first + i) % 3);
   }
   b.columns.push_back({"x", DType::f64, std::vector<std::byte>(rows * 8)});
-  std::memcpy(b.columns.back().bytes.data(), x.data(), rows * 8);
+  if (rows > 0) std::memcpy(b.columns.back().bytes.data(), x.data(), rows * 8);
   b.columns.push_back({"k", DType::i8, std::vector<std::byte>(rows)});
-  std::memcpy(b.columns.back().bytes.data(), k.data(), rows);
+  if (rows > 0) std::memcpy(b.columns.back().bytes.data(), k.data(), rows);
   return b;
 }
 
