@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "launch.hpp"
+
 namespace darkscan::io {
 
 namespace {
@@ -172,19 +174,7 @@ void run_codec_tasks(std::size_t n, const std::function<void(std::size_t)>& task
   if (!g_forked.load()) {
     // OpenMP's pool, the threads the stages' parallel loops use: fresh threads here would
     // compete with that pool's threads, which spin a while after each loop.
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    const auto count = static_cast<std::int64_t>(n);
-#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(dynamic, 1)
-    for (std::int64_t i = 0; i < count; ++i) {
-      try {
-        task(static_cast<std::size_t>(i));
-      } catch (...) {
-        const std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    }
-    if (error) std::rethrow_exception(error);
+    host::CpuLauncher(static_cast<int>(threads)).parallel_for_dynamic(n, task, 1);
     return;
   }
   std::atomic<std::size_t> next{0};

@@ -195,7 +195,7 @@ struct ChunkRead {
 // touch. False, with nothing added, when one of them is not stored (a file with fewer
 // chunks than its extent says): HDF5's own read then reports it as it does.
 bool read_raw_chunks(hid_t dataset, hsize_t chunk_rows, std::size_t column, std::uint64_t first,
-                        std::uint64_t count, std::vector<ChunkRead>& out) {
+                     std::uint64_t count, std::vector<ChunkRead>& out) {
   const hsize_t c0 = first / chunk_rows, c1 = (first + count - 1) / chunk_rows;
   const std::size_t before = out.size();
   for (hsize_t k = c0; k <= c1; ++k) {
