@@ -90,7 +90,7 @@ DS_FUNCTION inline int layers_crossed(double r_start, double r_reach) {
 DS_FUNCTION inline double psi_to_surface(const Helix& h, double r, double z_bwd, double z_fwd, double max_psi) {
   double psi_r = h.psi_at_radius(r);
   if (psi_r >= 0) {
-    const double z = h.at(psi_r).z;
+    const double z = h.z_at(psi_r);
     if (z < z_bwd || z > z_fwd) psi_r = -1;
   }
   const double psi_z = fmin(h.psi_at_z(z_fwd), h.psi_at_z(z_bwd));

@@ -32,12 +32,17 @@ struct Helix {
   double z0 = 0;
   double dz_dpsi = 0;     // R pz / pT
   double start_radius = 0;
+  // The centre's distance from the z axis and its angle, asked for by every radius
+  // search of a track: computed once by make_helix (the same values, so the same bits).
+  double centre_dist = 0;
+  double centre_angle = 0;
 
   DS_FUNCTION Vec3 at(double psi) const {
     const double a = alpha0 + sense * psi;
-    return {cx + radius * cos(a), cy + radius * sin(a), z0 + dz_dpsi * psi};
+    return {cx + radius * cos(a), cy + radius * sin(a), z_at(psi)};
   }
-  DS_FUNCTION double centre_distance() const { return sqrt(cx * cx + cy * cy); }
+  DS_FUNCTION double z_at(double psi) const { return z0 + dz_dpsi * psi; }
+  DS_FUNCTION double centre_distance() const { return centre_dist; }
 
   // Smallest ψ > 0 where the transverse radius equals r, or -1 when never:
   // r² = d² + R² + 2Rd cos(α − α_c), d and α_c the centre's distance and angle.
@@ -46,7 +51,7 @@ struct Helix {
     if (d < 1e-12) return -1;
     const double c = (r * r - d * d - radius * radius) / (2 * radius * d);
     if (c < -1 || c > 1) return -1;
-    const double ac = atan2(cy, cx);
+    const double ac = centre_angle;
     const double delta = acos(c);
     double best = -1;
     const double targets[2] = {ac + delta, ac - delta};
@@ -66,7 +71,7 @@ struct Helix {
   // Largest transverse radius reached for ψ in [0, psi_end].
   DS_FUNCTION double max_radius(double psi_end) const {
     const double d = centre_distance();
-    const double to_far_point = wrap_two_pi(sense * (atan2(cy, cx) - alpha0));
+    const double to_far_point = wrap_two_pi(sense * (centre_angle - alpha0));
     if (d > 1e-12 && to_far_point <= psi_end) return d + radius;
     const double r_end = at(psi_end).perp();
     return r_end > start_radius ? r_end : start_radius;
@@ -86,6 +91,8 @@ DS_FUNCTION inline Helix make_helix(const Vec3& start, const Vec3& p, int charge
   h.z0 = start.z;
   h.dz_dpsi = h.radius * p.z / pt;
   h.start_radius = start.perp();
+  h.centre_dist = sqrt(h.cx * h.cx + h.cy * h.cy);
+  h.centre_angle = atan2(h.cy, h.cx);
   return h;
 }
 
