@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "io/read_ahead.hpp"
 #include "io/sample_reader.hpp"
 
 namespace darkscan {
@@ -27,22 +28,13 @@ class HostResidentSample final : public ResidentSample {
   ChunkView view_;
 };
 
-// Host buffers for `rows` rows of the reader's columns.
-io::HostBatch allocate(const io::SampleReader& reader, std::uint64_t rows) {
-  io::HostBatch batch;
-  batch.rows = rows;
-  for (const auto& c : reader.columns())
-    batch.columns.push_back({c.logical, c.dtype, std::vector<std::byte>(rows * dtype_size(c.dtype))});
-  return batch;
-}
-
 }  // namespace
 
 std::string CpuBackend::description() const { return fmt::format("cpu ({} OpenMP threads)", launcher_.threads()); }
 
 std::unique_ptr<ResidentSample> CpuBackend::load(io::SampleReader& reader, std::uint64_t chunk_rows) {
   check_chunk_rows(chunk_rows);
-  io::HostBatch batch = allocate(reader, reader.rows());
+  io::HostBatch batch = io::allocate_batch(reader, reader.rows());
   std::vector<void*> dst(batch.columns.size());
   for (std::uint64_t first = 0; first < reader.rows(); first += chunk_rows) {
     const std::uint64_t count = std::min(chunk_rows, reader.rows() - first);
@@ -55,14 +47,11 @@ std::unique_ptr<ResidentSample> CpuBackend::load(io::SampleReader& reader, std::
 
 void CpuBackend::for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) {
   check_chunk_rows(chunk_rows);
-  io::HostBatch buffers = allocate(reader, std::min(chunk_rows, reader.rows()));
-  std::vector<void*> dst;
-  for (auto& c : buffers.columns) dst.push_back(c.data());
-  for (std::uint64_t first = 0; first < reader.rows(); first += chunk_rows) {
-    const std::uint64_t count = std::min(chunk_rows, reader.rows() - first);
-    reader.read(first, count, dst);
-    ChunkView chunk{first, count, {}};
-    for (const auto& c : buffers.columns) chunk.columns.push_back({c.bytes.data(), count, c.dtype});
+  // The next chunk is read while this one is visited (io/read_ahead.hpp).
+  io::ReadAhead chunks(reader, chunk_rows);
+  while (const io::HostBatch* batch = chunks.next()) {
+    ChunkView chunk{batch->first_row, batch->rows, {}};
+    for (const auto& c : batch->columns) chunk.columns.push_back({c.bytes.data(), batch->rows, c.dtype});
     visit(chunk);
   }
 }

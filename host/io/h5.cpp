@@ -14,6 +14,11 @@
 
 namespace darkscan::h5 {
 
+bool library_thread_safe() {
+  hbool_t safe = 0;
+  return H5is_library_threadsafe(&safe) >= 0 && safe;
+}
+
 void silence_errors() {
   // Automatic printing is a per-thread setting in thread-safe HDF5 builds (Debian's):
   // every thread that calls HDF5 turns it off, once.

@@ -71,6 +71,10 @@ using PropertyList = Handle<H5Pclose>;
 // HDF5 errors itself, on one line). Idempotent.
 void silence_errors();
 
+// Whether the HDF5 library serialises concurrent calls (built thread-safe, as Debian's
+// is): only then may a second thread call it while another does.
+bool library_thread_safe();
+
 // The innermost HDF5 error-stack message ("" when the stack is empty), then clears it.
 std::string take_error_reason();
 

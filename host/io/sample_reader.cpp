@@ -518,16 +518,20 @@ void SampleReader::read_stored(std::uint64_t first, std::uint64_t count, std::sp
 }
 
 HostBatch SampleReader::read(std::uint64_t first, std::uint64_t count) {
-  HostBatch batch;
+  HostBatch batch = allocate_batch(*this, count);
   batch.first_row = first;
-  batch.rows = count;
   std::vector<void*> dst;
-  batch.columns.reserve(columns_.size());
-  for (const auto& c : columns_) {
-    batch.columns.push_back({c.logical, c.dtype, std::vector<std::byte>(count * dtype_size(c.dtype))});
-    dst.push_back(batch.columns.back().data());
-  }
+  for (auto& c : batch.columns) dst.push_back(c.data());
   read(first, count, dst);
+  return batch;
+}
+
+HostBatch allocate_batch(const SampleReader& reader, std::uint64_t rows) {
+  HostBatch batch;
+  batch.rows = rows;
+  batch.columns.reserve(reader.columns().size());
+  for (const auto& c : reader.columns())
+    batch.columns.push_back({c.logical, c.dtype, std::vector<std::byte>(rows * dtype_size(c.dtype))});
   return batch;
 }
 

@@ -79,4 +79,7 @@ class SampleReader {
   std::unique_ptr<Impl> impl_;
 };
 
+// Host buffers for `rows` rows of the reader's delivered columns (HostBatch::rows = rows).
+HostBatch allocate_batch(const SampleReader& reader, std::uint64_t rows);
+
 }  // namespace darkscan::io

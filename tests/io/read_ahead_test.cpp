@@ -1,0 +1,94 @@
+// Reading one range ahead (io/read_ahead.hpp): the ranges equal plain reads of the same
+// rows, in order; a read's error reaches the caller at the range it belongs to, after
+// the earlier ones, with the plain read's message; abandoning a pass with a read in
+// flight is clean.
+#include "io/read_ahead.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "backend/backend_fixture.hpp"
+#include "errors.hpp"
+#include "events/synthetic_sample.hpp"
+#include "support/h5_builder.hpp"
+
+namespace darkscan {
+namespace {
+
+using testing::BackendTest;
+using ReadAheadTest = BackendTest;
+
+TEST_F(ReadAheadTest, RangesEqualPlainReadsInOrder) {
+  for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{4096}, std::uint64_t{3000}, kRows - 1, kRows,
+                              kRows + 1}) {
+    auto ahead_reader = reader();
+    auto plain_reader = reader();
+    io::ReadAhead ahead(ahead_reader, chunk);
+    std::uint64_t first = 0;
+    int ranges = 0;
+    // Every row of a 1-row chunking would take minutes: its first ranges suffice.
+    const int max_ranges = chunk == 1 ? 50 : 1 << 30;
+    while (ranges < max_ranges) {
+      const io::HostBatch* got = ahead.next();
+      if (got == nullptr) break;
+      ASSERT_EQ(got->first_row, first) << chunk;
+      const std::uint64_t count = std::min(chunk, kRows - first);
+      expect_same_bytes(*got, plain_reader.read(first, count));
+      first += count;
+      ++ranges;
+    }
+    if (chunk != 1) {
+      EXPECT_EQ(first, kRows) << chunk;
+      EXPECT_EQ(ranges, static_cast<int>((kRows + chunk - 1) / chunk)) << chunk;
+      EXPECT_EQ(ahead.next(), nullptr);  // and stays at the end
+    }
+  }
+}
+
+TEST_F(ReadAheadTest, AnErrorReachesTheCallerAtItsRangeWithThePlainMessage) {
+  constexpr std::uint64_t kBadRow = 7000;
+  auto batch = events::synthetic_rows({"data", "data", 10000}, 1, 0, 10000);
+  for (auto& c : batch.columns)
+    if (c.name == "chi_vz") c.values<float>()[kBadRow] = std::nanf("");
+  {
+    testing::H5Builder b(path("nan.h5"));
+    b.column_sample("/samples/data", batch, "data");
+  }
+  const io::EventFile file(path("nan.h5").string());
+  std::string plain_message;
+  {
+    io::SampleReader plain(file, "data", {}, io::schema_request("data"));
+    try {
+      plain.read(6000, 3000);
+    } catch (const InputError& e) {
+      plain_message = e.what();
+    }
+  }
+  ASSERT_NE(plain_message.find("row 7000"), std::string::npos) << plain_message;
+
+  io::SampleReader r(file, "data", {}, io::schema_request("data"));
+  io::ReadAhead ahead(r, 3000);
+  ASSERT_NE(ahead.next(), nullptr);  // rows 0..2999
+  ASSERT_NE(ahead.next(), nullptr);  // rows 3000..5999, while 6000..8999 is read and fails
+  try {
+    ahead.next();
+    FAIL() << "rows 6000..8999 hold a NaN";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), plain_message);
+  }
+}
+
+TEST_F(ReadAheadTest, AbandoningAPassWithAReadInFlightIsClean) {
+  auto r = reader();
+  for (int ranges = 0; ranges < 3; ++ranges) {
+    io::ReadAhead ahead(r, 2000);
+    for (int k = 0; k < ranges; ++k) ASSERT_NE(ahead.next(), nullptr);
+  }  // each destroyed with the next range being read
+  // The reader is still usable afterwards.
+  EXPECT_EQ(r.read(0, 10).rows, 10u);
+}
+
+}  // namespace
+}  // namespace darkscan
