@@ -22,6 +22,7 @@ Skipped (exit 77), saying exactly why, where it cannot run: not root, a program 
 """
 import ctypes
 import os
+import random
 import re
 import shutil
 import signal
@@ -154,7 +155,7 @@ class Cluster:
                                      f"--log-file={munge}/munged.log"])
         self.wait_for("munged's socket", lambda: os.path.exists(sock))
 
-        for d in ("state", "spool"):
+        for d in ("state", "spool", "tmp"):
             os.mkdir(os.path.join(root, d))
         r = subprocess.run(["slurmd", "-C"], capture_output=True, text=True)
         node = r.stdout.splitlines()[0] if r.returncode == 0 and r.stdout.startswith("NodeName=") else ""
@@ -164,6 +165,9 @@ class Cluster:
         # The node as slurmd -C sees it, less its memory (the job asks for none).
         node = " ".join(w for w in node.split() if not w.startswith("RealMemory="))
         ctld_port, d_port = free_ports(2)
+        # Job ids of its own and TmpFS (where srun's PMIx keeps its files, named by job
+        # id) in its own folder: two of these clusters on one machine do not meet.
+        first_job = random.randrange(1000, 60_000_000)
         # Process tracking by /proc (proctrack/linuxproc) and no task plugin: nothing
         # needs cgroups, systemd or accounting, which a container may not offer.
         conf = f"""ClusterName=darkscantest
@@ -179,6 +183,8 @@ StateSaveLocation={root}/state
 SlurmdSpoolDir={root}/spool
 SlurmctldPidFile={root}/slurmctld.pid
 SlurmdPidFile={root}/slurmd.pid
+TmpFS={root}/tmp
+FirstJobId={first_job}
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -511,6 +517,9 @@ def main():
         if check.failures:
             for name, _, log in cluster.procs:
                 print(f"--- {name}'s last lines:\n{tail(log)}")
+        # The daemons' output stays beside the jobs' for a look afterwards.
+        for name, _, log in cluster.procs:
+            shutil.copyfile(log, os.path.join(work, name + ".log"))
         shutil.rmtree(root, ignore_errors=True)
     return check.exit_status()
 
