@@ -38,8 +38,8 @@ echo "setup: built preset '$preset' in build/$preset"
 # module in build/python/ (kept, so a rerun rebuilds only what changed; ccache through
 # CMAKE_CXX_COMPILER_LAUNCHER when that is set).
 [[ -x .venv/bin/python ]] || /usr/bin/python3 -m venv .venv
-python_packages=(scikit-build-core nanobind numpy matplotlib h5py pytest mpmath)
-if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, matplotlib, h5py, pytest, mpmath" 2>/dev/null; then
+python_packages=(scikit-build-core nanobind numpy matplotlib h5py pytest mpmath mypy)
+if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, matplotlib, h5py, pytest, mpmath, mypy" 2>/dev/null; then
   echo "setup: installing ${python_packages[*]} into .venv"
   .venv/bin/python -m pip install -q "${python_packages[@]}"
 fi
