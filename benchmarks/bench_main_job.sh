@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job from scratch, stage by stage: `darkscan run` on the demo config in a fresh
-# folder, with the given darkscan binary (and plotting script), `reps` times; prints each
+# folder, with the given darkscan binary (and the Python drawing the plots, DARKSCAN_PYTHON),
+# `reps` times; prints each
 # run's stage line ("stages: generate 15.6 s, select 4.3 s, ...") and its wall time.
 # Two binaries measured alternately in one session give the ratios in RESULTS.md.
-#   usage: benchmarks/bench_main_job.sh <darkscan> [reps] [plot script] [config]
+#   usage: benchmarks/bench_main_job.sh <darkscan> [reps] [python] [config]
 set -euo pipefail
 bin="$(realpath "$1")"
 reps="${2:-1}"
@@ -15,7 +16,7 @@ for ((r = 1; r <= reps; ++r)); do
   mkdir -p "$work/scan_configs"
   cp "$config" "$work/scan_configs/"
   start=$(date +%s.%N)
-  (cd "$work" && env ${plot:+DARKSCAN_PLOT_SCRIPT="$plot"} "$bin" run --config "scan_configs/$(basename "$config")" \
+  (cd "$work" && env ${plot:+DARKSCAN_PYTHON="$plot"} "$bin" run --config "scan_configs/$(basename "$config")" \
      > run.log 2>&1)
   end=$(date +%s.%N)
   echo "run $r: $(grep -o 'stages: .*' "$work/run.log"); wall $(echo "$end - $start" | bc) s"

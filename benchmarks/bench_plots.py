@@ -1,12 +1,15 @@
 #!/usr/bin/python3
-"""Wall time of the plots stage of `darkscan run` (scripts/plot_results.py) on the result
-files of a run, as `darkscan run` starts it (Debian's python3, a fresh process each time).
+"""Wall time of the plots stage of `darkscan run` (`python -m darkscan.plot`, the package's
+plots) on the result files of a run, as `darkscan run` starts it (a fresh process each time).
 
-  bench_plots.py RUN_DIR [--script S [--script S2 ...]] [--jobs 1 2] [--repeat 3]
+  bench_plots.py RUN_DIR [--python P] [--script S [--script S2 ...]] [--jobs 1 2] [--repeat 3]
 
 RUN_DIR holds selected.h5, signal_model.h5, results.h5, interpretation.h5 (and summary.txt)
 of a run, e.g. the demo's output folder; the figures are written to a temporary folder.
-Every script is run with every --jobs value, interleaved, --repeat times; printed as JSON:
+--python: the interpreter with the package (default: the repository's .venv/bin/python).
+--script: also a stand-alone plotting script of an older commit (scripts/plot_results.py
+before the plots moved into the package), run with Debian's /usr/bin/python3.
+Every variant is run with every --jobs value, interleaved, --repeat times; printed as JSON:
 minimum and median wall seconds of each, the CPU seconds (user and system, every process of
 the run), and the load average before and after (the machine may be shared: the minimum is
 the figure to compare). benchmarks/RESULTS.md (Plots).
@@ -26,19 +29,24 @@ import time
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("run_dir")
-    p.add_argument("--script", action="append",
-                   help="plotting script (default: scripts/plot_results.py); may be given more than once")
+    p.add_argument("--python", default=os.path.join(os.path.dirname(__file__), "..", ".venv", "bin", "python"),
+                   help="the Python with the package darkscan (default: .venv/bin/python)")
+    p.add_argument("--script", action="append", default=[],
+                   help="an older stand-alone plotting script, also measured; may be given more than once")
     p.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
-    scripts = a.script or [os.path.join(os.path.dirname(__file__), "..", "scripts", "plot_results.py")]
+    # Each variant by its name in the output: the package, then the scripts.
+    commands = {"darkscan.plot": [a.python, "-m", "darkscan.plot"]}
+    commands.update({s: ["/usr/bin/python3", s] for s in a.script})
+    scripts = list(commands)
     d = a.run_dir
     inputs = ["--selected", f"{d}/selected.h5", "--model", f"{d}/signal_model.h5", "--results", f"{d}/results.h5",
               "--interpretation", f"{d}/interpretation.h5", "--summary", f"{d}/summary.txt"]
     times = {(s, j): [] for s in scripts for j in a.jobs}
     cpu = {(s, j): [] for s in scripts for j in a.jobs}
     # A script without --jobs (an older one) is run as it is, once per value.
-    takes_jobs = {s: "--jobs" in subprocess.run(["/usr/bin/python3", s, "--help"], capture_output=True,
+    takes_jobs = {s: "--jobs" in subprocess.run(commands[s] + ["--help"], capture_output=True,
                                                   text=True).stdout for s in scripts}
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as out:
@@ -48,7 +56,7 @@ def main():
                     extra = ["--jobs", str(j)] if takes_jobs[s] else []
                     before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     start = time.perf_counter()
-                    r = subprocess.run(["/usr/bin/python3", s, "--dir", out] + inputs + extra, capture_output=True,
+                    r = subprocess.run(commands[s] + ["--dir", out] + inputs + extra, capture_output=True,
                                        text=True)
                     times[(s, j)].append(time.perf_counter() - start)
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -3,7 +3,8 @@
 # scan_configs/demo.toml: the built-in toy Belle II sample (signal grid, background
 # cocktail and a 365 fb^-1 data sample with an injected signal), the selection of
 # docs/physics/selection.md, the signal model of section 3, the window scan of sections 4
-# and 5, the look-elsewhere effect of section 6, then the plots and report.md in
+# and 5, the look-elsewhere effect of section 6, then the plots and report.md (drawn by the
+# package darkscan.plot in the .venv that setup.sh makes) in
 # darkscan-output/demo. A second run skips every stage that is up to date. Last, the
 # event store's check over the generated file (every sample loaded in chunks, checked
 # against the docs/formats/events.md schema, each column's range reported).

@@ -32,13 +32,14 @@ cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 echo "setup: built preset '$preset' in build/$preset"
 
-# The Python package: a virtual environment of Debian's python3 with the build tools and
-# the tests' packages from PyPI (fetched once), and `pip install .`, which builds the
+# The Python package: a virtual environment of Debian's python3 with the build tools, the
+# plots' packages (darkscan run draws with .venv's darkscan.plot) and the tests' packages
+# from PyPI (fetched once), and `pip install .`, which builds the
 # module in build/python/ (kept, so a rerun rebuilds only what changed; ccache through
 # CMAKE_CXX_COMPILER_LAUNCHER when that is set).
 [[ -x .venv/bin/python ]] || /usr/bin/python3 -m venv .venv
-python_packages=(scikit-build-core nanobind numpy pytest mpmath)
-if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, pytest, mpmath" 2>/dev/null; then
+python_packages=(scikit-build-core nanobind numpy matplotlib h5py pytest mpmath mypy)
+if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, matplotlib, h5py, pytest, mpmath, mypy" 2>/dev/null; then
   echo "setup: installing ${python_packages[*]} into .venv"
   .venv/bin/python -m pip install -q "${python_packages[@]}"
 fi

@@ -2,28 +2,34 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "pipeline/main_job.hpp"
 
-#ifndef DARKSCAN_PLOT_SCRIPT
-#define DARKSCAN_PLOT_SCRIPT ""
+#ifndef DARKSCAN_PLOT_PYTHON
+#define DARKSCAN_PLOT_PYTHON ""
 #endif
 
 namespace darkscan::cli {
 
 namespace {
 
-// The plotting script: $DARKSCAN_PLOT_SCRIPT, else the one of the source tree darkscan
-// was built from.
-std::string plot_script() {
-  if (const char* env = std::getenv("DARKSCAN_PLOT_SCRIPT")) return env;
-  return DARKSCAN_PLOT_SCRIPT;
+// The Pythons that may draw the plots (docs/commands/run.md#notes): $DARKSCAN_PYTHON alone
+// when it is set; else the one configured at build time (DARKSCAN_PLOT_PYTHON, by default
+// the .venv of the source tree that scripts/setup.sh makes), then python3 on the PATH.
+std::vector<std::string> plot_pythons() {
+  if (const char* env = std::getenv("DARKSCAN_PYTHON"); env && *env) return {env};
+  std::vector<std::string> pythons;
+  if (*DARKSCAN_PLOT_PYTHON) pythons.emplace_back(DARKSCAN_PLOT_PYTHON);
+  pythons.emplace_back("python3");
+  return pythons;
 }
 
 int run_run_command(pipeline::MainJobOptions opt) {
-  opt.plot_script = plot_script();
+  opt.plot_pythons = plot_pythons();
   const auto result = pipeline::run_main_job(opt);
   fmt::print("darkscan run: {} -> {}\n", opt.config, result.dir.string());
   for (const auto& line : result.results) fmt::print("  {}\n", line);

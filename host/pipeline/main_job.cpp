@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -205,22 +206,70 @@ StageTime run_stage(const Stage& stage, const config::Config& cfg, bool force) {
   return {stage.name, true, std::chrono::duration<double>(Clock::now() - start).count()};
 }
 
-// The plots and report.md (Debian's python3 with matplotlib); a missing script or a
-// failure is said, not fatal: the results are complete without them.
+// Asked of each candidate Python without importing anything (a few tens of milliseconds):
+// whether it has darkscan with its plot module, matplotlib and h5py; if so, the files of
+// darkscan.plot, one a line, which the plots' fingerprint hashes (a changed module redraws).
+constexpr const char* kPlotProbe = R"(import importlib.util as u, os, sys
+missing = [m for m in ("darkscan", "matplotlib", "h5py") if u.find_spec(m) is None]
+d = None if "darkscan" in missing else os.path.join(u.find_spec("darkscan").submodule_search_locations[0], "plot")
+if d is not None and not os.path.isfile(os.path.join(d, "__main__.py")):
+    missing.insert(0, "darkscan.plot")
+if missing:
+    print("missing " + ", ".join(missing))
+    sys.exit(3)
+print("\n".join(os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".py")))
+)";
+
+struct PlotPython {
+  std::string interpreter;
+  std::vector<std::string> sources;  // darkscan.plot's files
+};
+
+// The first of `candidates` that can draw the plots; else none, with what each lacked in
+// `tried` ("python3: missing darkscan; ...").
+std::optional<PlotPython> find_plot_python(const std::vector<std::string>& candidates, std::string& tried) {
+  for (const auto& python : candidates) {
+    std::string output;
+    const int status = run_program_output({python, "-c", kPlotProbe}, output);
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < output.size();) {
+      const std::size_t end = std::min(output.find('\n', start), output.size());
+      if (end > start) lines.push_back(output.substr(start, end - start));
+      start = end + 1;
+    }
+    if (status == 0 && !lines.empty()) return PlotPython{python, lines};
+    const std::string why = status == 127 ? "not found"
+                            : status == 3 && !lines.empty() ? lines.front()
+                                                            : fmt::format("probe failed (exit {})", status);
+    tried += fmt::format("{}{}: {}", tried.empty() ? "" : "; ", python, why);
+  }
+  return std::nullopt;
+}
+
+// The plots and report.md, drawn by the package's darkscan.plot (docs/commands/run.md); no
+// Python that has it, or a failure, is said in one line, not fatal: the results are
+// complete without them.
 void run_plots(const MainJobOptions& opt, const config::Config& cfg, const fs::path& dir, const Paths& p,
                std::vector<StageTime>& times) {
-  const std::string& script = opt.plot_script;
-  if (script.empty() || !fs::exists(script)) {
-    fmt::print(stderr, "run: plots skipped: the plotting script was not found (set DARKSCAN_PLOT_SCRIPT)\n");
+  std::string tried;
+  const auto python = find_plot_python(opt.plot_pythons, tried);
+  if (!python) {
+    fmt::print(stderr,
+               "run: plots skipped: no Python with darkscan, matplotlib and h5py ({}); scripts/setup.sh installs "
+               "them in .venv, DARKSCAN_PYTHON names another; the results are complete without them\n",
+               tried.empty() ? "none given" : tried);
     return;
   }
-  const std::vector<std::string> argv{"/usr/bin/python3", script,  "--dir",           dir.string(), "--selected",
-                                      p.selected,         "--model", p.model,         "--results",  p.results,
-                                      "--interpretation", p.interpretation, "--summary", p.summary};
-  Stage plots{"plots", argv, {p.selected, p.model, p.results, p.interpretation, script}, p.report, {}, {}};
+  const std::vector<std::string> argv{python->interpreter, "-m",      "darkscan.plot", "--dir",
+                                      dir.string(),        "--selected", p.selected,   "--model",
+                                      p.model,             "--results",  p.results,    "--interpretation",
+                                      p.interpretation,    "--summary",  p.summary};
+  std::vector<std::string> inputs{p.selected, p.model, p.results, p.interpretation};
+  inputs.insert(inputs.end(), python->sources.begin(), python->sources.end());
+  Stage plots{"plots", argv, inputs, p.report, {}, {}};
   const std::string fp = fingerprint(plots, cfg.text);  // the report shows the whole config
-  // The figures are drawn by as many processes as the stages' threads (0: the script uses
-  // every core); the count changes no figure, so it stays out of the fingerprint.
+  // The figures are drawn by as many processes as the stages' threads (0: darkscan.plot
+  // uses every core); the count changes no figure, so it stays out of the fingerprint.
   std::vector<std::string> command = argv;
   if (const int threads = opt.compute.threads >= 0 ? opt.compute.threads : cfg.run.threads; threads > 0)
     command.insert(command.end(), {"--jobs", std::to_string(threads)});

@@ -2,7 +2,7 @@
 // The main job, `darkscan run`: generate (when the config asks for the built-in toy
 // sample), select, efficiency, scan, lee and interpret in this process, each stage's
 // result handed to the next in memory and its file written once; then the plots and
-// report.md (the plotting script, a Python child process) and a summary. Each stage is
+// report.md (the package's darkscan.plot in a Python child process) and a summary. Each stage is
 // skipped when its inputs, arguments and config keys are unchanged since it last
 // completed (stage.hpp), so a second run takes seconds and an interrupted one resumes at
 // the stage it was in. Every file the job writes goes under the output folder.
@@ -22,7 +22,9 @@ struct MainJobOptions {
   std::uint64_t toys = 0;  // look-elsewhere toys; 0: the config's run.toys
   bool force = false;      // run every stage, even those up to date
   ComputeChoice compute;
-  std::string plot_script;  // empty or absent: no plots (said, not fatal)
+  // The Pythons to draw the plots with (`python -m darkscan.plot`), in order of preference:
+  // the first with darkscan, matplotlib and h5py draws; none: no plots (said, not fatal).
+  std::vector<std::string> plot_pythons;
 };
 
 struct MainJobResult {

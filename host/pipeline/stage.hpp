@@ -29,4 +29,9 @@ void record(const Stage& stage, const std::string& fingerprint);
 // cannot be started. For the plotting script, the one stage that is not in the engine.
 int run_program(const std::vector<std::string>& argv);
 
+// Runs argv with its standard output read into `output` and its standard error discarded;
+// the exit status, 127 when it cannot be started. For the probe that finds the Python
+// drawing the plots (main_job.cpp).
+int run_program_output(const std::vector<std::string>& argv, std::string& output);
+
 }  // namespace darkscan::pipeline

@@ -10,8 +10,9 @@ command line prints for the same mistake.
 from . import _core
 from ._core import InputError
 from . import stats
+from . import plot
 
 __version__ = _core.version()
 """The version, as `darkscan --version` prints it."""
 
-__all__ = ["InputError", "stats", "__version__"]
+__all__ = ["InputError", "stats", "plot", "__version__"]

@@ -8,6 +8,7 @@ import numbers
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _core
 from ._core import InputError
@@ -25,7 +26,7 @@ class Evaluation(NamedTuple):
     flags: np.ndarray       # uint32 bits: 1 limit not converged, 2 ill-conditioned
 
 
-def _as_float64(name, value):
+def _as_float64(name: str, value: ArrayLike) -> np.ndarray:
     """The input as a C-contiguous float64 array; InputError naming the column for
     anything that is not an array of real numbers (strings, complex, bool, objects)."""
     try:
@@ -37,8 +38,9 @@ def _as_float64(name, value):
     return np.asarray(array, dtype=np.float64, order="C")  # (ascontiguousarray would make a scalar 1-d)
 
 
-def evaluate(n_obs, n_sb, f, delta, eff_rel_unc, lumi_rel_unc, *, cl=0.95, prior="uniform",
-             nuisance_prior="gaussian", backend="auto", threads=0):
+def evaluate(n_obs: ArrayLike, n_sb: ArrayLike, f: ArrayLike, delta: ArrayLike, eff_rel_unc: ArrayLike,
+             lumi_rel_unc: ArrayLike, *, cl: float = 0.95, prior: str = "uniform", nuisance_prior: str = "gaussian",
+             backend: str = "auto", threads: int = 0) -> Evaluation:
     """p0, Z, the upper limit and the flags of counting experiments.
 
     The six inputs are array-likes (or scalars) that broadcast together as numpy's do; the

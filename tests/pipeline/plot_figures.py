@@ -1,12 +1,16 @@
 #!/usr/bin/python3
-"""scripts/plot_results.py on small result files written here with h5py (the columns and
-attributes of docs/formats/outputs.md that it reads): every figure promised there is written
+"""`python -m darkscan.plot` (the package's plots, as `darkscan run` starts them) on small
+result files written here with h5py (the columns and attributes of docs/formats/outputs.md
+that it reads): every figure promised there is written
 as a valid, non-empty PNG and PDF, and report.md embeds each PNG; one process and two give
 the same PNG bytes; a figure that fails on a damaged input is named in one line, exits 1 and
 leaves the other figures and the report; a drawing process that dies is reported too, not
 waited for.
 
-  plot_figures.py SCRIPT WORK_DIR
+  plot_figures.py PYTHON WORK_DIR
+
+PYTHON is an interpreter with the package darkscan installed (.venv/bin/python, which
+runs this script too: it has h5py and matplotlib).
 """
 import os
 import shutil
@@ -120,8 +124,8 @@ def pdf_pages(path):
     return data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>")
 
 
-def run(script, d, out, jobs, interpretation="interpretation.h5"):
-    args = ["/usr/bin/python3", script, "--dir", out, "--selected", f"{d}/selected.h5", "--model",
+def run(python, d, out, jobs, interpretation="interpretation.h5"):
+    args = [python, "-m", "darkscan.plot", "--dir", out, "--selected", f"{d}/selected.h5", "--model",
             f"{d}/signal_model.h5", "--results", f"{d}/results.h5", "--interpretation", f"{d}/{interpretation}",
             "--summary", f"{d}/summary.txt", "--jobs", str(jobs)]
     try:
@@ -131,7 +135,7 @@ def run(script, d, out, jobs, interpretation="interpretation.h5"):
 
 
 def main():
-    script, work = sys.argv[1], sys.argv[2]
+    python, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
     d = os.path.join(work, "inputs")
     os.makedirs(d)
@@ -144,7 +148,7 @@ def main():
 
     # Every figure, both formats, from two processes.
     out2 = os.path.join(work, "jobs2")
-    r = run(script, d, out2, 2)
+    r = run(python, d, out2, 2)
     check(r is not None and r.returncode == 0, f"two processes: exit 0 ({r and r.returncode}; {r and r.stderr[-400:]})")
     for name in FIGURES:
         png, pdf = os.path.join(out2, "plots", name + ".png"), os.path.join(out2, "plots", name + ".pdf")
@@ -163,7 +167,7 @@ def main():
 
     # One process draws the same pixels.
     out1 = os.path.join(work, "jobs1")
-    r = run(script, d, out1, 1)
+    r = run(python, d, out1, 1)
     check(r is not None and r.returncode == 0, "one process: exit 0")
     same = [n for n in FIGURES if os.path.exists(os.path.join(out1, "plots", n + ".png")) and
             open(os.path.join(out1, "plots", n + ".png"), "rb").read() ==
@@ -180,8 +184,8 @@ def main():
         f_out["y_limit/masses"].create_dataset("y_excluded_lo", data=col[:-1])
     for jobs in (1, 2):
         out = os.path.join(work, f"damaged{jobs}")
-        r = run(script, d, out, jobs, "damaged.h5")
-        said = [line for line in (r.stderr.splitlines() if r else []) if line.startswith("plot_results.py: figure ")]
+        r = run(python, d, out, jobs, "damaged.h5")
+        said = [line for line in (r.stderr.splitlines() if r else []) if line.startswith("darkscan.plot: figure ")]
         check(r is not None and r.returncode == 1, f"{jobs} process(es), a damaged input: exit 1, not a hang")
         check(len(said) == 2 and "figure y_limit failed" in said[0] + said[1] and
               "figure y_limit_benchmarks failed" in said[0] + said[1], f"... the two failed figures named ({said})")
@@ -193,13 +197,12 @@ def main():
               f"... the other {len(others)} figures and the report are written, without the failed ones")
 
     # A drawing process that dies (as on a crash in a library) is reported, not waited for.
-    probe = (f"import os, sys\nsys.path.insert(0, {os.path.dirname(os.path.abspath(script))!r})\n"
-             f"import {os.path.splitext(os.path.basename(script))[0]} as p\n"
-             "p.fig_resolution = lambda *a: os._exit(7)\n"
+    probe = ("import os, sys\nimport darkscan.plot._figures as f, darkscan.plot._report as p\n"
+             "f.resolution = lambda *a: os._exit(7)\n"
              f"sys.exit(p.main(['--dir', {os.path.join(work, 'died')!r}, '--selected', {d + '/selected.h5'!r}, "
              f"'--model', {d + '/signal_model.h5'!r}, '--results', {d + '/results.h5'!r}, '--jobs', '2']))\n")
     try:
-        r = subprocess.run(["/usr/bin/python3", "-c", probe], capture_output=True, text=True, timeout=TIMEOUT_S)
+        r = subprocess.run([python, "-c", probe], capture_output=True, text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
         r = None
     check(r is not None and r.returncode == 1 and "figure resolution failed" in r.stderr,

@@ -6,7 +6,9 @@ elsewhere; every dataset of its result files (all but the events) carries a `uni
 non-empty `description` attribute; the report and every plot appear (each PNG opened and checked to be a
 non-empty image, each PDF present); a second run finds every stage up to date; a change to a [scan] key reruns
 only the stages that read it; a stage whose output is lost (an interrupted run) is the
-only one redone, and as it writes the same bytes again, what reads it stays up to date.
+only one redone, and as it writes the same bytes again, what reads it stays up to date; a
+Python without the package darkscan (DARKSCAN_PYTHON) skips the plots in one line, the run
+still succeeding.
 
   run_pipeline.py DARKSCAN_EXECUTABLE WORK_DIR
 """
@@ -85,9 +87,9 @@ def main(exe, work):
     out = os.path.join(work, "out")
     check = Checklist()
 
-    def run(prefix=()):
+    def run(prefix=(), env=None):
         r = subprocess.run([*prefix, exe, "run", "--config", config, "--output-dir", out], capture_output=True,
-                           text=True)
+                           text=True, env=env)
         if r.returncode != 0:
             print(r.stdout, r.stderr)
         check(r.returncode == 0, "darkscan run exits 0")
@@ -149,6 +151,18 @@ def main(exe, work):
     check(ran(log, "lee") and not ran(log, "scan") and not ran(log, "select"), "a lost output reruns only its stage")
     check("run: interpret is up to date" in log,
           "... whose output comes back byte for byte, so what reads it stays up to date")
+
+    # A Python without the package (Debian's, told by DARKSCAN_PYTHON): the plots are skipped
+    # in one line naming what it lacks; the run succeeds and its results stay.
+    report_before = open(os.path.join(out, "report.md"), "rb").read()
+    log = run(env={**os.environ, "DARKSCAN_PYTHON": "/usr/bin/python3"})
+    said = [line for line in log.splitlines() if line.startswith("run: plots")]
+    check(len(said) == 1 and said[0].startswith("run: plots skipped: no Python with darkscan, matplotlib and h5py "
+                                                "(/usr/bin/python3: missing darkscan")
+          and said[0].endswith("the results are complete without them"),
+          f"a Python without darkscan: the plots skipped in one line ({said})")
+    check(open(os.path.join(out, "report.md"), "rb").read() == report_before
+          and all(f"run: {s} is up to date" in log for s in STAGES), "... the results and the report stay as they were")
     return check.exit_status()
 
 
