@@ -141,8 +141,12 @@ def read(path, *, columns=None, samples=None):
     return out
 
 
-def _single_tree(uproot, file, root_path):
-    trees = sorted({key.split(";")[0] for key, cls in file.classnames().items() if cls == "TTree"})
+# A TTree, as basf2 writes, or an RNTuple, as uproot writes a dict of arrays by default.
+_TREE_CLASSES = ("TTree", "ROOT::RNTuple")
+
+
+def _single_tree(file, root_path):
+    trees = sorted({key.split(";")[0] for key, cls in file.classnames().items() if cls in _TREE_CLASSES})
     if len(trees) != 1:
         raise InputError(f"{root_path}: {'no TTree' if not trees else 'several trees: ' + ', '.join(trees)}; "
                          "name the one to read with tree=")
@@ -180,10 +184,11 @@ def from_root(root_path, output_path=None, *, tree=None, columns=None, sample="d
     except Exception as e:  # uproot's own errors for what is not a ROOT file
         raise InputError(f"{root_path}: not a ROOT file uproot can read ({type(e).__name__}: {e})") from None
     with file:
-        name = tree if tree is not None else _single_tree(uproot, file, root_path)
-        ttree = file[name] if name in file else None
-        if not isinstance(ttree, uproot.TTree):
+        name = tree if tree is not None else _single_tree(file, root_path)
+        classes = {key.split(";")[0]: cls for key, cls in file.classnames().items()}
+        if classes.get(name) not in _TREE_CLASSES:
             raise InputError(f"{root_path}: no TTree '{name}'")
+        ttree = file[name]
         branches = set(ttree.keys())
         where = f"{root_path}: tree '{name}'"
         wanted = {}

@@ -179,7 +179,7 @@ io::HostBatch checked_sample(const std::string& path, const GivenSample& sample)
       if (columns[j].first == column) throw_input_error("{}: column '{}' is given twice", ctx, column);
     if (i > 0 && a.shape(0) != rows)
       throw_input_error("{}: sample '{}': columns of unequal length: '{}' has {} rows, '{}' has {}", path, name,
-                        columns[0].first, rows, column, a.shape(0));
+                        column, a.shape(0), columns[0].first, rows);
     rows = a.shape(0);
   }
   if (rows == 0) throw_input_error("{}: is empty (0 rows)", ctx);
@@ -197,20 +197,27 @@ io::HostBatch checked_sample(const std::string& path, const GivenSample& sample)
       if (n == column) return &a;
     return nullptr;
   };
-  for (const auto& request : io::schema_request(kind))
-    if (request.when_missing == io::WhenMissing::fail && given(request.logical) == nullptr)
-      throw_input_error("{}: column '{}': not found", ctx, request.logical);
-
+  // As the reader: first each column its kind asks for, present and of a type it takes,
+  // in the order of events::kColumns; then the values.
+  const auto requests = io::schema_request(kind);
+  auto must_have = [&](std::string_view column) {
+    for (const auto& r : requests)
+      if (r.logical == column) return r.when_missing == io::WhenMissing::fail;
+    return false;
+  };
   io::HostBatch batch;
   batch.rows = rows;
   for (const auto& logical : events::kColumns) {
     const Array* a = given(logical.name);
+    if (a == nullptr && must_have(logical.name))
+      throw_input_error("{}: column '{}': not found", ctx, logical.name);
     if (a == nullptr) continue;
     const std::string where = fmt::format("{}: column '{}'", ctx, logical.name);
-    auto column = logical_column(std::string(logical.name), *a, logical.dtype, where);
-    io::check_values(io::column_rule(logical.name), logical.dtype, column.bytes.data(), rows, 0, where);
-    batch.columns.push_back(std::move(column));
+    batch.columns.push_back(logical_column(std::string(logical.name), *a, logical.dtype, where));
   }
+  for (auto& column : batch.columns)
+    io::check_values(io::column_rule(column.name), column.dtype, column.bytes.data(), rows, 0,
+                     fmt::format("{}: column '{}'", ctx, column.name));
   for (const auto& [column, a] : columns)
     if (events::column_index(column) < 0)
       batch.columns.push_back(other_column(column, a, fmt::format("{}: column '{}'", ctx, column)));

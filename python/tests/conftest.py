@@ -36,3 +36,46 @@ def run_stats(darkscan_bin, tmp_path, header, rows, *options):
         with open(target, newline="") as f:
             out = list(csv.DictReader(f))
     return done.returncode, done.stderr, out
+
+
+# A small run of the engine for the event-file and stage tests (docs/python.md#tests):
+# one final state, two signal masses at two lifetimes, a hundredth of the background at
+# 1 fb^-1; about 3 s on 2 cores.
+SMALL_CONFIG = """
+[run]
+seed = 7
+[collider]
+luminosity_fb = 1.0
+[generate]
+signal_final_states = ["pipi"]
+signal_m_hp_gev = [0.6, 1.5]
+signal_ctau_cm = [1.0, 30.0]
+signal_events = 600
+background_mc_scale = 0.01
+[signal_model]
+ctau_range_cm = [1.0, 100.0]
+ctau_points_per_decade = 1
+[scan]
+final_states = ["pipi"]
+mass_max_gev = 2.0
+sigma_extrapolation_gev = 1.5
+"""
+
+
+def run_darkscan(darkscan_bin, *args, cwd=None):
+    """Runs the executable; (exit status, stdout, stderr)."""
+    done = subprocess.run([str(darkscan_bin), *map(str, args)], capture_output=True, text=True, check=False, cwd=cwd)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture(scope="session")
+def small_run(darkscan_bin, tmp_path_factory):
+    """A folder with small.toml, the event file `darkscan generate` wrote from it
+    (events.h5) and the signal model `darkscan efficiency` made of it (model.h5)."""
+    work = tmp_path_factory.mktemp("small_run")
+    (work / "small.toml").write_text(SMALL_CONFIG)
+    for args in (("generate", "--config", "small.toml", "--output", "events.h5", "--threads", "2"),
+                 ("efficiency", "--config", "small.toml", "--input", "events.h5", "--output", "model.h5")):
+        status, _out, err = run_darkscan(darkscan_bin, *args, cwd=work)
+        assert status == 0, err
+    return work
