@@ -70,3 +70,17 @@ def test_bad_stage_input_raises_input_error(small_run, tmp_path):
         else:
             raise AssertionError(f"no InputError for {message}")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_notebook_example_runs(darkscan_bin, tmp_path):
+    """docs/examples/notebook_example.py end to end: its excess is the signal it took as data."""
+    import pathlib
+    import subprocess
+    import sys
+    example = pathlib.Path(__file__).resolve().parents[2] / "docs" / "examples" / "notebook_example.py"
+    done = subprocess.run([sys.executable, str(example), "--darkscan", str(darkscan_bin), "--work", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    line = next(l for l in done.stdout.splitlines() if l.startswith("largest local excess"))
+    mass = float(line.split(" at m = ")[1].split()[0])
+    assert abs(mass - 0.6) < 0.05, line
