@@ -8,7 +8,7 @@ else $DARKSCAN_BIN, else `darkscan` on the PATH); the "data" ntuple is one of it
 samples under basf2's branch names, so the scan finds an excess at m(h') = 0.6 GeV.
 Needs the extras darkscan[root] (uproot) and darkscan[pandas] (pandas, h5py).
 """
-# %% Set-up: a small config (one final state, two signal masses) and the simulation
+# %% Set-up: a small config (example.toml: one final state, two signal masses) and the simulation
 import argparse
 import os
 import pathlib
@@ -20,33 +20,17 @@ import uproot
 
 import darkscan
 
+HERE = pathlib.Path(__file__).resolve().parent
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--darkscan", default=os.environ.get("DARKSCAN_BIN", "darkscan"))
 parser.add_argument("--work", default=None, help="folder for the files (default: a temporary one)")
 args = parser.parse_args()
-work = pathlib.Path(args.work or tempfile.mkdtemp(prefix="darkscan-example-"))
+work = pathlib.Path(args.work or tempfile.mkdtemp(prefix="darkscan-example-")).resolve()
 work.mkdir(parents=True, exist_ok=True)
 os.chdir(work)
 
-pathlib.Path("example.toml").write_text("""
-[run]
-seed = 3
-[collider]
-luminosity_fb = 1.0
-[generate]
-signal_final_states = ["pipi"]
-signal_m_hp_gev = [0.6, 1.5]
-signal_ctau_cm = [1.0, 30.0]
-signal_events = 600
-background_mc_scale = 0.01
-[signal_model]
-ctau_range_cm = [1.0, 100.0]
-ctau_points_per_decade = 1
-[scan]
-final_states = ["pipi"]
-mass_max_gev = 2.0
-sigma_extrapolation_gev = 1.5
-""")
+# The example's config sits beside this script (the tests use it too).
+(work / "example.toml").write_text((HERE / "example.toml").read_text())
 subprocess.run([args.darkscan, "generate", "--config", "example.toml", "--output", "simulation.h5"], check=True,
                stdout=subprocess.DEVNULL)
 
