@@ -37,10 +37,10 @@ echo "setup: built preset '$preset' in build/$preset"
 # module in build/python/ (kept, so a rerun rebuilds only what changed; ccache through
 # CMAKE_CXX_COMPILER_LAUNCHER when that is set).
 [[ -x .venv/bin/python ]] || /usr/bin/python3 -m venv .venv
-# (uproot, pandas and h5py are the extras darkscan[root] and darkscan[pandas], which the
-# tests use.)
-python_packages=(scikit-build-core nanobind numpy pytest mpmath uproot pandas h5py)
-if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, pytest, mpmath, uproot, pandas, h5py" 2>/dev/null; then
+# (uproot, pandas and h5py are the extras darkscan[root] and darkscan[pandas], tqdm the
+# extra darkscan[progress], which the tests use.)
+python_packages=(scikit-build-core nanobind numpy pytest mpmath uproot pandas h5py tqdm)
+if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, pytest, mpmath, uproot, pandas, h5py, tqdm" 2>/dev/null; then
   echo "setup: installing ${python_packages[*]} into .venv"
   .venv/bin/python -m pip install -q "${python_packages[@]}"
 fi

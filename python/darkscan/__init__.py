@@ -11,11 +11,11 @@ from . import _core
 from ._core import InputError
 from . import stats
 from . import events
-from .stages import select, signal_model, scan
+from .stages import select, signal_model, scan, lee, interpret, run
 from ._files import read
 
 __version__ = _core.version()
 """The version, as `darkscan --version` prints it."""
 
 __all__ = ["InputError", "stats", "__version__"]
-__all__ += ["events", "select", "signal_model", "scan", "read"]
+__all__ += ["events", "select", "signal_model", "scan", "lee", "interpret", "run", "read"]

@@ -1,8 +1,11 @@
-// darkscan._core.select / efficiency / scan: the stages of docs/development.md#stages,
+// darkscan._core.select / efficiency / scan / lee / interpret / run: the stages of
+// docs/development.md#stages,
 // each the stage function the command calls, with the same config, backend choice and
 // provenance, its file written through the same writer (so the file equals the
 // command's), and its result handed to Python as numpy arrays that own the engine's
-// vectors (docs/python.md#stages). The GIL is released while a stage runs.
+// vectors (docs/python.md#stages), or, for lee and interpret, the tables of the file read
+// back. Each runs watched (watched.hpp): on a thread of its own with the GIL released,
+// its progress reported and Ctrl-C stopping it with no output written.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/pair.h>
@@ -13,7 +16,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,16 +27,23 @@
 #include "bindings.hpp"
 #include "config/config.hpp"
 #include "errors.hpp"
+#include "file_tables.hpp"
+#include "interpret/interpretation.hpp"
 #include "io/event_file.hpp"
 #include "io/file_checksum.hpp"
 #include "io/provenance.hpp"
+#include "lee/lee_file.hpp"
+#include "lee/look_elsewhere.hpp"
 #include "pipeline/compute.hpp"
+#include "pipeline/main_job.hpp"
+#include "progress.hpp"
 #include "scan/scan.hpp"
 #include "scan/scan_file.hpp"
 #include "selection/select.hpp"
 #include "selection/select_file.hpp"
 #include "signal_model/efficiency.hpp"
 #include "signal_model/signal_model_file.hpp"
+#include "watched.hpp"
 
 namespace nb = nanobind;
 
@@ -60,11 +72,11 @@ nb::object array_of(const std::array<T, N>& values) {
 }
 
 nb::dict select(const std::string& config_path, const std::string& input, const std::string& output,
-                const std::vector<std::string>& samples, const std::string& backend_name, int threads) {
+                const std::vector<std::string>& samples, const std::string& backend_name, int threads,
+                nb::handle progress) {
   selection::SelectionResult result;
   std::string backend;
-  {
-    nb::gil_scoped_release released;
+  run_watched(progress, [&] {
     Setup s = setup(config_path, backend_name, threads);
     const io::EventFile file(input.empty() ? config::events_file(s.config, "select", "input") : input);
     for (const auto& name : samples) file.sample(name);  // an unknown sample is said before the work
@@ -74,8 +86,9 @@ nb::dict select(const std::string& config_path, const std::string& input, const 
     const io::Provenance provenance{"darkscan select (docs/physics/selection.md)", {{"input", file.path()}}, backend,
                                     s.config.text};
     selection::write_selection(writer, result, provenance);
+    check_cancelled();
     writer.commit();
-  }
+  });
   nb::list out;
   for (auto& r : result.samples) {
     nb::dict d;
@@ -99,11 +112,10 @@ nb::dict select(const std::string& config_path, const std::string& input, const 
 }
 
 nb::dict efficiency(const std::string& config_path, const std::string& input, const std::string& output,
-                    const std::string& backend_name, int threads) {
+                    const std::string& backend_name, int threads, nb::handle progress) {
   signal_model::SignalModel model;
   std::string backend;
-  {
-    nb::gil_scoped_release released;
+  run_watched(progress, [&] {
     Setup s = setup(config_path, backend_name, threads);
     const io::EventFile file(input.empty() ? config::events_file(s.config, "efficiency", "input") : input);
     io::EventFileWriter writer(output);
@@ -112,8 +124,9 @@ nb::dict efficiency(const std::string& config_path, const std::string& input, co
     const io::Provenance provenance{"darkscan efficiency (docs/physics/signal-model.md)", {{"input", file.path()}},
                                     backend, s.config.text};
     signal_model::write_signal_model(writer, model, provenance, s.config.collider.luminosity_rel_unc);
+    check_cancelled();
     writer.commit();
-  }
+  });
   std::vector<std::string> names;
   std::vector<std::int8_t> final_state;
   std::vector<double> m_hp, sigma, sigma_unc;
@@ -143,11 +156,10 @@ nb::dict efficiency(const std::string& config_path, const std::string& input, co
 nb::dict scan(const std::string& config_path, const std::string& data, const std::string& model_path,
               const std::string& output, const std::string& sample, double credibility,
               const std::string& nuisance_prior, const std::string& signal_prior, const std::string& backend_name,
-              int threads) {
+              int threads, nb::handle progress) {
   scan::ScanResult result;
   std::string backend;
-  {
-    nb::gil_scoped_release released;
+  run_watched(progress, [&] {
     Setup s = setup(config_path, backend_name, threads);
     auto& cfg = s.config;
     if (credibility != 0) {
@@ -171,8 +183,9 @@ nb::dict scan(const std::string& config_path, const std::string& data, const std
     provenance.backend = backend;
     result = scan::run_scan(*s.backend, cfg, selected, model, model_path);
     scan::write_scan(writer, result, cfg, provenance);
+    check_cancelled();
     writer.commit();
-  }
+  });
   auto& t = result.rows;
   nb::dict rows;
   rows["final_state"] = to_numpy(std::move(t.final_state));
@@ -216,16 +229,125 @@ nb::dict scan(const std::string& config_path, const std::string& data, const std
   return d;
 }
 
+nb::dict lee(const std::string& config_path, const std::string& data, const std::string& model_path,
+             const std::string& scan_path, const std::string& output, std::uint64_t toys, std::int64_t seed,
+             std::uint64_t batch, double gv_level, std::uint64_t coverage_toys, const std::string& backend_name,
+             int threads, nb::handle progress) {
+  std::string backend;
+  run_watched(progress, [&] {
+    Setup s = setup(config_path, backend_name, threads);
+    lee::LeeRequest request;
+    request.settings.toys = toys;
+    request.settings.batch = batch;
+    request.settings.upcrossing_level = gv_level;
+    request.settings.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : s.config.run.seed;
+    request.coverage_toys = coverage_toys;
+    request.toys_name = "toys";
+    request.batch_name = "batch";
+    // The command's whole run (docs/commands/lee.md): the scan's data and model checked
+    // against it, the output a copy of the scan with the tables added, toys checkpointed
+    // beside it and resumed from there.
+    const auto selected = selection::read_selected_data(data);
+    const auto model = signal_model::read_signal_model(model_path);
+    const scan::ScanSettings settings = scan::read_scan_settings(scan_path);
+    if (settings.data_sha256 != io::sha256_file(data))
+      throw_input_error("{}: was made from other data than {} (SHA-256 differs)", scan_path, data);
+    if (settings.model_sha256 != io::sha256_file(model_path))
+      throw_input_error("{}: was made with another model than {} (SHA-256 differs)", scan_path, model_path);
+    const scan::ScanTable rows = scan::read_scan_rows(scan_path);
+    io::EventFileWriter writer(output, scan_path);
+    request.checkpoint = output + ".toys.partial";
+    const auto r = lee::look_elsewhere(*s.backend, s.config, selected, model, model_path, rows, settings, request);
+    backend = s.backend->description();
+    lee::write_lee(writer, r, backend);
+    check_cancelled();
+    writer.commit();
+    std::error_code ec;
+    std::filesystem::remove(request.checkpoint, ec);
+  });
+  nb::dict d;
+  d["tables"] = read_file_tables(output, {"lee/toys", "lee/coverage", "expected"});
+  d["backend"] = backend;
+  return d;
+}
+
+nb::dict interpret(const std::string& config_path, const std::string& scan_path, const std::string& model_path,
+                   const std::string& output, bool benchmark_points, const std::string& widths_table,
+                   const std::string& xsec_table, const std::string& chi2_table, const std::string& backend_name,
+                   int threads, nb::handle progress) {
+  std::string backend, widths_source;
+  run_watched(progress, [&] {
+    Setup s = setup(config_path, backend_name, threads);
+    const scan::ScanSettings settings = scan::read_scan_settings(scan_path);
+    const scan::ScanTable rows = scan::read_scan_rows(scan_path);
+    const scan::CombinedTable combined = scan::read_scan_combined(scan_path);
+    std::optional<signal_model::SignalModel> model;
+    if (!model_path.empty()) {
+      if (io::sha256_file(model_path) != settings.model_sha256)
+        throw_input_error("{}: was made with another model than {} (SHA-256 differs)", scan_path, model_path);
+      model = signal_model::read_signal_model(model_path);
+    }
+    io::EventFileWriter writer(output);
+    const interpret::InterpretRequest request{widths_table, xsec_table, chi2_table, benchmark_points};
+    const auto r = interpret::interpret(*s.backend, s.config, config_path, rows, combined, settings,
+                                        model ? &*model : nullptr, request);
+    backend = s.backend->description();
+    widths_source = r.widths_source;
+    io::Provenance provenance{"darkscan interpret (docs/physics/interpretation.md)", {}, backend, s.config.text};
+    io::add_input(provenance, "scan", scan_path, true);
+    provenance.inputs.emplace_back("model", model_path);
+    interpret::write_interpretation(writer, r, provenance);
+    check_cancelled();
+    writer.commit();
+  });
+  nb::dict d;
+  d["tables"] = read_file_tables(output, {"model_points", "combined_limits", "sin_theta/masses", "sin_theta/intervals",
+                                          "y_limit/masses", "y_limit/intervals", "y_limit/curve"});
+  d["backend"] = backend;
+  d["widths_source"] = widths_source;
+  return d;
+}
+
+nb::dict run(const std::string& config_path, const std::string& output_dir, std::uint64_t toys, bool force,
+             const std::string& backend_name, int threads, nb::handle progress) {
+  pipeline::MainJobResult result;
+  run_watched(progress, [&] {
+    pipeline::MainJobOptions options;
+    options.config = config_path;
+    options.output_dir = output_dir;
+    options.toys = toys;
+    options.force = force;
+    options.compute = pipeline::ComputeChoice{backend_name, threads, -1};
+    result = pipeline::run_main_job(options);  // no plotting script: the figures are not drawn
+  });
+  nb::list stages;
+  for (const auto& t : result.times) stages.append(nb::make_tuple(t.name, t.ran, t.seconds));
+  nb::dict d;
+  d["dir"] = result.dir.string();
+  d["summary"] = result.results;
+  d["stages"] = stages;
+  return d;
+}
+
 }  // namespace
 
 void add_stages(nb::module_& m) {
   m.def("select", &select, nb::arg("config"), nb::arg("input"), nb::arg("output"), nb::arg("samples"),
-        nb::arg("backend"), nb::arg("threads"), "darkscan select; darkscan.select wraps it");
+        nb::arg("backend"), nb::arg("threads"), nb::arg("progress").none(), "darkscan select; darkscan.select wraps it");
   m.def("efficiency", &efficiency, nb::arg("config"), nb::arg("input"), nb::arg("output"), nb::arg("backend"),
-        nb::arg("threads"), "darkscan efficiency; darkscan.signal_model wraps it");
+        nb::arg("threads"), nb::arg("progress").none(), "darkscan efficiency; darkscan.signal_model wraps it");
   m.def("scan", &scan, nb::arg("config"), nb::arg("data"), nb::arg("model"), nb::arg("output"), nb::arg("sample"),
         nb::arg("cl"), nb::arg("nuisance_prior"), nb::arg("prior"), nb::arg("backend"), nb::arg("threads"),
-        "darkscan scan; darkscan.scan wraps it");
+        nb::arg("progress").none(), "darkscan scan; darkscan.scan wraps it");
+  m.def("lee", &lee, nb::arg("config"), nb::arg("data"), nb::arg("model"), nb::arg("scan"), nb::arg("output"),
+        nb::arg("toys"), nb::arg("seed"), nb::arg("batch"), nb::arg("gv_level"), nb::arg("coverage_toys"),
+        nb::arg("backend"), nb::arg("threads"), nb::arg("progress").none(), "darkscan lee; darkscan.lee wraps it");
+  m.def("interpret", &interpret, nb::arg("config"), nb::arg("scan"), nb::arg("model"), nb::arg("output"),
+        nb::arg("benchmark_points"), nb::arg("widths_table"), nb::arg("xsec_table"), nb::arg("chi2_table"),
+        nb::arg("backend"), nb::arg("threads"), nb::arg("progress").none(),
+        "darkscan interpret; darkscan.interpret wraps it");
+  m.def("run", &run, nb::arg("config"), nb::arg("output_dir"), nb::arg("toys"), nb::arg("force"), nb::arg("backend"),
+        nb::arg("threads"), nb::arg("progress").none(), "darkscan run without the plots; darkscan.run wraps it");
 }
 
 }  // namespace darkscan::python
