@@ -60,3 +60,23 @@ def small_run(darkscan_bin, tmp_path_factory):
         status, _out, err = run_darkscan(darkscan_bin, *args, cwd=work)
         assert status == 0, err
     return work
+
+
+@pytest.fixture(scope="session")
+def scanned(small_run, darkscan_bin, tmp_path_factory):
+    """A folder beside small_run with the data of test_events.valid_data (a signal sample
+    taken as data: an excess at 0.6 GeV) as data.h5, and `darkscan select` and `darkscan
+    scan` of it (selected.h5, scan.h5); small.toml and model.h5 copied in."""
+    import shutil
+    import darkscan
+    from test_events import valid_data
+    work = tmp_path_factory.mktemp("scanned")
+    for name in ("small.toml", "model.h5"):
+        shutil.copy(small_run / name, work / name)
+    darkscan.events.write(work / "data.h5", {"data": (valid_data(small_run), {"kind": "data"})})
+    for args in (("select", "--config", "small.toml", "--input", "data.h5", "--output", "selected.h5"),
+                 ("scan", "--config", "small.toml", "--data", "selected.h5", "--model", "model.h5",
+                  "--output", "scan.h5")):
+        status, _out, err = run_darkscan(darkscan_bin, *args, cwd=work)
+        assert status == 0, err
+    return work

@@ -77,6 +77,19 @@ def test_select_and_scan_equal_the_command_line(small_run, darkscan_bin, monkeyp
     assert tables["scan"]["z"].to_numpy().tobytes() == cli["scan/z"].tobytes()
 
 
+def assert_input_errors(cases, folder):
+    """Each (call, message): the call raises InputError whose message starts with the
+    message; and `folder`, where the calls would write, stays empty."""
+    for call, message in cases:
+        try:
+            call()
+        except darkscan.InputError as e:
+            assert str(e).startswith(message), (str(e), message)
+        else:
+            raise AssertionError(f"no InputError for {message}")
+    assert list(folder.iterdir()) == []
+
+
 def test_bad_stage_input_raises_input_error(small_run, tmp_path):
     cases = [
         (lambda: darkscan.scan(small_run / "model.h5", small_run / "model.h5", tmp_path / "s.h5"),
@@ -86,14 +99,7 @@ def test_bad_stage_input_raises_input_error(small_run, tmp_path):
         (lambda: darkscan.select(small_run / "events.h5", tmp_path / "s.h5", samples=["nope"]),
          f"{small_run / 'events.h5'}: no sample 'nope' (the file has: "),
     ]
-    for call, message in cases:
-        try:
-            call()
-        except darkscan.InputError as e:
-            assert str(e).startswith(message), (str(e), message)
-        else:
-            raise AssertionError(f"no InputError for {message}")
-    assert list(tmp_path.iterdir()) == []
+    assert_input_errors(cases, tmp_path)
 
 
 def test_the_notebook_example_runs(darkscan_bin, tmp_path):
