@@ -38,8 +38,11 @@ echo "setup: built preset '$preset' in build/$preset"
 # module in build/python/ (kept, so a rerun rebuilds only what changed; ccache through
 # CMAKE_CXX_COMPILER_LAUNCHER when that is set).
 [[ -x .venv/bin/python ]] || /usr/bin/python3 -m venv .venv
-python_packages=(scikit-build-core nanobind numpy matplotlib h5py pytest mpmath mypy)
-if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, matplotlib, h5py, pytest, mpmath, mypy" 2>/dev/null; then
+# (matplotlib and h5py are the extra darkscan[plot], which darkscan run draws with; uproot,
+# pandas and tqdm the extras darkscan[root], darkscan[pandas] and darkscan[progress]; pytest,
+# mpmath and mypy are the tests'.)
+python_packages=(scikit-build-core nanobind numpy matplotlib h5py pytest mpmath mypy uproot pandas tqdm)
+if ! .venv/bin/python -c "import scikit_build_core, nanobind, numpy, matplotlib, h5py, pytest, mpmath, mypy, uproot, pandas, tqdm" 2>/dev/null; then
   echo "setup: installing ${python_packages[*]} into .venv"
   .venv/bin/python -m pip install -q "${python_packages[@]}"
 fi

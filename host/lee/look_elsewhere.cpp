@@ -112,6 +112,8 @@ LeePart look_elsewhere_part(Backend& backend, const config::Config& config, cons
                  write_checkpoint(request.checkpoint, fingerprint, done);
                  kept = done.size();
                });
+    } catch (const Cancelled&) {
+      throw;  // the watcher stopped the run (progress.hpp): the checkpoint is kept, unremarked
     } catch (const std::exception& e) {
       if (request.checkpoint.empty()) throw;
       const std::string message =

@@ -15,6 +15,7 @@
 #include "lee/lee_file.hpp"
 #include "lee/look_elsewhere.hpp"
 #include "pipeline/stage.hpp"
+#include "progress.hpp"
 #include "scan/scan.hpp"
 #include "scan/scan_file.hpp"
 #include "selection/select.hpp"
@@ -186,6 +187,9 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
 
 // Runs the stage unless it is up to date; the time it took, or skipped.
 StageTime run_stage(const Stage& stage, const config::Config& cfg, bool force) {
+  // A cancelled job (progress.hpp) stops between stages, those done kept, even when the
+  // stage it was in reports no progress.
+  check_cancelled();
   const std::string fp = fingerprint(stage, config::canonical_text(cfg, stage.config_sections));
   if (!force && up_to_date(stage, fp)) {
     fmt::print(stderr, "run: {} is up to date ({})\n", stage.name, stage.output);
@@ -197,6 +201,8 @@ StageTime run_stage(const Stage& stage, const config::Config& cfg, bool force) {
     stage.run();
   } catch (const InputError& e) {
     throw InputError(fmt::format("stage {}: {}", stage.name, e.what()));
+  } catch (const Cancelled&) {
+    throw;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("stage {} failed: {}; the stages before it are kept and the same command "
                                          "resumes from it",

@@ -11,8 +11,12 @@ from . import _core
 from ._core import InputError
 from . import stats
 from . import plot
+from . import events
+from .stages import select, signal_model, scan, lee, interpret, run
+from ._files import read
 
 __version__ = _core.version()
 """The version, as `darkscan --version` prints it."""
 
 __all__ = ["InputError", "stats", "plot", "__version__"]
+__all__ += ["events", "select", "signal_model", "scan", "lee", "interpret", "run", "read"]

@@ -21,4 +21,6 @@ NB_MODULE(_core, m) {
   m.def("compiled_backends", [] { return darkscan::compiled_backends(); }, "The backends compiled in, e.g. 'cpu'");
   nb::exception<darkscan::InputError>(m, "InputError", PyExc_ValueError);
   darkscan::python::add_stats(m);
+  darkscan::python::add_events(m);
+  darkscan::python::add_stages(m);
 }

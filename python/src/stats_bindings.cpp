@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "arrays.hpp"
 #include "backend/backend.hpp"
 #include "bindings.hpp"
 #include "errors.hpp"
@@ -93,13 +94,6 @@ std::vector<std::size_t> broadcast_strides(const Column& c, const std::vector<st
     stride *= c.shape[d];
   }
   return strides;
-}
-
-template <class T>
-nb::ndarray<nb::numpy, T> to_numpy(std::vector<T>&& values, const std::vector<std::size_t>& shape) {
-  auto* owned = new std::vector<T>(std::move(values));
-  nb::capsule owner(owned, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
-  return nb::ndarray<nb::numpy, T>(owned->data(), shape.size(), shape.data(), owner);
 }
 
 nb::tuple evaluate(const Input& n_obs, const Input& n_sb, const Input& f, const Input& delta, const Input& eff_rel_unc,
