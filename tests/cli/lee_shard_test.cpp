@@ -197,7 +197,7 @@ TEST_F(LeeShard, MergeRefusesShardsThatAreNotOneWholeRunNamingThem) {
        "where " + at(1) + " has 'seed 11'"},
       {{at(1), at(2), at(3), p("half.h5")},
        "merge: " + at(1) + " is shard 1/3 and " + p("half.h5") + " is shard 1/2: shards of one run have the same N"},
-      {{scan_, at(1), at(2), at(3)}, scan_ + ": not a shard of darkscan lee (no /lee_shard"},
+      {{scan_, at(1), at(2), at(3)}, scan_ + ": not a shard (no /lee_shard"},
       {{at(1), at(2), at(3), scan_}, scan_ + ": not a shard of darkscan lee (no /lee_shard"},
       {{at(1), text, at(3)}, text},
       {{at(1), p("absent.h5"), at(3)}, p("absent.h5")},
