@@ -1,4 +1,4 @@
-// darkscan merge: the shards of a job array (`darkscan lee --shard K/N`) combined into
+// darkscan merge: the shards of a job array (`darkscan lee|scan --shard K/N`) combined into
 // the file one process writes (docs/commands/merge.md, docs/cluster.md). Every shard is
 // read and checked before the output is opened: a refusal writes nothing.
 #include <fmt/format.h>
@@ -67,7 +67,7 @@ int run_merge_command(const MergeOptions& opt) {
 void add_merge_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<MergeOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "merge", "Combine the shards of darkscan lee --shard K/N into the file one unsharded run writes");
+      "merge", "Combine the shards of darkscan lee or scan --shard K/N into the file one unsharded run writes");
   cmd->add_option("--output", opt->output, "File to write (the results of the whole run)")->required();
   cmd->add_option("shards", opt->shards, "The shard files, one per K = 1..N, in any order")->required();
   cmd->callback([opt, &action] { action = [opt] { return run_merge_command(*opt); }; });

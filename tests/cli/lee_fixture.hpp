@@ -78,6 +78,27 @@ inline void expect_same_lee_file(const std::string& a, const std::string& b,
   for (const auto& path : xs) EXPECT_FALSE(path.starts_with("/lee_shard")) << path;
 }
 
+// `r` refused in one line saying `message` (after "darkscan: error: "), exit 2, with
+// nothing at `out`.
+inline void expect_refused(const CommandResult& r, const std::string& message, const std::string& out) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("darkscan: error: " + message), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// mpirun's MPMD form: `ranks` ranks of darkscan `args` and one more of `args` + `other`,
+// oversubscribed (more ranks than cores), as root where the tests run so.
+inline std::vector<std::string> mpmd_argv(const char* mpiexec, const char* exe, int ranks,
+                                          const std::vector<std::string>& args, const std::vector<std::string>& other) {
+  std::vector<std::string> argv{mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", std::to_string(ranks), exe};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {":", "-n", "1", exe});
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), other.begin(), other.end());
+  return argv;
+}
+
 class LeeFixture : public TempDirTest {
  protected:
   static void SetUpTestSuite() {

@@ -68,16 +68,11 @@ TEST_F(StageMpi, ScanOnOneTwoAndThreeRanksWritesTheFileOfOneProcess) {
 }
 
 TEST_F(StageMpi, AFailedScanRankEndsTheJobNamingItAndWritesNothing) {
-  // Rank 2 reads another model than the others: its fingerprint differs and rank 0
-  // refuses the job before any statistics, naming it.
+  // Rank 2 asks for another credibility level than the others: its fingerprint differs
+  // and rank 0 refuses the job before any statistics, naming it.
   const std::string out = p("out.h5");
-  std::vector<std::string> argv{DARKSCAN_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "-n", "2", DARKSCAN_EXE};
-  const auto args = scan_args(out);
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {":", "-n", "1", DARKSCAN_EXE});
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {"--cl", "0.9"});
-  const auto r = testing::run_command(argv);
+  const auto r =
+      testing::run_command(testing::mpmd_argv(DARKSCAN_MPIEXEC, DARKSCAN_EXE, 2, scan_args(out), {"--cl", "0.9"}));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("darkscan: error: rank 0 of 3: rank 2 of 3 runs another scan job than rank 0 (other inputs, "
                        "config, options or backend): its fingerprint has 'credibility 0.9' where rank 0 has "
