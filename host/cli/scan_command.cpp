@@ -130,7 +130,7 @@ int run_scan_command(ScanOptions opt, const mpi::World* world) {
   if (!world || world->rank() == 0)
     for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
   const auto write_start = Clock::now();
-  if (!shard.whole()) {
+  if (opt.shard_given || world) {  // a shard file even of 1/1, as --shard asks
     std::uint64_t rows = 0;
     for (const auto& w : result.windows) rows += w.size() * result.ctau_cm.size();
     const io::ShardStamp stamp{"scan", shard, fingerprint, backend->description()};
