@@ -83,10 +83,7 @@ int run_lee_command(LeeOptions opt, const mpi::World* world) {
   opt.request.settings.seed = opt.seed >= 0 ? static_cast<std::uint64_t>(opt.seed) : cfg.run.seed;
   opt.request.checkpoint = output + ".toys.partial";
   if (world) {
-    // Each rank its share of its node's cores, unless --threads or run.threads say, and
-    // the GPU of its node-local rank (docs/cluster.md#mpi).
-    if (opt.compute.threads < 0 && cfg.run.threads == 0) opt.compute.threads = world->threads_per_rank();
-    opt.compute.cuda_device = world->local_rank();
+    share_node(*world, cfg, opt.compute);
     opt.request.checkpoint = mpi::rank_checkpoint(output, *world);
     opt.request.scan_sha256 = io::sha256_file(opt.scan);
   }
@@ -152,26 +149,6 @@ int run_lee_command(LeeOptions opt, const mpi::World* world) {
   return kExitOk;
 }
 
-// One process, or one rank of an MPI job (docs/cluster.md#mpi): a rank that fails
-// prints one line naming itself and ends the job, every rank's checkpoint kept.
-int run_lee_on_this_process(const LeeOptions& opt) {
-  if (mpi::launched_ranks() <= 1) return run_lee_command(opt, nullptr);
-  const mpi::World world;
-  if (world.size() <= 1) return run_lee_command(opt, nullptr);
-  const std::string rank = fmt::format("rank {} of {}", world.rank(), world.size());
-  try {
-    return run_lee_command(opt, &world);
-  } catch (const InputError& e) {
-    world.fail(kExitBadInput, fmt::format("darkscan: error: {}: {}", rank, e.what()));
-  } catch (const std::bad_alloc&) {
-    world.fail(kExitFailure, fmt::format("darkscan: failure: {}: out of memory (input.chunk_rows and run.threads "
-                                         "bound what a stage holds; lower them, or give darkscan more memory)",
-                                         rank));
-  } catch (const std::exception& e) {
-    world.fail(kExitFailure, fmt::format("darkscan: failure: {}: {}", rank, e.what()));
-  }
-}
-
 }  // namespace
 
 void add_lee_command(CLI::App& app, Action& action) {
@@ -201,7 +178,7 @@ void add_lee_command(CLI::App& app, Action& action) {
   add_backend_flags(cmd, opt->compute);
   cmd->callback([opt, cmd, &action] {
     opt->shard_given = cmd->count("--shard") > 0;
-    action = [opt] { return run_lee_on_this_process(*opt); };
+    action = [opt] { return run_on_this_process([opt](const mpi::World* world) { return run_lee_command(*opt, world); }); };
   });
 }
 

@@ -1,4 +1,4 @@
-// darkscan merge: the shards of a job array (`darkscan lee --shard K/N`) combined into
+// darkscan merge: the shards of a job array (`darkscan lee|scan --shard K/N`) combined into
 // the file one process writes (docs/commands/merge.md, docs/cluster.md). Every shard is
 // read and checked before the output is opened: a refusal writes nothing.
 #include <fmt/format.h>
@@ -13,7 +13,9 @@
 #include "io/event_writer.hpp"
 #include "lee/lee_file.hpp"
 #include "lee/lee_shard_file.hpp"
+#include "io/shard_file.hpp"
 #include "scan/scan_file.hpp"
+#include "scan/scan_shard_file.hpp"
 
 namespace darkscan::cli {
 
@@ -24,12 +26,7 @@ struct MergeOptions {
   std::vector<std::string> shards;
 };
 
-int run_merge_command(const MergeOptions& opt) {
-  // What the shards are of: the first file says (a later stage's shards, e.g. scan's,
-  // would be told apart here by their group).
-  if (!lee::is_lee_shard(opt.shards.front()))
-    throw_input_error("{}: not a shard of darkscan lee (no /{}; darkscan lee --shard K/N writes one)",
-                      opt.shards.front(), lee::kShardGroup);
+int merge_lee(const MergeOptions& opt) {
   std::string backend;
   const lee::LeeResult r = lee::merge_lee_shards(opt.shards, backend);
   // The first shard is a copy of the scan file, as the stage's output is: its /scan
@@ -44,12 +41,33 @@ int run_merge_command(const MergeOptions& opt) {
   return kExitOk;
 }
 
+int merge_scan(const MergeOptions& opt) {
+  io::Attributes root;
+  const scan::ScanResult r = scan::merge_scan_shards(opt.shards, root);
+  io::EventFileWriter writer(opt.output);
+  scan::write_scan(writer, r, root);
+  writer.commit();
+  std::size_t without = r.rows.size() - r.missing_limits[scan::kLimitOk];
+  fmt::print("{} shards of {} rows ({} without a limit), {} combined rows -> {}\n", opt.shards.size(), r.rows.size(),
+             without, r.combined.size(), opt.output);
+  return kExitOk;
+}
+
+int run_merge_command(const MergeOptions& opt) {
+  // What the shards are of: the first file's group says (io/shard_file.hpp); a file of
+  // another stage among the rest is refused by the stage's checks.
+  const std::string stage = io::shard_stage(opt.shards.front());
+  if (stage == "lee") return merge_lee(opt);
+  if (stage == "scan") return merge_scan(opt);
+  throw_input_error("{}: a shard of darkscan {}, which this darkscan does not merge", opt.shards.front(), stage);
+}
+
 }  // namespace
 
 void add_merge_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<MergeOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "merge", "Combine the shards of darkscan lee --shard K/N into the file one unsharded run writes");
+      "merge", "Combine the shards of darkscan lee or scan --shard K/N into the file one unsharded run writes");
   cmd->add_option("--output", opt->output, "File to write (the results of the whole run)")->required();
   cmd->add_option("shards", opt->shards, "The shard files, one per K = 1..N, in any order")->required();
   cmd->callback([opt, &action] { action = [opt] { return run_merge_command(*opt); }; });

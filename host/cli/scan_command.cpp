@@ -4,14 +4,18 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "errors.hpp"
 #include "io/file_checksum.hpp"
 #include "io/provenance.hpp"
+#include "io/shard_file.hpp"
+#include "mpi/distributed_shards.hpp"
 #include "scan/scan.hpp"
 #include "scan/scan_file.hpp"
+#include "scan/scan_shard_file.hpp"
 #include "selection/select_file.hpp"
 #include "signal_model/signal_model_file.hpp"
 
@@ -31,6 +35,8 @@ struct ScanOptions {
   double credibility = 0;  // 0: the config's
   std::string nuisance_prior;
   std::string signal_prior;
+  std::string shard;          // "K/N"
+  bool shard_given = false;  // false: the whole scan
   BackendFlags compute;
 };
 
@@ -82,9 +88,16 @@ void print_summary(const scan::ScanResult& r, const config::Config& cfg) {
              t.n_sb[best], t.f[best]);
 }
 
-int run_scan_command(const ScanOptions& opt) {
+// `world`: the job's ranks when mpirun started darkscan as more than one
+// (docs/cluster.md#mpi): each computes the statistics of its shard of the rows, rank 0
+// merges them and writes the output.
+int run_scan_command(ScanOptions opt, const mpi::World* world) {
   const auto start = Clock::now();
   config::Config cfg = load_config_or_defaults(opt.config);
+  if (world && opt.shard_given)
+    throw_input_error("--shard: not under mpirun ({} ranks): the ranks split the scan among themselves", world->size());
+  const Shard shard = world ? mpi::rank_shard(*world) : opt.shard_given ? parse_shard(opt.shard, "--shard") : Shard{};
+  if (world) share_node(*world, cfg, opt.compute);
   if (opt.credibility != 0) {
     if (!(opt.credibility > 0 && opt.credibility < 1))
       throw_input_error("--cl: {} is not a credibility level in (0, 1)", opt.credibility);
@@ -92,7 +105,9 @@ int run_scan_command(const ScanOptions& opt) {
   }
   if (!opt.nuisance_prior.empty()) cfg.scan.nuisance_prior = opt.nuisance_prior;
   if (!opt.signal_prior.empty()) cfg.scan.signal_prior = opt.signal_prior;
-  io::EventFileWriter writer(opt.output);  // an unwritable destination is said before the work
+  // An unwritable destination is said before the work; under MPI only rank 0 writes it.
+  std::optional<io::EventFileWriter> written;
+  if (!world || world->rank() == 0) written.emplace(opt.output);
   const auto data = selection::read_selected_data(opt.data, opt.sample);
   const auto model = signal_model::read_signal_model(opt.model);
   io::Provenance provenance{"darkscan scan (docs/physics/window-scan.md and docs/physics/statistics.md)", {}, "", cfg.text};
@@ -105,11 +120,61 @@ int run_scan_command(const ScanOptions& opt) {
   provenance.backend = backend->description();
   const double load_seconds = seconds_since(start);
 
-  const scan::ScanResult result = scan::run_scan(*backend, cfg, data, model, opt.model);
-  for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
+  const io::Attributes root = scan::scan_root_attributes(cfg, provenance);
+  // What every shard of this scan shares (docs/cluster.md): the root attributes name the
+  // inputs with their checksums, the statistics settings and the config.
+  const std::string fingerprint = io::run_fingerprint("scan", root, backend->name());
+  if (world) mpi::check_same_run(*world, fingerprint, "scan");
+
+  scan::ScanResult result = scan::run_scan(*backend, cfg, data, model, opt.model, shard);
+  if (!world || world->rank() == 0)
+    for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
   const auto write_start = Clock::now();
-  scan::write_scan(writer, result, cfg, provenance);
-  writer.commit();
+  if (opt.shard_given || world) {  // a shard file even of 1/1, as --shard asks
+    std::uint64_t rows = 0;
+    for (const auto& w : result.windows) rows += w.size() * result.ctau_cm.size();
+    const io::ShardStamp stamp{"scan", shard, fingerprint, backend->description()};
+    if (!world) {
+      scan::write_scan_part(*written, result, root, stamp, rows);
+      written->commit();
+      fmt::print(stderr, "{}\n", why);
+      const auto range = shard_range(shard, rows);
+      fmt::print("shard {}: rows [{}, {}) of {}, statistics {:.3f} s ({} experiments, {} distinct) on {}; total "
+                 "{:.2f} s -> {} (darkscan merge joins the shards)\n",
+                 shard_name(shard), range.begin, range.end, rows, result.statistics_seconds, result.rows.size(),
+                 result.experiments_computed, backend->description(), seconds_since(start), opt.output);
+      return kExitOk;
+    }
+    // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
+    const auto mine = mpi::rank_shard_path(*world, "scan");
+    {
+      io::EventFileWriter part(mine);
+      scan::write_scan_part(part, result, io::with_backend(root, backend->description()), stamp, rows);
+      part.commit();
+    }
+    const auto gathered = mpi::gather_shard_files(*world, mine);
+    if (world->rank() != 0) return kExitOk;
+    std::vector<std::string> paths;
+    for (const auto& p : gathered.paths) paths.push_back(p.string());
+    io::Attributes merged_root;
+    const double statistics_seconds = result.statistics_seconds;
+    const auto events = result.events;  // counted by every rank, kept by none of the files
+    result = scan::merge_scan_shards(paths, merged_root);
+    result.statistics_seconds = statistics_seconds;
+    result.events = events;
+    // One process's root attributes: its own backend (every rank runs one kind).
+    scan::write_scan(*written, result, io::with_backend(merged_root, backend->description()));
+    written->commit();
+    fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
+    print_summary(result, cfg);
+    fmt::print("{} rows on {} ranks (rank 0's statistics {:.3f} s); parts sent to rank 0: {} bytes, at most {} from "
+               "one rank; total {:.2f} s -> {}\n",
+               result.rows.size(), world->size(), statistics_seconds, gathered.sent_bytes, gathered.largest_bytes,
+               seconds_since(start), opt.output);
+    return kExitOk;
+  }
+  scan::write_scan(*written, result, root);
+  written->commit();
   const double write_seconds = seconds_since(write_start);
 
   fmt::print(stderr, "{}\n", why);
@@ -137,8 +202,16 @@ void add_scan_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"gaussian", "lognormal"}));
   cmd->add_option("--prior", opt->signal_prior, "Signal prior: uniform | jeffreys (default: scan.signal_prior)")
       ->check(CLI::IsMember({"uniform", "jeffreys"}));
+  cmd->add_option("--shard", opt->shard,
+                  "Compute only shard K of N (K/N, 1 <= K <= N) of the rows' statistics and write a partial result "
+                  "for darkscan merge (docs/cluster.md)");
   add_backend_flags(cmd, opt->compute);
-  cmd->callback([opt, &action] { action = [opt] { return run_scan_command(*opt); }; });
+  cmd->callback([opt, cmd, &action] {
+    opt->shard_given = cmd->count("--shard") > 0;
+    action = [opt] {
+      return run_on_this_process([opt](const mpi::World* world) { return run_scan_command(*opt, world); });
+    };
+  });
 }
 
 }  // namespace darkscan::cli

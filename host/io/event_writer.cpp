@@ -91,21 +91,37 @@ void EventFileWriter::set_root_attributes(const Attributes& attributes) {
   for (const auto& [k, v] : attributes) h5::write_attribute(file_.get(), k, v, output_.destination().string());
 }
 
+hid_t EventFileWriter::parent_group(const std::string& parent, const std::string& ctx) {
+  if (parent.empty()) return file_.get();
+  for (const auto& [n, g] : parents_)
+    if (n == parent) return g.get();
+  const auto group_create = untimed_group_properties(ctx);
+  parents_.emplace_back(parent, h5::Group(h5::check_write_id(H5Gcreate2(file_.get(), parent.c_str(), H5P_DEFAULT,
+                                                                        group_create.get(), H5P_DEFAULT),
+                                                             ctx, fmt::format("create /{}", parent))));
+  return parents_.back().second.get();
+}
+
+void EventFileWriter::copy_tables(const std::filesystem::path& source, const std::string& parent) {
+  h5::silence_errors();
+  const std::string ctx = fmt::format("{}: /{} of {}", output_.destination().string(), parent, source.string());
+  const auto from = h5::open_file_readonly(source.string());
+  if (!h5::link_exists(from.get(), "/" + parent)) return;
+  const h5::Group group(h5::check_id(H5Gopen2(from.get(), parent.c_str(), H5P_DEFAULT), ctx, "open it"));
+  close_current();
+  const hid_t to = parent_group(parent, ctx);
+  for (const auto& name : h5::child_names(group.get(), ctx))
+    h5::check_write_status(H5Ocopy(group.get(), name.c_str(), to, name.c_str(), H5P_DEFAULT, H5P_DEFAULT), ctx,
+                           fmt::format("copy {}", name));
+}
+
 void EventFileWriter::begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
                                   const HostBatch& first_rows) {
   h5::silence_errors();  // this may be another thread than the constructor's
   const std::string table = parent.empty() ? name : fmt::format("{}/{}", parent, name);
   const std::string ctx = fmt::format("{}: /{}", output_.destination().string(), table);
   const auto group_create = untimed_group_properties(ctx);
-  hid_t parent_id = parent.empty() ? file_.get() : -1;
-  for (const auto& [n, g] : parents_)
-    if (n == parent) parent_id = g.get();
-  if (parent_id < 0) {
-    parents_.emplace_back(parent, h5::Group(h5::check_write_id(H5Gcreate2(file_.get(), parent.c_str(), H5P_DEFAULT,
-                                                                          group_create.get(), H5P_DEFAULT),
-                                                               ctx, fmt::format("create /{}", parent))));
-    parent_id = parents_.back().second.get();
-  }
+  const hid_t parent_id = parent_group(parent, ctx);
   close_current();
   current_ = std::make_unique<Open>();
   current_->name = table;

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <span>
 
 #include "darkscan/version.hpp"
 #include "errors.hpp"
 #include "io/event_file.hpp"
+#include "io/shard_file.hpp"
 #include "io/sample_reader.hpp"
 #include "lee/lee_file.hpp"
 #include "lee/toy_checkpoint.hpp"
@@ -34,32 +34,28 @@ io::HostBatch record_table(std::span<const ToyOutcome> toys) {
 
 std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
-// The attributes of /lee_shard/toys that say what the shard is, one per field of LeePart.
+// The attributes of /lee_shard/toys: the stamp every shard carries (io/shard_file.hpp)
+// and what the shard is, one per field of LeePart.
 io::Attributes shard_attributes(const LeePart& p, const std::string& backend, const std::string& config_text) {
-  return {{"creator", std::string("darkscan lee --shard (docs/cluster.md)")},
-          {"darkscan_version", std::string(version())},
-          {"fingerprint", p.fingerprint},
-          {"shard", shard_name(p.shard)},
-          {"shard_index", as_int(p.shard.index)},
-          {"shard_count", as_int(p.shard.count)},
-          {"toys", as_int(p.settings.toys)},
-          {"first_toy", as_int(p.toy_range.begin)},
-          {"end_toy", as_int(p.toy_range.end)},
-          {"coverage_toys", as_int(p.coverage_toys)},
-          {"first_coverage_toy", as_int(p.coverage_range.begin)},
-          {"end_coverage_toy", as_int(p.coverage_range.end)},
-          {"rows", as_int(p.rows)},
-          {"first_row", as_int(p.row_range.begin)},
-          {"end_row", as_int(p.row_range.end)},
-          {"seed", as_int(p.settings.seed)},
-          {"gv_level_q", p.settings.upcrossing_level},
-          {"legendre_nodes", static_cast<std::int64_t>(p.settings.legendre_nodes)},
-          {"credibility", p.credibility},
-          {"record_bytes", static_cast<std::int64_t>(sizeof(ToyOutcome))},
-          {"toy_seconds", p.toy_seconds},
-          {"expected_seconds", p.expected_seconds},
-          {"backend", backend},
-          {"config", config_text}};
+  io::Attributes a = io::shard_stamp_attributes({"lee", p.shard, p.fingerprint, backend});
+  a.insert(a.end(), {{"toys", as_int(p.settings.toys)},
+                     {"first_toy", as_int(p.toy_range.begin)},
+                     {"end_toy", as_int(p.toy_range.end)},
+                     {"coverage_toys", as_int(p.coverage_toys)},
+                     {"first_coverage_toy", as_int(p.coverage_range.begin)},
+                     {"end_coverage_toy", as_int(p.coverage_range.end)},
+                     {"rows", as_int(p.rows)},
+                     {"first_row", as_int(p.row_range.begin)},
+                     {"end_row", as_int(p.row_range.end)},
+                     {"seed", as_int(p.settings.seed)},
+                     {"gv_level_q", p.settings.upcrossing_level},
+                     {"legendre_nodes", static_cast<std::int64_t>(p.settings.legendre_nodes)},
+                     {"credibility", p.credibility},
+                     {"record_bytes", static_cast<std::int64_t>(sizeof(ToyOutcome))},
+                     {"toy_seconds", p.toy_seconds},
+                     {"expected_seconds", p.expected_seconds},
+                     {"config", config_text}});
+  return a;
 }
 
 // A shard's attribute, InputError naming the file when it is missing or of another type.
@@ -101,19 +97,6 @@ std::vector<T> column_of(const io::HostBatch& batch, const std::string& name) {
   return {v.begin(), v.end()};
 }
 
-// "2-4, 7" for the sorted numbers 2, 3, 4, 7.
-std::string number_ranges(const std::vector<std::uint64_t>& numbers) {
-  std::string out;
-  for (std::size_t i = 0; i < numbers.size();) {
-    std::size_t j = i;
-    while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) ++j;
-    out += fmt::format("{}{}", out.empty() ? "" : ", ",
-                       j == i ? fmt::format("{}", numbers[i]) : fmt::format("{}-{}", numbers[i], numbers[j]));
-    i = j + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 void write_lee_part(io::EventFileWriter& writer, const LeePart& part, const std::string& backend,
@@ -140,20 +123,16 @@ bool is_lee_shard(const std::string& path) {
 }
 
 ShardFile read_lee_part(const std::string& path) {
-  if (!is_lee_shard(path))
-    throw_input_error("{}: not a shard of darkscan lee (no /{}; darkscan lee --shard K/N writes one)", path,
-                      kShardGroup);
+  const io::ShardFileStamp stamp = io::read_shard_stamp(path, "lee", "toys");
   const std::string ctx = fmt::format("{}: /{}", path, kShardGroup);
   const io::EventFile file(path, kShardGroup);
   const io::SampleInfo& info = file.sample("toys");
   ShardFile out;
   out.path = path;
-  out.backend = attribute<std::string>(info, "backend", ctx);
+  out.backend = stamp.stamp.backend;
   LeePart& p = out.part;
-  p.fingerprint = attribute<std::string>(info, "fingerprint", ctx);
-  p.shard = {count_attribute(info, "shard_index", ctx), count_attribute(info, "shard_count", ctx)};
-  if (p.shard.index < 1 || p.shard.index > p.shard.count)
-    throw_input_error("{}: shard {}: K must be between 1 and N (a damaged shard?)", ctx, shard_name(p.shard));
+  p.fingerprint = stamp.stamp.fingerprint;
+  p.shard = stamp.stamp.shard;
   p.settings.toys = count_attribute(info, "toys", ctx);
   p.settings.seed = count_attribute(info, "seed", ctx);
   p.settings.upcrossing_level = attribute<double>(info, "gv_level_q", ctx);
@@ -220,60 +199,28 @@ ShardFile read_lee_part(const std::string& path) {
 }
 
 LeeResult merge_lee_shards(const std::vector<std::string>& paths, std::string& backend) {
-  if (paths.empty()) throw_input_error("merge: no shard files given");
+  std::vector<io::ShardFileStamp> stamps;
+  for (const auto& path : paths) stamps.push_back(io::read_shard_stamp(path, "lee", "toys"));
+  const auto order = io::order_shards(stamps);
   std::vector<ShardFile> shards;
-  for (const auto& path : paths) shards.push_back(read_lee_part(path));
-  const ShardFile& first = shards.front();
-  const std::uint64_t n = first.part.shard.count;
-  for (const auto& s : shards) {
-    if (s.part.shard.count != n)
-      throw_input_error("merge: {} is shard {} and {} is shard {}: shards of one run have the same N", first.path,
-                        shard_name(first.part.shard), s.path, shard_name(s.part.shard));
-    if (s.part.fingerprint != first.part.fingerprint) {
-      const auto [a, b] = first_differing_lines(first.part.fingerprint, s.part.fingerprint);
-      throw_input_error("merge: {} is a shard of another run than {}: its fingerprint has '{}' where {} has '{}'",
-                        s.path, first.path, b, first.path, a);
-    }
-  }
-  std::map<std::uint64_t, ShardFile*> by_index;
-  for (auto& s : shards) {
-    const auto [it, fresh] = by_index.emplace(s.part.shard.index, &s);
-    if (!fresh)
-      throw_input_error("merge: {} and {} are both shard {}", it->second->path, s.path, shard_name(s.part.shard));
-  }
-  if (by_index.size() != n) {
-    std::vector<std::uint64_t> missing;
-    for (std::uint64_t k = 1; k <= n; ++k)
-      if (!by_index.contains(k)) missing.push_back(k);
-    std::string given;
-    if (shards.size() <= 8)
-      for (const auto& [k, s] : by_index) given += fmt::format("{}{} ({})", given.empty() ? "" : ", ", s->path, k);
-    else
-      given = fmt::format("{} files", shards.size());
-    throw_input_error("merge: shard{} {} of {} missing (given: {})", missing.size() > 1 ? "s" : "",
-                      number_ranges(missing), n, given);
-  }
+  for (std::size_t i : order) shards.push_back(read_lee_part(paths[i]));
   // The coverage points follow from the scan and the expected limits at their rows, the
   // same in every shard of one run: a difference is a damaged file.
-  for (const auto& [k, s] : by_index) {
+  const ShardFile& first = shards.front();
+  for (const auto& s : shards) {
     const auto& a = first.part.coverage;
-    const auto& b = s->part.coverage;
+    const auto& b = s.part.coverage;
     bool same = a.size() == b.size();
     for (std::size_t j = 0; same && j < a.size(); ++j)
       same = a[j].row == b[j].row && a[j].signal_factor == b[j].signal_factor &&
              a[j].true_events == b[j].true_events && a[j].true_background == b[j].true_background;
     if (!same)
-      throw_input_error("merge: {}: its coverage points differ from those of {} (a damaged shard?)", s->path,
+      throw_input_error("merge: {}: its coverage points differ from those of {} (a damaged shard?)", s.path,
                         first.path);
   }
+  backend = io::joined_backends(stamps, order);
   std::vector<LeePart> parts;
-  std::vector<std::string> backends;
-  for (auto& [k, s] : by_index) {
-    if (std::find(backends.begin(), backends.end(), s->backend) == backends.end()) backends.push_back(s->backend);
-    parts.push_back(std::move(s->part));
-  }
-  backend.clear();
-  for (const auto& b : backends) backend += (backend.empty() ? "" : "; ") + b;
+  for (auto& s : shards) parts.push_back(std::move(s.part));
   return combine_parts(std::move(parts));
 }
 

@@ -81,20 +81,6 @@ Verdict verify(const std::filesystem::path& path, std::uintmax_t size, const std
 
 }  // namespace
 
-std::pair<std::string, std::string> first_differing_lines(const std::string& a, const std::string& b) {
-  std::size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    const std::size_t ie = std::min(a.find('\n', i), a.size());
-    const std::size_t je = std::min(b.find('\n', j), b.size());
-    std::string x = a.substr(std::min(i, a.size()), ie - std::min(i, a.size()));
-    std::string y = b.substr(std::min(j, b.size()), je - std::min(j, b.size()));
-    if (x != y) return {std::move(x), std::move(y)};
-    i = ie + 1;
-    j = je + 1;
-  }
-  return {};
-}
-
 std::span<const std::byte> toy_record_bytes(std::span<const ToyOutcome> toys) { return std::as_bytes(toys); }
 
 std::optional<std::vector<ToyOutcome>> toys_from_records(std::span<const std::byte> bytes) {

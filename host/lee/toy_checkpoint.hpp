@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "darkscan/lee/toy_scan.hpp"
+#include "io/shard_file.hpp"
 
 namespace darkscan::lee {
 
@@ -38,9 +39,8 @@ struct CheckpointRead {
 // anything is allocated.
 CheckpointRead read_checkpoint(const std::filesystem::path& path, const std::string& fingerprint);
 
-// The first line in which two fingerprints differ, as {line of `a`, line of `b`} ("" for
-// a line one of them lacks); both empty when they are equal.
-std::pair<std::string, std::string> first_differing_lines(const std::string& a, const std::string& b);
+// The first line in which two fingerprints differ (io/shard_file.hpp).
+using io::first_differing_lines;
 
 // The toys as the checkpoint stores them: raw records of sizeof(ToyOutcome) bytes, as
 // the fingerprint's "record" line names them (a shard file's /lee_shard/toys holds the

@@ -11,6 +11,7 @@
 
 #include "errors.hpp"
 #include "lee/toy_checkpoint.hpp"
+#include "mpi/distributed_shards.hpp"
 #include "scan/scan.hpp"
 #include "work_split.hpp"
 
@@ -140,22 +141,6 @@ lee::LeePart unpack(std::span<const std::byte> bytes, int rank, int ranks, const
   return part;
 }
 
-std::span<const std::byte> text_bytes(const std::string& text) {
-  return {reinterpret_cast<const std::byte*>(text.data()), text.size()};
-}
-
-// On rank 0: InputError naming the first rank whose fingerprint is not rank 0's.
-void check_fingerprints(const std::vector<std::vector<std::byte>>& all, const std::string& mine) {
-  for (std::size_t r = 1; r < all.size(); ++r) {
-    const std::string theirs(reinterpret_cast<const char*>(all[r].data()), all[r].size());
-    if (theirs == mine) continue;
-    const auto [there, here] = lee::first_differing_lines(theirs, mine);
-    throw_input_error("rank {} of {} runs another look-elsewhere job than rank 0 (other inputs, config, options or "
-                      "backend): its fingerprint has '{}' where rank 0 has '{}'",
-                      r, all.size(), there, here);
-  }
-}
-
 }  // namespace
 
 std::filesystem::path rank_checkpoint(const std::string& output, const World& world) {
@@ -174,8 +159,7 @@ RankedLee look_elsewhere_on_ranks(const World& world, Backend& backend, const co
   const std::string fingerprint = lee::shard_fingerprint(
       lee::checkpoint_fingerprint(request.settings, scan, config, windows), request.scan_sha256, backend.name(),
       request.settings.toys, request.coverage_toys, rows.size());
-  const auto fingerprints = world.gather(text_bytes(fingerprint));
-  if (world.rank() == 0) check_fingerprints(fingerprints, fingerprint);
+  check_same_run(world, fingerprint, "look-elsewhere");
 
   lee::LeePart mine = lee::look_elsewhere_part(backend, config, data, model, model_path, rows, scan, request);
   if (mine.fingerprint != fingerprint) throw std::logic_error("look_elsewhere_part: another fingerprint");

@@ -155,8 +155,114 @@ std::array<std::vector<WindowGeometry>, physics::kFinalStates> scan_windows(cons
   return all;
 }
 
+namespace {
+
+template <class T>
+void append_range(std::vector<T>& to, const std::vector<T>& from, IndexRange range) {
+  if (range.end > from.size()) return;  // a column not filled yet
+  to.insert(to.end(), from.begin() + static_cast<std::ptrdiff_t>(range.begin),
+            from.begin() + static_cast<std::ptrdiff_t>(range.end));
+}
+
+// The combination: every window centre of every final state, each final state's own
+// window there, at every lifetime; and the rows without a limit counted. The same for
+// the whole scan and for the merge of its shards' rows (docs/cluster.md).
+void combine_final_states(ScanResult& result) {
+  const ScanTable& t = result.rows;
+  result.missing_limits = {};
+  for (std::size_t i = 0; i < t.size(); ++i) ++result.missing_limits[t.limit_status[i]];
+  std::vector<int> scanned;
+  for (int fs = 0; fs < physics::kFinalStates; ++fs)
+    if (!result.windows[fs].empty()) scanned.push_back(fs);
+  const std::size_t lifetimes = result.ctau_cm.size();
+  std::vector<double> grid;
+  for (int fs : scanned)
+    for (const auto& w : result.windows[fs]) grid.push_back(w.centre);
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  std::array<std::size_t, physics::kFinalStates> first_row{};
+  std::size_t offset = 0;
+  for (int fs : scanned) {
+    first_row[fs] = offset;
+    offset += result.windows[fs].size() * lifetimes;
+  }
+  CombinedTable& c = result.combined;
+  c = {};
+  for (std::size_t jj = 0; jj < lifetimes; ++jj) {
+    for (double m : grid) {
+      double p0[physics::kFinalStates];
+      int open = 0;
+      for (int fs = 0; fs < physics::kFinalStates; ++fs) {
+        const std::int64_t w = window_covering(result.windows[fs], m);
+        const std::int64_t row =
+            w < 0 ? -1 : static_cast<std::int64_t>(first_row[fs] + jj * result.windows[fs].size() + w);
+        c.row[fs].push_back(row);
+        if (row >= 0) p0[open++] = t.p0[row];
+      }
+      const double p = stats::combined_p0(p0, open);
+      c.ctau_cm.push_back(result.ctau_cm[jj]);
+      c.mass.push_back(m);
+      c.p0.push_back(p);
+      c.z.push_back(stats::significance(p));
+      c.channels.push_back(static_cast<std::int8_t>(open));
+    }
+  }
+}
+
+}  // namespace
+
+ScanTable slice_rows(const ScanTable& t, IndexRange range) {
+  ScanTable out;
+  append_range(out.final_state, t.final_state, range);
+  append_range(out.ctau_cm, t.ctau_cm, range);
+  append_range(out.mass, t.mass, range);
+  append_range(out.sigma_mass, t.sigma_mass, range);
+  append_range(out.window_lo, t.window_lo, range);
+  append_range(out.window_hi, t.window_hi, range);
+  append_range(out.n_obs, t.n_obs, range);
+  append_range(out.n_sb, t.n_sb, range);
+  append_range(out.f, t.f, range);
+  append_range(out.delta, t.delta, range);
+  append_range(out.efficiency, t.efficiency, range);
+  append_range(out.eff_rel_unc, t.eff_rel_unc, range);
+  append_range(out.p0, t.p0, range);
+  append_range(out.z, t.z, range);
+  append_range(out.ul_events, t.ul_events, range);
+  append_range(out.ul_xsec_fb, t.ul_xsec_fb, range);
+  append_range(out.limit_status, t.limit_status, range);
+  append_range(out.stats_flags, t.stats_flags, range);
+  return out;
+}
+
+ScanResult merge_scan_rows(ScanTable rows) {
+  ScanResult result;
+  result.rows = std::move(rows);
+  const ScanTable& t = result.rows;
+  // The rows run final states, then lifetimes, then windows: a final state's windows are
+  // its rows at its first lifetime, the lifetimes those of the first final state.
+  std::array<double, physics::kFinalStates> first_ctau;
+  first_ctau.fill(std::nan(""));
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const int fs = t.final_state[i];
+    if (fs < 0 || fs >= physics::kFinalStates)
+      throw_input_error("/scan row {}: final_state {} is not 0, 1 or 2", i, static_cast<int>(fs));
+    if (result.windows[fs].empty()) first_ctau[fs] = t.ctau_cm[i];
+    if (t.ctau_cm[i] == first_ctau[fs]) {
+      WindowGeometry g;
+      g.centre = t.mass[i];
+      g.sigma = t.sigma_mass[i];
+      g.window = {t.window_lo[i], t.window_hi[i]};
+      result.windows[fs].push_back(g);
+    }
+    if (t.final_state[i] == t.final_state[0] && (result.ctau_cm.empty() || result.ctau_cm.back() != t.ctau_cm[i]))
+      result.ctau_cm.push_back(t.ctau_cm[i]);
+  }
+  combine_final_states(result);
+  return result;
+}
+
 ScanResult run_scan(Backend& backend, const config::Config& config, const selection::SelectedData& data,
-                    const signal_model::SignalModel& model, const std::string& model_path) {
+                    const signal_model::SignalModel& model, const std::string& model_path, Shard shard) {
   ScanResult result;
   const auto ctau_index = lifetime_indices(config, model, model_path);
   for (std::size_t j : ctau_index) result.ctau_cm.push_back(model.ctau_cm[j]);
@@ -227,6 +333,13 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const select
     }
   }
 
+  // The shard's rows only (the whole scan: all of them), their experiments in one batch.
+  const IndexRange mine = shard_range(shard, t.size());
+  if (!shard.whole()) {
+    t = slice_rows(t, mine);
+    experiments = std::vector<stats::CountingExperiment>(experiments.begin() + static_cast<std::ptrdiff_t>(mine.begin),
+                                                         experiments.begin() + static_cast<std::ptrdiff_t>(mine.end));
+  }
   const auto start = Clock::now();
   stats::BatchReport report;
   const auto stats_results = stats::marginalise_batch(backend, experiments, options, stats::Dedup::automatic, &report);
@@ -242,43 +355,10 @@ ScanResult run_scan(Backend& backend, const config::Config& config, const select
     const bool ok = t.limit_status[i] == kLimitOk;
     t.ul_events.push_back(ok ? r.ul_events : nan);
     t.ul_xsec_fb.push_back(ok ? r.ul_events / (t.efficiency[i] * lumi) : nan);
-    ++result.missing_limits[t.limit_status[i]];
   }
-
-  // The combination: every window centre of every final state, each final state's own
-  // window there, at every lifetime.
-  std::vector<double> grid;
-  for (int fs : scanned)
-    for (const auto& w : result.windows[fs]) grid.push_back(w.centre);
-  std::sort(grid.begin(), grid.end());
-  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-  std::array<std::size_t, physics::kFinalStates> first_row{};
-  std::size_t offset = 0;
-  for (int fs : scanned) {
-    first_row[fs] = offset;
-    offset += result.windows[fs].size() * ctau_index.size();
-  }
-  CombinedTable& c = result.combined;
-  for (std::size_t jj = 0; jj < ctau_index.size(); ++jj) {
-    for (double m : grid) {
-      double p0[physics::kFinalStates];
-      int open = 0;
-      for (int fs = 0; fs < physics::kFinalStates; ++fs) {
-        const bool is_scanned = std::find(scanned.begin(), scanned.end(), fs) != scanned.end();
-        const std::int64_t w = is_scanned ? window_covering(result.windows[fs], m) : -1;
-        const std::int64_t row =
-            w < 0 ? -1 : static_cast<std::int64_t>(first_row[fs] + jj * result.windows[fs].size() + w);
-        c.row[fs].push_back(row);
-        if (row >= 0) p0[open++] = t.p0[row];
-      }
-      const double p = stats::combined_p0(p0, open);
-      c.ctau_cm.push_back(result.ctau_cm[jj]);
-      c.mass.push_back(m);
-      c.p0.push_back(p);
-      c.z.push_back(stats::significance(p));
-      c.channels.push_back(static_cast<std::int8_t>(open));
-    }
-  }
+  if (shard.whole()) combine_final_states(result);
+  else
+    for (std::size_t i = 0; i < t.size(); ++i) ++result.missing_limits[t.limit_status[i]];
   for (int fs = 0; fs < physics::kFinalStates; ++fs)
     if (!result.windows[fs].empty() && data.masses[fs].empty())
       result.notes.push_back(fmt::format("{} has no selected {} candidates: every {} window has n_obs = n_sb = 0",

@@ -19,6 +19,7 @@
 #include "selection/selected_data.hpp"
 #include "scan/window_grid.hpp"
 #include "signal_model/signal_model.hpp"
+#include "work_split.hpp"
 
 namespace darkscan::scan {
 
@@ -89,8 +90,20 @@ std::vector<std::size_t> lifetime_indices(const config::Config& config, const si
 
 // InputError naming the file or the key on a model that does not cover the scan, a
 // final state without signal points, or a statistics setting the engine refuses.
+//
+// `shard` (docs/cluster.md): shard K of N computes the windows and counts of every row,
+// as they are cheap, but the statistics of its rows only (shard_range over the rows): its
+// result holds those rows, and no combination; merge_scan_rows joins the shards' rows.
 ScanResult run_scan(Backend& backend, const config::Config& config, const selection::SelectedData& data,
-                    const signal_model::SignalModel& model, const std::string& model_path);
+                    const signal_model::SignalModel& model, const std::string& model_path, Shard shard = {});
+
+// The result of every row of a scan, given in row order (the shards' rows joined): the
+// windows and lifetimes read from the rows, the rows without a limit counted and the
+// final states combined, as run_scan does for the whole scan.
+ScanResult merge_scan_rows(ScanTable rows);
+
+// The rows [range.begin, range.end) of `rows`.
+ScanTable slice_rows(const ScanTable& rows, IndexRange range);
 
 // Index of the row with the largest Z (the first of equals); -1 for an empty table.
 std::int64_t largest_excess(const ScanTable& rows);

@@ -179,22 +179,20 @@ ScanSettings scan_settings(const config::Config& config, const std::string& data
   return s;
 }
 
+io::Attributes scan_root_attributes(const config::Config& config, const io::Provenance& provenance) {
+  return io::provenance_attributes(provenance, {{"luminosity_fb", config.collider.luminosity_fb},
+                                                {"luminosity_rel_unc", config.collider.luminosity_rel_unc},
+                                                {"credibility", config.scan.credibility},
+                                                {"nuisance_prior", config.scan.nuisance_prior},
+                                                {"signal_prior", config.scan.signal_prior}});
+}
+
 void write_scan(io::EventFileWriter& writer, const ScanResult& result, const config::Config& config,
                 const io::Provenance& provenance) {
-  io::Attributes settings = {{"luminosity_fb", config.collider.luminosity_fb},
-                             {"luminosity_rel_unc", config.collider.luminosity_rel_unc},
-                             {"credibility", config.scan.credibility},
-                             {"nuisance_prior", config.scan.nuisance_prior},
-                             {"signal_prior", config.scan.signal_prior}};
-  if (const auto best = largest_excess(result.rows); best >= 0) {
-    settings.emplace_back("largest_z", result.rows.z[best]);
-    settings.emplace_back("largest_z_final_state",
-                          std::string(physics::kFinalStateNames[result.rows.final_state[best]]));
-    settings.emplace_back("largest_z_mass_gev", result.rows.mass[best]);
-    settings.emplace_back("largest_z_ctau_cm", result.rows.ctau_cm[best]);
-  }
-  writer.set_root_attributes(io::provenance_attributes(provenance, settings));
-  const ScanTable& t = result.rows;
+  write_scan(writer, result, scan_root_attributes(config, provenance));
+}
+
+void write_scan_rows(io::EventFileWriter& writer, const ScanTable& t) {
   io::HostBatch rows;
   rows.rows = t.size();
   rows.columns = {column("final_state", t.final_state), column("ctau_cm", t.ctau_cm),
@@ -208,6 +206,17 @@ void write_scan(io::EventFileWriter& writer, const ScanResult& result, const con
                   column("limit_status", t.limit_status), column("stats_flags", t.stats_flags)};
   writer.begin_table("", "scan", {{"rows", static_cast<std::int64_t>(t.size())}}, rows);
   writer.describe_columns(kScanColumns);
+}
+
+void write_scan(io::EventFileWriter& writer, const ScanResult& result, io::Attributes root) {
+  if (const auto best = largest_excess(result.rows); best >= 0) {
+    root.emplace_back("largest_z", result.rows.z[best]);
+    root.emplace_back("largest_z_final_state", std::string(physics::kFinalStateNames[result.rows.final_state[best]]));
+    root.emplace_back("largest_z_mass_gev", result.rows.mass[best]);
+    root.emplace_back("largest_z_ctau_cm", result.rows.ctau_cm[best]);
+  }
+  writer.set_root_attributes(root);
+  write_scan_rows(writer, result.rows);
 
   const CombinedTable& c = result.combined;
   io::HostBatch combined;

@@ -34,6 +34,17 @@ ScanSettings scan_settings(const config::Config& config, const std::string& data
 void write_scan(io::EventFileWriter& writer, const ScanResult& result, const config::Config& config,
                 const io::Provenance& provenance);
 
+// The root attributes of a scan file but where its largest excess is (which the rows of
+// all shards decide: docs/cluster.md).
+io::Attributes scan_root_attributes(const config::Config& config, const io::Provenance& provenance);
+
+// write_scan with the root attributes given (scan_root_attributes'; the largest excess
+// is added).
+void write_scan(io::EventFileWriter& writer, const ScanResult& result, io::Attributes root);
+
+// /scan alone: `rows` (a shard's).
+void write_scan_rows(io::EventFileWriter& writer, const ScanTable& rows);
+
 // The /scan_combined rows, likewise.
 CombinedTable read_scan_combined(const std::string& path);
 

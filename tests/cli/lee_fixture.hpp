@@ -42,9 +42,8 @@ inline bool same_attribute(const h5::AttributeValue& a, const h5::AttributeValue
 }
 
 // Every dataset of `a` and `b` equal bit for bit, and every attribute of every object
-// but those named "path@attribute" in `may_differ`; the datasets compared are counted.
-inline void expect_same_lee_file(const std::string& a, const std::string& b,
-                                 const std::set<std::string>& may_differ = {}) {
+// but those named "path@attribute" in `may_differ`; nothing of a shard left in `a`.
+inline void expect_same_file(const std::string& a, const std::string& b, const std::set<std::string>& may_differ = {}) {
   const auto x = stored_content(a), y = stored_content(b);
   std::vector<std::string> xs, ys;
   for (const auto& [path, bytes] : x.datasets) xs.push_back(path);
@@ -61,12 +60,43 @@ inline void expect_same_lee_file(const std::string& a, const std::string& b,
       EXPECT_TRUE(same_attribute(attributes[i].second, other[i].second)) << path << "@" << attributes[i].first;
     }
   }
+  for (const auto& [path, bytes] : x.datasets) EXPECT_EQ(path.find("_shard/"), std::string::npos) << path;
+}
+
+// expect_same_file of two look-elsewhere outputs, which must hold what lee writes.
+inline void expect_same_lee_file(const std::string& a, const std::string& b,
+                                 const std::set<std::string>& may_differ = {}) {
+  expect_same_file(a, b, may_differ);
+  const auto x = stored_content(a);
+  std::vector<std::string> xs;
+  for (const auto& [path, bytes] : x.datasets) xs.push_back(path);
   // What the comparison covered: the scan's tables, the toys, coverage and expected
   // limits (with rows), nothing of a shard left.
   for (const char* table : {"/scan/mass", "/lee/toys/max_z", "/lee/coverage/covered", "/expected/ul_events_median"})
     EXPECT_TRUE(x.datasets.contains(table)) << table;
   EXPECT_GT(read_column<double>(h5::open_file_readonly(a).get(), "/lee/coverage/coverage").size(), 0u);
   for (const auto& path : xs) EXPECT_FALSE(path.starts_with("/lee_shard")) << path;
+}
+
+// `r` refused in one line saying `message` (after "darkscan: error: "), exit 2, with
+// nothing at `out`.
+inline void expect_refused(const CommandResult& r, const std::string& message, const std::string& out) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("darkscan: error: " + message), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// mpirun's MPMD form: `ranks` ranks of darkscan `args` and one more of `args` + `other`,
+// oversubscribed (more ranks than cores), as root where the tests run so.
+inline std::vector<std::string> mpmd_argv(const char* mpiexec, const char* exe, int ranks,
+                                          const std::vector<std::string>& args, const std::vector<std::string>& other) {
+  std::vector<std::string> argv{mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", std::to_string(ranks), exe};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {":", "-n", "1", exe});
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), other.begin(), other.end());
+  return argv;
 }
 
 class LeeFixture : public TempDirTest {

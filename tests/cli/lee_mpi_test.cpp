@@ -114,13 +114,8 @@ TEST_F(LeeMpi, AFailedRankEndsTheJobNamingItAndTheSameCommandResumes) {
 TEST_F(LeeMpi, RanksOfDifferentRunsAndShardsUnderMpirunAreRefused) {
   // Two programs in one job (mpirun's MPMD form), rank 1 with another seed.
   const std::string out = p("out.h5");
-  std::vector<std::string> argv{DARKSCAN_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "-n", "1", DARKSCAN_EXE};
-  const auto args = lee_args(out, {});
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {":", "-n", "1", DARKSCAN_EXE});
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {"--seed", "12"});
-  const auto r = testing::run_command(argv);
+  const auto r =
+      testing::run_command(testing::mpmd_argv(DARKSCAN_MPIEXEC, DARKSCAN_EXE, 1, lee_args(out, {}), {"--seed", "12"}));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("darkscan: error: rank 0 of 2: rank 1 of 2 runs another look-elsewhere job than rank 0 "
                        "(other inputs, config, options or backend): its fingerprint has 'seed 12' where rank 0 has "

@@ -1,0 +1,39 @@
+#pragma once
+// A stage over the ranks of an MPI job by way of its shards (docs/cluster.md#mpi): rank r
+// of n computes shard r + 1 of n and writes it as `--shard` does, to a file of its node's
+// temporary folder; rank 0 receives every rank's file as one message and merges them as
+// `darkscan merge` does, so that its output equals one process's bit for bit.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mpi/mpi_world.hpp"
+#include "work_split.hpp"
+
+namespace darkscan::mpi {
+
+// The shard of `world`'s rank: rank + 1 of size.
+Shard rank_shard(const World& world);
+
+// Collective, before any work. On rank 0: InputError naming the first rank whose
+// fingerprint is not rank 0's and the line that differs (`job` names the stage's job).
+void check_same_run(const World& world, const std::string& fingerprint, std::string_view job);
+
+// Where this rank writes its shard: the node's temporary folder, named by the job's
+// stage, the rank's shard and its process.
+std::filesystem::path rank_shard_path(const World& world, std::string_view stage);
+
+struct GatheredShards {
+  std::vector<std::filesystem::path> paths;  // rank 0: every rank's shard file, in rank order
+  std::uint64_t sent_bytes = 0, largest_bytes = 0;  // the other ranks' files sent to rank 0
+  ~GatheredShards();  // removes the files received
+  std::vector<std::filesystem::path> received;
+};
+
+// Collective: every rank hands the shard file it wrote (which is removed once sent);
+// rank 0 gets them all.
+GatheredShards gather_shard_files(const World& world, const std::filesystem::path& mine);
+
+}  // namespace darkscan::mpi
