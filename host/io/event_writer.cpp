@@ -102,19 +102,6 @@ hid_t EventFileWriter::parent_group(const std::string& parent, const std::string
   return parents_.back().second.get();
 }
 
-void EventFileWriter::copy_tables(const std::filesystem::path& source, const std::string& parent) {
-  h5::silence_errors();
-  const std::string ctx = fmt::format("{}: /{} of {}", output_.destination().string(), parent, source.string());
-  const auto from = h5::open_file_readonly(source.string());
-  if (!h5::link_exists(from.get(), "/" + parent)) return;
-  const h5::Group group(h5::check_id(H5Gopen2(from.get(), parent.c_str(), H5P_DEFAULT), ctx, "open it"));
-  close_current();
-  const hid_t to = parent_group(parent, ctx);
-  for (const auto& name : h5::child_names(group.get(), ctx))
-    h5::check_write_status(H5Ocopy(group.get(), name.c_str(), to, name.c_str(), H5P_DEFAULT, H5P_DEFAULT), ctx,
-                           fmt::format("copy {}", name));
-}
-
 void EventFileWriter::begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
                                   const HostBatch& first_rows) {
   h5::silence_errors();  // this may be another thread than the constructor's

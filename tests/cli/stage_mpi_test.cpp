@@ -63,7 +63,9 @@ TEST_F(StageMpi, ScanOnOneTwoAndThreeRanksWritesTheFileOfOneProcess) {
     EXPECT_EQ(rank_files("scan"), before);
     // One rank speaks: one summary.
     EXPECT_EQ(testing::count_lines(r.err), testing::count_lines(whole.err)) << r.err;
-    if (ranks > 1) EXPECT_NE(r.out.find("rows on " + std::to_string(ranks) + " ranks"), std::string::npos) << r.out;
+    if (ranks > 1) {
+      EXPECT_NE(r.out.find("rows on " + std::to_string(ranks) + " ranks"), std::string::npos) << r.out;
+    }
   }
 }
 
