@@ -257,6 +257,7 @@ std::optional<PlotPython> find_plot_python(const std::vector<std::string>& candi
 // complete without them.
 void run_plots(const MainJobOptions& opt, const config::Config& cfg, const fs::path& dir, const Paths& p,
                std::vector<StageTime>& times) {
+  if (!opt.plots) return;
   std::string tried;
   const auto python = find_plot_python(opt.plot_pythons, tried);
   if (!python) {

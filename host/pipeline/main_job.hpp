@@ -25,6 +25,7 @@ struct MainJobOptions {
   // The Pythons to draw the plots with (`python -m darkscan.plot`), in order of preference:
   // the first with darkscan, matplotlib and h5py draws; none: no plots (said, not fatal).
   std::vector<std::string> plot_pythons;
+  bool plots = true;  // false: no plots and nothing said about them (darkscan.run(plots=False))
 };
 
 struct MainJobResult {

@@ -328,13 +328,15 @@ class RunResult:
     """What darkscan.run returns: `dir` (the output folder), `files` (name -> path of each
     file the job has there: events, selected, signal_model, scan, results,
     interpretation, summary), `summary` (the lines of summary.txt), `stages` (a Table:
-    stage, ran, seconds; ran false: up to date, skipped)."""
+    stage, ran, seconds; ran false: up to date, skipped), `report` (report.md, None when
+    no plots were drawn)."""
 
     def __init__(self, d):
         self.dir = d["dir"]
         self.files = {k: os.path.join(self.dir, f) for k, f in _RUN_FILES.items()
                       if os.path.exists(os.path.join(self.dir, f))}
         self.summary = list(d["summary"])
+        self.report = d["report"] or None  # report.md with the figures in plots/, None without plots
         names, ran, seconds = zip(*d["stages"]) if d["stages"] else ((), (), ())
         import numpy as np
         self.stages = Table({"stage": np.array(names, dtype=object), "ran": np.array(ran, dtype=bool),
@@ -404,20 +406,24 @@ def interpret(scan=None, model=None, output=None, *, config=None, benchmark_poin
                                     backend, threads), output)
 
 
-def run(config=None, output_dir=None, *, toys=None, force=False, backend=None, threads=None, progress=True):
-    """`darkscan run` without the plots: the main job (docs/commands/run.md) of a config,
-    generate (where the config asks), select, efficiency, scan, lee and interpret in one
-    call, every file under `output_dir` (default: the config's run.output_dir); a stage
-    whose inputs, arguments and config keys are unchanged since it last completed is
-    skipped unless `force`. toys: the look-elsewhere toys (default: the config's run.toys).
-    After Ctrl-C or a failure the stages done are kept and the same call resumes.
+def run(config=None, output_dir=None, *, toys=None, force=False, plots=True, backend=None, threads=None,
+        progress=True):
+    """`darkscan run`: the main job (docs/commands/run.md) of a config, generate (where the
+    config asks), select, efficiency, scan, lee and interpret in one call, then the plots
+    and report.md (darkscan.plot in a child process of this interpreter, when it has
+    matplotlib and h5py; `plots=False` leaves them out), every file under `output_dir`
+    (default: the config's run.output_dir); a stage whose inputs, arguments and config keys
+    are unchanged since it last completed is skipped unless `force`. toys: the
+    look-elsewhere toys (default: the config's run.toys). After Ctrl-C or a failure the
+    stages done are kept and the same call resumes.
     """
     config = _path("config", config)
     output_dir = _path("output_dir", output_dir, required=False)
     if toys is not None:
         _count("toys", toys, 1)
-    if not isinstance(force, bool):
-        raise InputError(f"force = {force!r} must be True or False")
+    for name, value in (("force", force), ("plots", plots)):
+        if not isinstance(value, bool):
+            raise InputError(f"{name} = {value!r} must be True or False")
     backend, threads = _compute(backend, threads)
-    return RunResult(_watched(_core.run, progress, config, output_dir, 0 if toys is None else toys, force, backend,
-                              threads))
+    return RunResult(_watched(_core.run, progress, config, output_dir, 0 if toys is None else toys, force, plots,
+                              sys.executable, backend, threads))

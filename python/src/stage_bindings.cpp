@@ -309,7 +309,8 @@ nb::dict interpret(const std::string& config_path, const std::string& scan_path,
 }
 
 nb::dict run(const std::string& config_path, const std::string& output_dir, std::uint64_t toys, bool force,
-             const std::string& backend_name, int threads, nb::handle progress) {
+             bool plots, const std::string& python, const std::string& backend_name, int threads,
+             nb::handle progress) {
   pipeline::MainJobResult result;
   run_watched(progress, [&] {
     pipeline::MainJobOptions options;
@@ -318,7 +319,11 @@ nb::dict run(const std::string& config_path, const std::string& output_dir, std:
     options.toys = toys;
     options.force = force;
     options.compute = pipeline::ComputeChoice{backend_name, threads, -1};
-    result = pipeline::run_main_job(options);  // no plotting script: the figures are not drawn
+    // The figures are drawn as darkscan run draws them, by `python -m darkscan.plot` in a
+    // child process, here of the caller's interpreter (docs/python.md#stages).
+    options.plots = plots;
+    options.plot_pythons = {python};
+    result = pipeline::run_main_job(options);
   });
   nb::list stages;
   for (const auto& t : result.times) stages.append(nb::make_tuple(t.name, t.ran, t.seconds));
@@ -326,6 +331,7 @@ nb::dict run(const std::string& config_path, const std::string& output_dir, std:
   d["dir"] = result.dir.string();
   d["summary"] = result.results;
   d["stages"] = stages;
+  d["report"] = result.report;
   return d;
 }
 
@@ -346,8 +352,9 @@ void add_stages(nb::module_& m) {
         nb::arg("benchmark_points"), nb::arg("widths_table"), nb::arg("xsec_table"), nb::arg("chi2_table"),
         nb::arg("backend"), nb::arg("threads"), nb::arg("progress").none(),
         "darkscan interpret; darkscan.interpret wraps it");
-  m.def("run", &run, nb::arg("config"), nb::arg("output_dir"), nb::arg("toys"), nb::arg("force"), nb::arg("backend"),
-        nb::arg("threads"), nb::arg("progress").none(), "darkscan run without the plots; darkscan.run wraps it");
+  m.def("run", &run, nb::arg("config"), nb::arg("output_dir"), nb::arg("toys"), nb::arg("force"), nb::arg("plots"),
+        nb::arg("python"), nb::arg("backend"), nb::arg("threads"), nb::arg("progress").none(),
+        "darkscan run; darkscan.run wraps it");
 }
 
 }  // namespace darkscan::python

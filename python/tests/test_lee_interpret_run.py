@@ -86,18 +86,24 @@ def test_run_equals_the_command_line_and_skips_what_is_up_to_date(small_run, sca
         work.mkdir()
         (work / "run.toml").write_text(config)
         darkscan.events.write(work / "events.h5", samples)
-    env = dict(os.environ, DARKSCAN_PLOT_SCRIPT=str(tmp_path / "no-plots.py"))  # the figures are not compared
+    env = dict(os.environ, DARKSCAN_PYTHON=str(tmp_path / "no-python"))  # the figures are not compared
     done = subprocess.run([str(darkscan_bin), "run", "--config", "run.toml", "--output-dir", "out"], cwd=cli, env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     monkeypatch.chdir(py)
-    job = darkscan.run("run.toml", "out")
+    job = darkscan.run("run.toml", "out", plots=False)
     stages = ["select", "efficiency", "scan", "lee", "interpret"]
     assert list(job.stages["stage"]) == stages and job.stages["ran"].all()
+    assert job.report is None and not (py / "out" / "plots").exists()
     assert sorted(job.files) == ["interpretation", "results", "scan", "selected", "signal_model", "summary"]
     commit = cli_commit(darkscan_bin)
     for name in ("selected", "signal_model", "scan", "results", "interpretation"):
         same_file(py / job.files[name], cli / job.files[name], commit)
     assert job.summary == (cli / "out" / "summary.txt").read_text().splitlines()[:len(job.summary)]
+    # Again with the plots, drawn by this interpreter's darkscan.plot: every stage is up to
+    # date, only the plots run.
     again = darkscan.run("run.toml", "out")
-    assert list(again.stages["stage"]) == stages and not again.stages["ran"].any()
+    assert list(again.stages["stage"]) == stages + ["plots"]
+    assert list(again.stages["ran"]) == [False] * len(stages) + [True]
+    assert again.report is not None and os.path.samefile(again.report, py / "out" / "report.md")
+    assert (py / "out" / "plots" / "mass_pipi.png").exists()
