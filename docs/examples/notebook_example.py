@@ -1,12 +1,12 @@
 """darkscan from a notebook (docs/python.md#an-example): a basf2-style ROOT ntuple, written
-here with uproot, converted to an event file, selected and scanned, each step a cell.
+here with uproot, converted to an event file, selected, scanned and plotted, each step a cell.
 
     python docs/examples/notebook_example.py [--darkscan build/cpu/darkscan] [--work DIR]
 
 The simulation the signal model needs comes from `darkscan generate` (the executable given,
 else $DARKSCAN_BIN, else `darkscan` on the PATH); the "data" ntuple is one of its signal
 samples under basf2's branch names, so the scan finds an excess at m(h') = 0.6 GeV.
-Needs the extras darkscan[root] (uproot) and darkscan[pandas] (pandas, h5py).
+Needs the extras darkscan[root] (uproot), darkscan[pandas] (pandas, h5py) and darkscan[plot] (matplotlib).
 """
 # %% Set-up: a small config (example.toml: one final state, two signal masses) and the simulation
 import argparse
@@ -62,3 +62,9 @@ print(f"largest local excess: Z = {best['z']:.2f} at m = {best['mass']:.3f} GeV 
 # %% Any output file as pandas tables, with units
 tables = darkscan.read("scan.h5")
 print(tables, tables["scan"].attrs["units"]["ul_xsec_fb"])
+
+# %% Plots: the run's figures from these files (in a notebook, the returned Figure shows itself)
+for name, fig in (("mass_pipi.png", darkscan.plot.mass("selected.h5", "pipi")),
+                  ("limits_pipi.png", darkscan.plot.limits("scan.h5", "pipi"))):
+    fig.savefig(name)
+    print(f"figure: {work / name}")

@@ -120,3 +120,7 @@ def test_the_notebook_example_runs(darkscan_bin, tmp_path):
     line = next(l for l in done.stdout.splitlines() if l.startswith("largest local excess"))
     mass = float(line.split(" at m = ")[1].split()[0])
     assert abs(mass - 0.6) < 0.05, line
+    figures = [l.split("figure: ")[1] for l in done.stdout.splitlines() if l.startswith("figure: ")]
+    assert [pathlib.Path(f).name for f in figures] == ["mass_pipi.png", "limits_pipi.png"]
+    for f in figures:
+        assert pathlib.Path(f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f
