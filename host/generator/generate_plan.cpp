@@ -103,8 +103,10 @@ std::vector<SamplePlan> collect_samples(const GenerateRequest& req, const Collis
           const int state = final_state_from_name(fs);
           const double threshold = 2 * species_mass(final_state_species(state));
           if (!(m > threshold)) {
-            notes.push_back(fmt::format("signal grid: {} at m_hp = {} GeV skipped (below the threshold {:.3f} GeV)",
-                                        fs, m, threshold));
+            // Said once, not once for each m(chi1) of the grid.
+            auto note = fmt::format("signal grid: {} at m_hp = {} GeV skipped (below the threshold {:.3f} GeV)", fs,
+                                    m, threshold);
+            if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(std::move(note));
             continue;
           }
           if (!(m + dark.m_chi1 + dark.m_chi2() < col.sqrt_s)) {
