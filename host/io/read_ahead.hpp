@@ -5,9 +5,13 @@
 // the caller's computation instead of leaving the other cores idle. Ranges are read in
 // order, one at a time, so the reader's checks see the rows as a plain loop would, and
 // a read's error reaches the caller when it asks for that range, as in that loop.
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <future>
+#include <optional>
 
+#include "io/h5.hpp"
 #include "io/host_batch.hpp"
 #include "io/sample_reader.hpp"
 
@@ -37,6 +41,49 @@ class ReadAhead {
   int current_ = 1;             // the buffer the caller holds
   std::uint64_t next_first_ = 0;  // first row of the range next() returns next
   std::future<void> in_flight_;   // the read of that range, when reading ahead
+};
+
+// The same one step ahead for whole samples: item i + 1 (a sample's reader, whose opening
+// is HDF5's serial work on each of its datasets) is made on a second thread while the
+// caller works on item i. Items are made in order, one at a time; an error in making one
+// reaches the caller when it asks for that item. Without a thread-safe HDF5 library each
+// item is made when asked for.
+template <class T>
+class OpenAhead {
+ public:
+  OpenAhead(std::size_t count, std::function<T(std::size_t)> make)
+      : count_(count), make_(std::move(make)), ahead_(count > 1 && h5::library_thread_safe()) {
+    if (ahead_) start(0);
+  }
+  ~OpenAhead() {
+    if (in_flight_.valid()) in_flight_.wait();
+  }
+  OpenAhead(const OpenAhead&) = delete;
+  OpenAhead& operator=(const OpenAhead&) = delete;
+
+  // Item `next` (0, 1, ... in turn); nullopt after the last.
+  std::optional<T> next() {
+    if (next_ >= count_) return std::nullopt;
+    const std::size_t i = next_++;
+    if (!ahead_) return make_(i);
+    T item = in_flight_.get();  // rethrows what making it threw
+    if (next_ < count_) start(next_);
+    return item;
+  }
+
+ private:
+  void start(std::size_t i) {
+    in_flight_ = std::async(std::launch::async, [this, i] {
+      h5::silence_errors();  // a per-thread setting (io/h5.hpp)
+      return make_(i);
+    });
+  }
+
+  std::size_t count_;
+  std::function<T(std::size_t)> make_;
+  bool ahead_;
+  std::size_t next_ = 0;
+  std::future<T> in_flight_;
 };
 
 }  // namespace darkscan::io

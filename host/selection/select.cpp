@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "errors.hpp"
+#include "io/read_ahead.hpp"
 #include "progress.hpp"
 #include "selection/selection_params.hpp"
 
@@ -23,9 +24,14 @@ SelectionResult select(Backend& backend, const io::EventFile& file, const config
   const auto params = params_from_config(config);
   const auto start = std::chrono::steady_clock::now();
   Progress progress("select", result.candidates, "candidates");
+  // Each sample is opened (its attributes checked, its datasets opened) while the one
+  // before is selected (io/read_ahead.hpp).
+  io::OpenAhead<OpenedSample> opened(chosen.size(), [&](std::size_t i) {
+    return open_for_selection(file, *chosen[i], config.columns, result.luminosity_fb);
+  });
   for (const auto* s : chosen) {
-    result.samples.push_back(select_sample(backend, file, *s, config.columns, params, result.luminosity_fb,
-                                           config.input.chunk_rows, &progress));
+    auto sample = opened.next();
+    result.samples.push_back(select_sample(backend, *sample, params, config.input.chunk_rows, &progress));
     result.sample_attributes.push_back(s->attributes);
   }
   progress.finish();

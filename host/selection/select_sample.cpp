@@ -61,23 +61,37 @@ class SelectedColumns {
 
 }  // namespace
 
+OpenedSample open_for_selection(const io::EventFile& file, const io::SampleInfo& sample,
+                                const io::ColumnMapping& mapping, double luminosity_fb) {
+  const std::string ctx = fmt::format("{}: sample '{}'", file.path(), sample.name);
+  // The rules of docs/formats/events.md#validation: the attributes here, every value as the
+  // reader delivers it, n_generated against the events at the end of the pass.
+  io::check_attributes(file.path(), sample, false);
+  double weight_scale = 1;
+  if (sample.kind == "signal" || sample.kind == "background")
+    weight_scale = sample.number("cross_section_fb", ctx) * luminosity_fb / sample.number("n_generated", ctx);
+  return {io::SampleReader(file, sample.name, mapping, io::schema_request(sample.kind)), weight_scale};
+}
+
 SampleSelection select_sample(Backend& backend, const io::EventFile& file, const io::SampleInfo& sample,
                               const io::ColumnMapping& mapping, const SelectionParams& params, double luminosity_fb,
                               std::uint64_t chunk_rows, Progress* progress) {
-  const std::string ctx = fmt::format("{}: sample '{}'", file.path(), sample.name);
+  OpenedSample opened = open_for_selection(file, sample, mapping, luminosity_fb);
+  return select_sample(backend, opened, params, chunk_rows, progress);
+}
+
+SampleSelection select_sample(Backend& backend, OpenedSample& opened, const SelectionParams& params,
+                              std::uint64_t chunk_rows, Progress* progress) {
+  io::SampleReader& reader = opened.reader;
+  const io::SampleInfo& sample = reader.info();
+  const std::string& ctx = reader.context();
   SampleSelection out;
   out.name = sample.name;
   out.kind = sample.kind;
   out.rows = sample.rows;
   const bool mc = sample.kind == "signal" || sample.kind == "background";
-  // The rules of docs/formats/events.md#validation: the attributes here, every value as the
-  // reader delivers it, n_generated against the events at the end of the pass.
-  io::check_attributes(file.path(), sample, false);
-  if (mc) {
-    out.weight_scale = sample.number("cross_section_fb", ctx) * luminosity_fb / sample.number("n_generated", ctx);
-  }
+  out.weight_scale = opened.weight_scale;
 
-  io::SampleReader reader(file, sample.name, mapping, io::schema_request(sample.kind));
   const auto& columns = reader.columns();
   // Host copies of the columns the host part needs: the event number, and on MC the truth.
   std::vector<std::string> host_names{"event"};

@@ -13,6 +13,7 @@
 #include "io/column_mapping.hpp"
 #include "io/event_file.hpp"
 #include "io/host_batch.hpp"
+#include "io/sample_reader.hpp"
 
 namespace darkscan {
 class Progress;
@@ -35,6 +36,19 @@ struct SampleSelection {
 // `luminosity_fb` normalises MC (weight = σ·L/N_generated · mc_weight). Candidates of
 // an event must be adjacent in the sample (as basf2 and darkscan generate write them);
 // an event met again later is refused with an InputError.
+// A sample opened for the selection: its attributes checked (docs/formats/events.md#validation),
+// its MC weight scale (cross_section_fb x luminosity / n_generated; 1 for data) and its
+// reader of the columns its kind needs. InputError on the first problem.
+struct OpenedSample {
+  io::SampleReader reader;
+  double weight_scale = 1;
+};
+OpenedSample open_for_selection(const io::EventFile& file, const io::SampleInfo& sample,
+                                const io::ColumnMapping& mapping, double luminosity_fb);
+SampleSelection select_sample(Backend& backend, OpenedSample& sample, const SelectionParams& params,
+                              std::uint64_t chunk_rows, Progress* progress = nullptr);
+
+// open_for_selection, then select_sample.
 SampleSelection select_sample(Backend& backend, const io::EventFile& file, const io::SampleInfo& sample,
                               const io::ColumnMapping& mapping, const SelectionParams& params, double luminosity_fb,
                               std::uint64_t chunk_rows, Progress* progress = nullptr);

@@ -1,13 +1,20 @@
 // Reading one range ahead (io/read_ahead.hpp): the ranges equal plain reads of the same
 // rows, in order; a read's error reaches the caller at the range it belongs to, after
 // the earlier ones, with the plain read's message; abandoning a pass with a read in
-// flight is clean.
+// flight is clean. And the same for whole items (io::OpenAhead): made in order, one at a
+// time, an error reaching the caller at its item.
 #include "io/read_ahead.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "backend/backend_fixture.hpp"
 #include "errors.hpp"
@@ -88,6 +95,53 @@ TEST_F(ReadAheadTest, AbandoningAPassWithAReadInFlightIsClean) {
   }  // each destroyed with the next range being read
   // The reader is still usable afterwards.
   EXPECT_EQ(r.read(0, 10).rows, 10u);
+}
+
+TEST(OpenAhead, ItemsComeInOrderMadeOneAtATime) {
+  std::atomic<int> making{0}, most{0};
+  std::vector<std::size_t> made;
+  io::OpenAhead<std::string> items(5, [&](std::size_t i) {
+    most = std::max(most.load(), ++making);
+    made.push_back(i);  // one at a time: no two makers touch it together
+    --making;
+    return "item " + std::to_string(i);
+  });
+  for (std::size_t i = 0; i < 5; ++i) {
+    const auto item = items.next();
+    ASSERT_TRUE(item.has_value());
+    EXPECT_EQ(*item, "item " + std::to_string(i));
+  }
+  EXPECT_FALSE(items.next().has_value());
+  EXPECT_EQ(made, (std::vector<std::size_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(most.load(), 1);
+}
+
+TEST(OpenAhead, AnErrorReachesTheCallerAtItsItem) {
+  io::OpenAhead<int> items(4, [](std::size_t i) {
+    if (i == 2) throw InputError("item 2 is bad");
+    return static_cast<int>(i);
+  });
+  EXPECT_EQ(items.next(), 0);
+  EXPECT_EQ(items.next(), 1);  // item 2 is made (and fails) meanwhile
+  try {
+    items.next();
+    FAIL() << "item 2 throws";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "item 2 is bad");
+  }
+}
+
+TEST(OpenAhead, AbandoningWithAnItemInFlightWaitsForIt) {
+  std::atomic<bool> finished{false};
+  {
+    io::OpenAhead<int> items(3, [&](std::size_t i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (i == 1) finished = true;
+      return static_cast<int>(i);
+    });
+    EXPECT_EQ(items.next(), 0);  // item 1 starts
+  }
+  EXPECT_TRUE(finished.load() || !h5::library_thread_safe());
 }
 
 }  // namespace
