@@ -1,6 +1,7 @@
 #include "io/read_ahead.hpp"
 
 #include <algorithm>
+#include <system_error>
 #include <vector>
 
 #include "io/h5.hpp"
@@ -34,8 +35,14 @@ void ReadAhead::start(std::uint64_t first, HostBatch& into) {
     into.first_row = first;
     into.rows = count;
   };
-  if (ahead_) in_flight_ = std::async(std::launch::async, read);
-  else read();
+  if (!ahead_) return read();
+  try {
+    in_flight_ = std::async(std::launch::async, read);
+  } catch (const std::system_error&) {
+    // No thread to be had (a memory limit: thread stacks count): next() reads this range
+    // and the rest in turn, with the same results.
+    ahead_ = false;
+  }
 }
 
 const HostBatch* ReadAhead::next() {

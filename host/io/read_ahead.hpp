@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 #include <optional>
+#include <system_error>
 
 #include "io/h5.hpp"
 #include "io/host_batch.hpp"
@@ -47,7 +48,7 @@ class ReadAhead {
 // is HDF5's serial work on each of its datasets) is made on a second thread while the
 // caller works on item i. Items are made in order, one at a time; an error in making one
 // reaches the caller when it asks for that item. Without a thread-safe HDF5 library each
-// item is made when asked for.
+// item is made when asked for, as after a failure to start the second thread.
 template <class T>
 class OpenAhead {
  public:
@@ -72,11 +73,17 @@ class OpenAhead {
   }
 
  private:
+  // Without a thread to be had (a memory limit: thread stacks count), items are made in
+  // turn from here on, with the same results.
   void start(std::size_t i) {
-    in_flight_ = std::async(std::launch::async, [this, i] {
-      h5::silence_errors();  // a per-thread setting (io/h5.hpp)
-      return make_(i);
-    });
+    try {
+      in_flight_ = std::async(std::launch::async, [this, i] {
+        h5::silence_errors();  // a per-thread setting (io/h5.hpp)
+        return make_(i);
+      });
+    } catch (const std::system_error&) {
+      ahead_ = false;
+    }
   }
 
   std::size_t count_;
