@@ -1,4 +1,4 @@
-// darkscan merge: the shards of a job array (`darkscan lee|scan --shard K/N`) combined into
+// darkscan merge: the shards of a job array (`darkscan lee|efficiency|scan --shard K/N`) combined into
 // the file one process writes (docs/commands/merge.md, docs/cluster.md). Every shard is
 // read and checked before the output is opened: a refusal writes nothing.
 #include <fmt/format.h>
@@ -16,6 +16,7 @@
 #include "io/shard_file.hpp"
 #include "scan/scan_file.hpp"
 #include "scan/scan_shard_file.hpp"
+#include "signal_model/efficiency_shard_file.hpp"
 
 namespace darkscan::cli {
 
@@ -53,12 +54,22 @@ int merge_scan(const MergeOptions& opt) {
   return kExitOk;
 }
 
+int merge_efficiency(const MergeOptions& opt) {
+  io::EventFileWriter writer(opt.output);
+  const auto r = signal_model::merge_efficiency_shards(opt.shards, writer);
+  writer.commit();
+  fmt::print("{} shards of {} signal points, {} lifetimes -> {}\n", r.shards, r.points.size(), r.lifetimes,
+             opt.output);
+  return kExitOk;
+}
+
 int run_merge_command(const MergeOptions& opt) {
   // What the shards are of: the first file's group says (io/shard_file.hpp); a file of
   // another stage among the rest is refused by the stage's checks.
   const std::string stage = io::shard_stage(opt.shards.front());
   if (stage == "lee") return merge_lee(opt);
   if (stage == "scan") return merge_scan(opt);
+  if (stage == "efficiency") return merge_efficiency(opt);
   throw_input_error("{}: a shard of darkscan {}, which this darkscan does not merge", opt.shards.front(), stage);
 }
 
@@ -66,8 +77,9 @@ int run_merge_command(const MergeOptions& opt) {
 
 void add_merge_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<MergeOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "merge", "Combine the shards of darkscan lee or scan --shard K/N into the file one unsharded run writes");
+  CLI::App* cmd = app.add_subcommand("merge",
+                                     "Combine the shards of darkscan lee, efficiency or scan --shard K/N into the file "
+                                     "one unsharded run writes");
   cmd->add_option("--output", opt->output, "File to write (the results of the whole run)")->required();
   cmd->add_option("shards", opt->shards, "The shard files, one per K = 1..N, in any order")->required();
   cmd->callback([opt, &action] { action = [opt] { return run_merge_command(*opt); }; });

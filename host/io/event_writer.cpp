@@ -102,6 +102,39 @@ hid_t EventFileWriter::parent_group(const std::string& parent, const std::string
   return parents_.back().second.get();
 }
 
+void EventFileWriter::copy_tables(const std::filesystem::path& source, const std::string& parent) {
+  h5::silence_errors();
+  const std::string ctx = fmt::format("{}: /{} of {}", output_.destination().string(), parent, source.string());
+  const auto from = h5::open_file_readonly(source.string());
+  if (!h5::link_exists(from.get(), "/" + parent)) return;
+  const h5::Group group(h5::check_id(H5Gopen2(from.get(), parent.c_str(), H5P_DEFAULT), ctx, "open it"));
+  close_current();
+  const hid_t to = parent_group(parent, ctx);
+  // The objects without their attributes, which are then written as the writer writes
+  // them: the HDF5 of Debian 12 (1.10) crashes copying the string attributes of an object
+  // that holds many of them (dense storage), as a table of the signal model does.
+  const h5::Handle<H5Pclose> copy(h5::check_id(H5Pcreate(H5P_OBJECT_COPY), ctx, "make copy properties"));
+  h5::check_status(H5Pset_copy_object(copy.get(), H5O_COPY_WITHOUT_ATTR_FLAG), ctx, "set copy properties");
+  const auto copy_attributes = [&](hid_t from_object, hid_t to_object, const std::string& what) {
+    for (const auto& [k, v] : h5::read_attributes(from_object, what)) h5::write_attribute(to_object, k, v, what);
+  };
+  for (const auto& name : h5::child_names(group.get(), ctx)) {
+    h5::check_write_status(H5Ocopy(group.get(), name.c_str(), to, name.c_str(), copy.get(), H5P_DEFAULT), ctx,
+                           fmt::format("copy {}", name));
+    // A table: a group of column datasets (event_file.hpp).
+    const h5::Handle<H5Oclose> table_from(h5::check_id(H5Oopen(group.get(), name.c_str(), H5P_DEFAULT), ctx, name));
+    const h5::Handle<H5Oclose> table_to(h5::check_id(H5Oopen(to, name.c_str(), H5P_DEFAULT), ctx, name));
+    const std::string what = fmt::format("{}/{}", ctx, name);
+    copy_attributes(table_from.get(), table_to.get(), what);
+    if (h5::object_type(group.get(), name, ctx) != H5O_TYPE_GROUP) continue;
+    for (const auto& column : h5::child_names(table_from.get(), what)) {
+      const h5::Handle<H5Oclose> a(h5::check_id(H5Oopen(table_from.get(), column.c_str(), H5P_DEFAULT), what, column));
+      const h5::Handle<H5Oclose> b(h5::check_id(H5Oopen(table_to.get(), column.c_str(), H5P_DEFAULT), what, column));
+      copy_attributes(a.get(), b.get(), fmt::format("{}/{}", what, column));
+    }
+  }
+}
+
 void EventFileWriter::begin_table(const std::string& parent, const std::string& name, const Attributes& attributes,
                                   const HostBatch& first_rows) {
   h5::silence_errors();  // this may be another thread than the constructor's

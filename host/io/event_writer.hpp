@@ -64,6 +64,9 @@ class EventFileWriter {
   // Removes a top-level group (and everything under it) if present: a stage that is
   // rerun replaces its own tables.
   void remove_group(const std::string& name);
+  // Copies every table of /<parent> of `source` (a darkscan output) as it is into
+  // /<parent>: a merge joining shards whose tables are whole (docs/cluster.md).
+  void copy_tables(const std::filesystem::path& source, const std::string& parent);
   // Appends rows to the table begun last (same columns, same order).
   void append(const HostBatch& rows);
   // Closes the file, each object's close checked, and moves it into place

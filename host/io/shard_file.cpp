@@ -204,6 +204,16 @@ std::vector<std::size_t> order_shards(const std::vector<ShardFileStamp>& shards)
   return order;
 }
 
+OrderedParts read_ordered_parts(const std::vector<std::string>& paths, std::string_view stage) {
+  OrderedParts out;
+  for (const auto& path : paths) {
+    out.parts.push_back(read_shard_part(path, stage));
+    out.stamps.push_back(out.parts.back().file);
+  }
+  out.order = order_shards(out.stamps);
+  return out;
+}
+
 std::string joined_backends(const std::vector<ShardFileStamp>& shards, const std::vector<std::size_t>& order) {
   std::vector<std::string> backends;
   for (std::size_t i : order)

@@ -82,6 +82,16 @@ ShardPart read_shard_part(const std::string& path, std::string_view stage);
 // fingerprint line that differs), a shard given twice, missing shards (which K).
 std::vector<std::size_t> order_shards(const std::vector<ShardFileStamp>& shards);
 
+struct OrderedParts {
+  std::vector<ShardPart> parts;        // as the paths were given
+  std::vector<ShardFileStamp> stamps;  // the parts' stamps
+  std::vector<std::size_t> order;      // order_shards of them
+};
+
+// The parts of `paths`, shards of `stage` whose work is numbered items, read and checked
+// (read_shard_part, order_shards).
+OrderedParts read_ordered_parts(const std::vector<std::string>& paths, std::string_view stage);
+
 // The backends of the shards in shard order, each once, joined by "; " (the merged file's
 // `backend`: docs/cluster.md).
 std::string joined_backends(const std::vector<ShardFileStamp>& shards, const std::vector<std::size_t>& order);

@@ -22,13 +22,7 @@ void write_scan_part(io::EventFileWriter& writer, const ScanResult& part, const 
 }
 
 ScanResult merge_scan_shards(const std::vector<std::string>& paths, io::Attributes& root) {
-  std::vector<io::ShardPart> parts;
-  std::vector<io::ShardFileStamp> stamps;
-  for (const auto& path : paths) {
-    parts.push_back(io::read_shard_part(path, "scan"));
-    stamps.push_back(parts.back().file);
-  }
-  const auto order = io::order_shards(stamps);
+  const auto [parts, stamps, order] = io::read_ordered_parts(paths, "scan");
   ScanTable t;
   for (std::size_t i : order) {
     const ScanTable rows = read_scan_rows(paths[i]);

@@ -4,12 +4,9 @@
 
 namespace darkscan::signal_model {
 
-SignalModel efficiency(Backend& backend, const io::EventFile& file, const config::Config& config) {
-  std::uint64_t rows = 0;
-  for (const auto& s : file.samples())
-    if (s.kind == "signal") rows += s.rows;
-  Progress progress("efficiency", rows, "candidates");
-  auto model = build_signal_model(backend, file, config, &progress);
+SignalModel efficiency(Backend& backend, const io::EventFile& file, const config::Config& config, Shard shard) {
+  Progress progress("efficiency", signal_rows(file, shard), "candidates");
+  auto model = build_signal_model(backend, file, config, &progress, shard);
   progress.finish();
   return model;
 }

@@ -9,6 +9,7 @@
 
 namespace darkscan::signal_model {
 
-SignalModel efficiency(Backend& backend, const io::EventFile& file, const config::Config& config);
+// `shard`: its range of the signal points only (docs/cluster.md).
+SignalModel efficiency(Backend& backend, const io::EventFile& file, const config::Config& config, Shard shard = {});
 
 }  // namespace darkscan::signal_model

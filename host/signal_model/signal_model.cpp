@@ -26,6 +26,17 @@ int final_state_attribute(const io::SampleInfo& s, const std::string& ctx) {
   return k;
 }
 
+std::string point_key(int final_state, double m_hp, const io::Attributes& dark_sector) {
+  std::string key = fmt::format("{} {:.17g}", final_state, m_hp);
+  for (const auto& [k, v] : dark_sector) {
+    const double x = std::holds_alternative<double>(v)         ? std::get<double>(v)
+                     : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
+                                                               : std::numeric_limits<double>::quiet_NaN();
+    key += fmt::format(" {}={:.17g}", k, x);
+  }
+  return key;
+}
+
 namespace {
 
 using physics::kFinalStateNames;
@@ -95,19 +106,15 @@ class PendingFits {
   std::vector<std::pair<std::size_t, std::vector<double>>> pending_;
 };
 
-}  // namespace
-
-SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& cfg,
-                               Progress* progress) {
-  const auto& sm = cfg.signal_model;
-  SignalModel model;
-  model.ctau_cm = log_grid(sm.ctau_range_cm.lo, sm.ctau_range_cm.hi, sm.ctau_points_per_decade);
-  if (sm.ctau_chi2_points_per_decade > 0)
-    model.ctau_chi2_cm = log_grid(sm.ctau_chi2_range_cm.lo, sm.ctau_chi2_range_cm.hi, sm.ctau_chi2_points_per_decade);
-
-  // Group the signal samples into points.
-  std::map<std::string, SignalPointModel> points;  // by a key of their parameters
+// The signal points of a file, keyed by their parameters (final state, m(h'), the
+// dark-sector point): the order the stage takes them in, and the items its shards split.
+struct PointGroups {
+  std::map<std::string, SignalPointModel> points;
   std::map<std::string, std::vector<const io::SampleInfo*>> members;
+};
+
+PointGroups group_points(const io::EventFile& file) {
+  PointGroups g;
   for (const auto& s : file.samples()) {
     if (s.kind != "signal") continue;
     const std::string ctx = fmt::format("{}: sample '{}'", file.path(), s.name);
@@ -115,31 +122,74 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
     io::check_attributes(file.path(), s, true);
     const int fs = final_state_attribute(s, ctx);
     const double m_hp = s.number("m_hp", ctx);
-    std::string key = fmt::format("{} {:.17g}", fs, m_hp);
     io::Attributes attributes;
     for (const char* k : kDarkSectorKeys)
       if (const auto* v = s.attribute(k)) {
+        (void)s.number(k, ctx);  // a number, or InputError naming it
         attributes.emplace_back(k, *v);
-        key += fmt::format(" {}={:.17g}", k, s.number(k, ctx));
       }
-    auto& p = points[key];
+    const std::string key = point_key(fs, m_hp, attributes);
+    auto& p = g.points[key];
     p.final_state = fs;
     p.m_hp = m_hp;
     p.attributes = attributes;
-    members[key].push_back(&s);
+    g.members[key].push_back(&s);
   }
-  if (points.empty()) throw_input_error("{}: no signal samples (kind = \"signal\")", file.path());
+  if (g.points.empty()) throw_input_error("{}: no signal samples (kind = \"signal\")", file.path());
+  // Names over every point, whichever a shard computes: a name's index k counts the
+  // points of its final state and mass before it.
+  std::map<std::string, int> per_mass;
+  for (auto& [key, p] : g.points) {
+    const std::string base = fmt::format("signal_{}_m{:.4f}", kFinalStateNames[p.final_state], p.m_hp);
+    const int k = per_mass[base]++;
+    p.name = k == 0 ? base : fmt::format("{}_{}", base, k);
+  }
+  return g;
+}
+
+}  // namespace
+
+std::uint64_t signal_rows(const io::EventFile& file, Shard shard) {
+  const PointGroups g = group_points(file);
+  const IndexRange range = shard_range(shard, g.points.size());
+  std::uint64_t rows = 0, i = 0;
+  for (const auto& [key, samples] : g.members) {
+    if (i >= range.begin && i < range.end)
+      for (const auto* s : samples) rows += s->rows;
+    ++i;
+  }
+  return rows;
+}
+
+SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& cfg,
+                               Progress* progress, Shard shard) {
+  const auto& sm = cfg.signal_model;
+  SignalModel model;
+  model.ctau_cm = log_grid(sm.ctau_range_cm.lo, sm.ctau_range_cm.hi, sm.ctau_points_per_decade);
+  if (sm.ctau_chi2_points_per_decade > 0)
+    model.ctau_chi2_cm = log_grid(sm.ctau_chi2_range_cm.lo, sm.ctau_chi2_range_cm.hi, sm.ctau_chi2_points_per_decade);
+
+  // Group the signal samples into points; a shard keeps its range of them (docs/cluster.md).
+  PointGroups groups = group_points(file);
+  model.all_points = groups.points.size();
+  const IndexRange range = shard_range(shard, groups.points.size());
+  std::map<std::string, SignalPointModel> points;
+  std::map<std::string, std::vector<const io::SampleInfo*>> members;
+  std::uint64_t index = 0;
+  for (auto& [key, p] : groups.points) {
+    if (index >= range.begin && index < range.end) {
+      points.emplace(key, std::move(p));
+      members.emplace(key, std::move(groups.members[key]));
+    }
+    ++index;
+  }
   check_map_size(cfg, file.path(), model, points.size(), members);
 
   const auto params = selection::params_from_config(cfg);
   PendingFits fits(backend.host_threads());
   std::vector<std::pair<std::size_t, std::size_t>> point_samples;  // each point's samples: first, count
-  std::map<std::string, int> per_mass;  // names of points sharing final state and mass
   for (auto& [key, p] : points) {
     const auto& samples = members[key];
-    const std::string base = fmt::format("signal_{}_m{:.4f}", kFinalStateNames[p.final_state], p.m_hp);
-    const int k = per_mass[base]++;
-    p.name = k == 0 ? base : fmt::format("{}_{}", base, k);
     if (samples.size() > static_cast<std::size_t>(LifetimeMixture::kMaxComponents))
       throw_input_error("{}: point {} has {} samples; at most {} generated lifetimes combine", file.path(), p.name,
                         samples.size(), LifetimeMixture::kMaxComponents);
@@ -221,10 +271,14 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
     p.sigma = inverse_variance > 0 ? weighted_sigma / inverse_variance : std::numeric_limits<double>::quiet_NaN();
     p.sigma_unc = inverse_variance > 0 ? 1 / std::sqrt(inverse_variance) : std::numeric_limits<double>::quiet_NaN();
   }
-  std::sort(model.points.begin(), model.points.end(), [](const auto& a, const auto& b) {
+  sort_points(model.points);
+  return model;
+}
+
+void sort_points(std::vector<SignalPointModel>& points) {
+  std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
     return a.final_state != b.final_state ? a.final_state < b.final_state : a.m_hp < b.m_hp;
   });
-  return model;
 }
 
 }  // namespace darkscan::signal_model

@@ -16,6 +16,7 @@
 #include "io/event_writer.hpp"
 #include "signal_model/efficiency_map.hpp"
 #include "signal_model/resolution_fit.hpp"
+#include "work_split.hpp"
 
 namespace darkscan {
 class Progress;
@@ -57,6 +58,7 @@ struct SignalModel {
   std::vector<double> ctau_chi2_cm;  // empty unless [signal_model] ctau_chi2_points_per_decade > 0
   std::vector<SignalPointModel> points;  // sorted by final state, then m(h')
   std::vector<SampleModel> samples;
+  std::size_t all_points = 0;  // the file's signal points: a shard's model holds its range of them
 };
 
 // The dark-sector parameters that, with the final state and m(h'), make a signal point.
@@ -65,7 +67,20 @@ inline constexpr const char* kDarkSectorKeys[] = {"m_chi1", "delta_m", "m_ap", "
 // The `final_state` attribute of a sample or table as 0, 1, 2; InputError otherwise.
 int final_state_attribute(const io::SampleInfo& table, const std::string& ctx);
 
+// `shard`: the points of its range only, in the order of their parameters (docs/cluster.md);
+// the names are those of the whole file's model.
+// What tells a signal point apart and orders the points as the stage takes them: final
+// state, m(h') and its dark-sector attributes (kDarkSectorKeys, as its samples carry them).
+std::string point_key(int final_state, double m_hp, const io::Attributes& dark_sector);
+
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
-                               Progress* progress = nullptr);
+                               Progress* progress = nullptr, Shard shard = {});
+
+// The candidates of the signal samples of `shard`'s points (the stage's progress total).
+std::uint64_t signal_rows(const io::EventFile& file, Shard shard = {});
+
+// Points in the order of the model: by final state, then m(h'); points of equal ones in
+// the order the stage took them (a merge of shards orders its points as one process).
+void sort_points(std::vector<SignalPointModel>& points);
 
 }  // namespace darkscan::signal_model

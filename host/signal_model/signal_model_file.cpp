@@ -245,11 +245,17 @@ io::HostBatch lifetime_table(const std::vector<double>& ctau, const std::vector<
 
 }  // namespace
 
+io::Attributes signal_model_root_attributes(const io::Provenance& provenance, double luminosity_rel_unc) {
+  return io::provenance_attributes(provenance, {{"luminosity_rel_unc", luminosity_rel_unc}});
+}
+
 void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, const io::Provenance& provenance,
                         double luminosity_rel_unc) {
-  writer.set_root_attributes(
-      io::provenance_attributes(provenance, {{"luminosity_rel_unc", luminosity_rel_unc}}));
-  const std::size_t n = model.ctau_cm.size();
+  write_signal_model(writer, model, signal_model_root_attributes(provenance, luminosity_rel_unc));
+}
+
+void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, const io::Attributes& root) {
+  writer.set_root_attributes(root);
   for (const auto& p : model.points) {
     const auto& own = p.map.cells[p.final_state];
     io::HostBatch b = lifetime_table(model.ctau_cm, own, p.rel_unc, p.trusted);
@@ -328,11 +334,17 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
                 {{"point", r.point}, {"ctau_hp_cm", r.ctau0}, {"status", r.fit.status}}, b, kResolutionColumns);
   }
 
+  write_maps(writer, model.points, model.ctau_cm);
+}
+
+void write_maps(io::EventFileWriter& writer, const std::vector<SignalPointModel>& points,
+                const std::vector<double>& ctau_cm) {
+  const std::size_t n = ctau_cm.size();
   // The maps the scan interpolates: one long table per final state, a row per (point, cτ).
   for (int f = 0; f < physics::kFinalStates; ++f) {
     std::vector<double> m, m_chi1, ctau, eff, unc, rel, n_eff, sigma;
     std::vector<std::int8_t> trusted;
-    for (const auto& p : model.points) {
+    for (const auto& p : points) {
       if (p.final_state != f) continue;
       double chi1 = std::numeric_limits<double>::quiet_NaN();
       for (const auto& [k, v] : p.attributes)
@@ -341,7 +353,7 @@ void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, c
         const auto& c = p.map.cells[f][j];
         m.push_back(p.m_hp);
         m_chi1.push_back(chi1);
-        ctau.push_back(model.ctau_cm[j]);
+        ctau.push_back(ctau_cm[j]);
         eff.push_back(c.efficiency);
         unc.push_back(c.efficiency_unc);
         rel.push_back(p.rel_unc[j]);

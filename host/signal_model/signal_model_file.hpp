@@ -17,6 +17,15 @@ namespace darkscan::signal_model {
 void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, const io::Provenance& provenance,
                         double luminosity_rel_unc);
 
+// The root attributes write_signal_model writes.
+io::Attributes signal_model_root_attributes(const io::Provenance& provenance, double luminosity_rel_unc);
+void write_signal_model(io::EventFileWriter& writer, const SignalModel& model, const io::Attributes& root);
+
+// /maps/<final state> of `points` in their order (a row per point and cτ): the tables
+// write_signal_model ends with, and a merge of shards writes from their points.
+void write_maps(io::EventFileWriter& writer, const std::vector<SignalPointModel>& points,
+                const std::vector<double>& ctau_cm);
+
 // InputError naming the file, table or attribute when the file is not such an output.
 SignalModel read_signal_model(const std::string& path);
 

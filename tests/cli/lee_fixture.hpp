@@ -87,6 +87,36 @@ inline void expect_refused(const CommandResult& r, const std::string& message, c
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+using MergeCases = std::vector<std::pair<std::vector<std::string>, std::string>>;
+
+// The refusals every stage's merge makes (io/shard_file.hpp), each {shards, message}:
+// `at` the shards 1/3, 2/3 and 3/3 as at[1..3], `copy2` a copy of at[2], `other` shard
+// 2/3 of another run whose fingerprint line `line` differs first from at[1]'s, `half`
+// shard 1/2 and `whole` the stage's unsharded output (no shard).
+inline MergeCases merge_refusals(const std::vector<std::string>& at, const std::string& copy2, const std::string& other,
+                                 const std::string& line, const std::string& half, const std::string& whole) {
+  return {
+      {{at[1], at[3]}, "merge: shard 2 of 3 missing (given: " + at[1] + " (1), " + at[3] + " (3))"},
+      {{at[1], at[2], copy2, at[3]}, "merge: " + at[2] + " and " + copy2 + " are both shard 2/3"},
+      {{at[1], other, at[3]},
+       "merge: " + other + " is a shard of another run than " + at[1] + ": its fingerprint has '" + line},
+      {{at[1], at[2], at[3], half},
+       "merge: " + at[1] + " is shard 1/3 and " + half + " is shard 1/2: shards of one run have the same N"},
+      {{whole, at[1], at[2], at[3]}, whole + ": not a shard (no /lee_shard, /efficiency_shard, /scan_shard"},
+  };
+}
+
+// darkscan merge --output `out` of each case's shards refused as the case says
+// (expect_refused), nothing written.
+inline void expect_merge_refusals(const MergeCases& cases, const std::string& out) {
+  for (const auto& [files, message] : cases) {
+    SCOPED_TRACE(message);
+    std::vector<std::string> args{"merge", "--output", out};
+    args.insert(args.end(), files.begin(), files.end());
+    expect_refused(run_darkscan(args), message, out);
+  }
+}
+
 // mpirun's MPMD form: `ranks` ranks of darkscan `args` and one more of `args` + `other`,
 // oversubscribed (more ranks than cores), as root where the tests run so.
 inline std::vector<std::string> mpmd_argv(const char* mpiexec, const char* exe, int ranks,

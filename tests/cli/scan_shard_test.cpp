@@ -72,20 +72,9 @@ TEST_F(ScanShard, MergeRefusesShardsThatAreNotOneWholeRunNamingThem) {
   const auto lee_shard = p("lee-shard.h5");
   ASSERT_EQ(lee(lee_shard, {"--shard", "2/3"}).exit_code, 0);
   const std::string out = p("merged.h5");
-  const std::pair<std::vector<std::string>, std::string> cases[] = {
-      {{at[1], at[3]}, "merge: shard 2 of 3 missing (given: " + at[1] + " (1), " + at[3] + " (3))"},
-      {{at[1], at[2], p("copy2.h5"), at[3]}, "merge: " + at[2] + " and " + p("copy2.h5") + " are both shard 2/3"},
-      {{at[1], other, at[3]},
-       "merge: " + other + " is a shard of another run than " + at[1] + ": its fingerprint has 'credibility 0.9"},
-      {{at[1], at[2], at[3], half},
-       "merge: " + at[1] + " is shard 1/3 and " + half + " is shard 1/2: shards of one run have the same N"},
-      {{at[1], lee_shard, at[3]}, lee_shard + ": not a shard of darkscan scan (no /scan_shard"},
-      {{scan_, at[1], at[2], at[3]}, scan_ + ": not a shard (no /lee_shard, /efficiency_shard, /scan_shard"},
-  };
-  for (const auto& [files, message] : cases) {
-    SCOPED_TRACE(message);
-    testing::expect_refused(merge(out, files), message, out);
-  }
+  auto cases = testing::merge_refusals(at, p("copy2.h5"), other, "credibility 0.9", half, scan_);
+  cases.push_back({{at[1], lee_shard, at[3]}, lee_shard + ": not a shard of darkscan scan (no /scan_shard"});
+  testing::expect_merge_refusals(cases, out);
   const auto r = merge(out, {at[3], at[1], at[2]});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }

@@ -24,6 +24,12 @@ class StageMpi : public testing::LeeFixture {
     LeeFixture::SetUp();
   }
 
+  // darkscan efficiency of the fixture's three signal points.
+  std::vector<std::string> efficiency_args(const std::string& out) const {
+    return {"efficiency", "--config", config_, "--input", (shared_ / "signal.h5").string(), "--output", out,
+            "--threads", "1"};
+  }
+
   std::vector<std::string> scan_args(const std::string& out) const {
     return {"scan", "--config", config_, "--data", data_, "--model", model_, "--output", out, "--threads", "1"};
   }
@@ -88,6 +94,54 @@ TEST_F(StageMpi, AFailedScanRankEndsTheJobNamingItAndWritesNothing) {
     a.insert(a.end(), {"--shard", "1/2"});
     return a;
   }());
+  EXPECT_EQ(sharded.exit_code, 2) << sharded.err;
+  EXPECT_NE(sharded.err.find("--shard: not under mpirun (2 ranks)"), std::string::npos) << sharded.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST_F(StageMpi, EfficiencyOnOneTwoAndThreeRanksWritesTheFileOfOneProcess) {
+  const auto whole = testing::run_darkscan(efficiency_args(p("whole.h5")));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto before = rank_files("efficiency");
+  for (int ranks = 1; ranks <= 3; ++ranks) {
+    SCOPED_TRACE(ranks);
+    const std::string out = p("ranks" + std::to_string(ranks) + ".h5");
+    const auto r = mpirun(ranks, efficiency_args(out));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    testing::expect_same_file(out, p("whole.h5"));  // every attribute too: one thread, the same backend
+    EXPECT_EQ(rank_files("efficiency"), before);
+    EXPECT_EQ(testing::count_lines(r.err), testing::count_lines(whole.err)) << r.err;
+    if (ranks > 1) {
+      EXPECT_NE(r.out.find("3 signal points, 3 lifetimes on " + std::to_string(ranks) + " ranks"), std::string::npos)
+          << r.out;
+    }
+  }
+}
+
+TEST_F(StageMpi, AFailedEfficiencyRankEndsTheJobNamingItAndWritesNothing) {
+  // Rank 2 computes the model at another minimum n_eff: its config, and so its
+  // fingerprint, differs, and rank 0 refuses the job before any point, naming it.
+  const std::string out = p("out.h5");
+  auto args = efficiency_args(out);
+  std::string text = testing::kConfig;
+  text.replace(text.find("[scan]"), 0, "min_n_eff = 5\n");
+  auto other = args;
+  other[2] = write_file("other.toml", text);  // after "efficiency", "--config"
+  // mpirun's MPMD form: two ranks of `args`, one of `other`.
+  std::vector<std::string> argv{DARKSCAN_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "-n", "2", DARKSCAN_EXE};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {":", "-n", "1", DARKSCAN_EXE});
+  argv.insert(argv.end(), other.begin(), other.end());
+  const auto r = testing::run_command(argv);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("darkscan: error: rank 0 of 3: rank 2 of 3 runs another efficiency job than rank 0 (other "
+                       "inputs, config, options or backend): its fingerprint has 'config sha256 "),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+
+  args.insert(args.end(), {"--shard", "1/2"});
+  const auto sharded = mpirun(2, args);
   EXPECT_EQ(sharded.exit_code, 2) << sharded.err;
   EXPECT_NE(sharded.err.find("--shard: not under mpirun (2 ranks)"), std::string::npos) << sharded.err;
   EXPECT_FALSE(std::filesystem::exists(out));
