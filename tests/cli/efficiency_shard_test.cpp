@@ -35,7 +35,7 @@ class EfficiencyShard : public testing::TempDirTest {
  protected:
   // Five signal points (six samples: one point has two lifetimes), made once.
   static void SetUpTestSuite() {
-    shared_ = std::filesystem::temp_directory_path() / ("darkscan-efficiency-shard-" + std::to_string(::getpid()));
+    shared_ = std::filesystem::temp_directory_path() / ("darkscan-test-efficiency-shards-" + std::to_string(::getpid()));
     std::filesystem::create_directories(shared_);
     std::vector<std::string> args{"generate", "--output", (shared_ / "signal.h5").string(), "--events", "600",
                                   "--seed",   "5"};
@@ -110,8 +110,10 @@ TEST_F(EfficiencyShard, ShardsOfAnySplitMergeIntoTheFileOfOneProcess) {
 TEST_F(EfficiencyShard, MergeRefusesShardsThatAreNotOneWholeRunNamingThem) {
   std::vector<std::string> at{""};
   for (int k = 1; k <= 3; ++k) at.push_back(shard(k, 3));
-  const auto other_config = write_file("other.toml", kModelConfig + "min_n_eff = 5\n");
-  const auto other = shard(2, 3, {"--config", other_config}, "other.h5");
+  auto other_config = write_file("other.toml", kModelConfig + "min_n_eff = 5\n");
+  std::swap(config_, other_config);  // shard 2/3 of the model at another min_n_eff
+  const auto other = shard(2, 3, {}, "other.h5");
+  std::swap(config_, other_config);
   const auto half = shard(1, 2);
   std::filesystem::copy_file(at[2], p("copy2.h5"));
   const std::string whole = p("whole.h5");
