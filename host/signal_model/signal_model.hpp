@@ -67,12 +67,12 @@ inline constexpr const char* kDarkSectorKeys[] = {"m_chi1", "delta_m", "m_ap", "
 // The `final_state` attribute of a sample or table as 0, 1, 2; InputError otherwise.
 int final_state_attribute(const io::SampleInfo& table, const std::string& ctx);
 
-// `shard`: the points of its range only, in the order of their parameters (docs/cluster.md);
-// the names are those of the whole file's model.
 // What tells a signal point apart and orders the points as the stage takes them: final
 // state, m(h') and its dark-sector attributes (kDarkSectorKeys, as its samples carry them).
 std::string point_key(int final_state, double m_hp, const io::Attributes& dark_sector);
 
+// `shard`: the points of its range only, in the order of their parameters (docs/cluster.md);
+// the names are those of the whole file's model.
 SignalModel build_signal_model(Backend& backend, const io::EventFile& file, const config::Config& config,
                                Progress* progress = nullptr, Shard shard = {});
 
