@@ -41,12 +41,7 @@ MergedSignalModel merge_efficiency_shards(const std::vector<std::string> &paths,
       out.points.push_back(std::move(p));
     }
   }
-  // The order of one process: the points as the stage takes them (by
-  // point_key), then sorted as it sorts them. The shards' points, read back by
-  // name, are put in that order first.
-  std::stable_sort(out.points.begin(), out.points.end(), [](const auto &a, const auto &b) {
-    return point_key(a.final_state, a.m_hp, a.attributes) < point_key(b.final_state, b.m_hp, b.attributes);
-  });
+  // The order of one process (point_key).
   sort_points(out.points);
 
   io::Attributes root = io::read_root_attributes(paths[order.front()]);

@@ -26,13 +26,15 @@ int final_state_attribute(const io::SampleInfo& s, const std::string& ctx) {
   return k;
 }
 
-std::string point_key(int final_state, double m_hp, const io::Attributes& dark_sector) {
-  std::string key = fmt::format("{} {:.17g}", final_state, m_hp);
+PointKey point_key(int final_state, double m_hp, const io::Attributes& dark_sector) {
+  PointKey key{final_state, m_hp, {}};
   for (const auto& [k, v] : dark_sector) {
+    const auto* name = std::find_if(std::begin(kDarkSectorKeys), std::end(kDarkSectorKeys),
+                                    [&](const char* known) { return k == known; });
     const double x = std::holds_alternative<double>(v)         ? std::get<double>(v)
                      : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
                                                                : std::numeric_limits<double>::quiet_NaN();
-    key += fmt::format(" {}={:.17g}", k, x);
+    key.dark_sector.emplace_back(static_cast<int>(name - std::begin(kDarkSectorKeys)), x);
   }
   return key;
 }
@@ -60,7 +62,7 @@ void add_uncertainties(const config::SignalModelConfig& sm, const std::vector<Ma
 // The maps the points and samples will hold, against the memory, before any is made
 // (the config limits the grids, config.hpp; the number of points comes from the file).
 void check_map_size(const config::Config& cfg, const std::string& path, const SignalModel& model, std::size_t points,
-                    const std::map<std::string, std::vector<const io::SampleInfo*>>& members) {
+                    const std::map<PointKey, std::vector<const io::SampleInfo*>>& members) {
   std::uint64_t samples = 0;
   for (const auto& [key, m] : members) samples += m.size();
   const std::uint64_t lifetimes = model.ctau_cm.size(), chi2 = model.ctau_chi2_cm.size();
@@ -109,8 +111,8 @@ class PendingFits {
 // The signal points of a file, keyed by their parameters (final state, m(h'), the
 // dark-sector point): the order the stage takes them in, and the items its shards split.
 struct PointGroups {
-  std::map<std::string, SignalPointModel> points;
-  std::map<std::string, std::vector<const io::SampleInfo*>> members;
+  std::map<PointKey, SignalPointModel> points;
+  std::map<PointKey, std::vector<const io::SampleInfo*>> members;
 };
 
 PointGroups group_points(const io::EventFile& file) {
@@ -128,7 +130,7 @@ PointGroups group_points(const io::EventFile& file) {
         (void)s.number(k, ctx);  // a number, or InputError naming it
         attributes.emplace_back(k, *v);
       }
-    const std::string key = point_key(fs, m_hp, attributes);
+    const PointKey key = point_key(fs, m_hp, attributes);
     auto& p = g.points[key];
     p.final_state = fs;
     p.m_hp = m_hp;
@@ -173,8 +175,8 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
   PointGroups groups = group_points(file);
   model.all_points = groups.points.size();
   const IndexRange range = shard_range(shard, groups.points.size());
-  std::map<std::string, SignalPointModel> points;
-  std::map<std::string, std::vector<const io::SampleInfo*>> members;
+  std::map<PointKey, SignalPointModel> points;
+  std::map<PointKey, std::vector<const io::SampleInfo*>> members;
   std::uint64_t index = 0;
   for (auto& [key, p] : groups.points) {
     if (index >= range.begin && index < range.end) {
@@ -276,8 +278,8 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
 }
 
 void sort_points(std::vector<SignalPointModel>& points) {
-  std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
-    return a.final_state != b.final_state ? a.final_state < b.final_state : a.m_hp < b.m_hp;
+  std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
+    return point_key(a.final_state, a.m_hp, a.attributes) < point_key(b.final_state, b.m_hp, b.attributes);
   });
 }
 

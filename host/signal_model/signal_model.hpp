@@ -5,9 +5,11 @@
 // each point selected, its efficiency reweighted onto the cτ(h') grid with the MC
 // uncertainty, n_eff and the systematic sources added in quadrature, and the mass
 // resolution of every sample fitted with a double-sided Crystal Ball.
+#include <compare>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -67,9 +69,16 @@ inline constexpr const char* kDarkSectorKeys[] = {"m_chi1", "delta_m", "m_ap", "
 // The `final_state` attribute of a sample or table as 0, 1, 2; InputError otherwise.
 int final_state_attribute(const io::SampleInfo& table, const std::string& ctx);
 
-// What tells a signal point apart and orders the points as the stage takes them: final
-// state, m(h') and its dark-sector attributes (kDarkSectorKeys, as its samples carry them).
-std::string point_key(int final_state, double m_hp, const io::Attributes& dark_sector);
+// What tells a signal point apart and orders the points (docs/formats/outputs.md#signal_modelh5):
+// final state, m(h'), then its dark-sector attributes as numbers, in the order of
+// kDarkSectorKeys (those its samples carry; a point without one comes first).
+struct PointKey {
+  int final_state = 0;
+  double m_hp = 0;
+  std::vector<std::pair<int, double>> dark_sector;  // (index in kDarkSectorKeys, value)
+  auto operator<=>(const PointKey&) const = default;
+};
+PointKey point_key(int final_state, double m_hp, const io::Attributes& dark_sector);
 
 // `shard`: the points of its range only, in the order of their parameters (docs/cluster.md);
 // the names are those of the whole file's model.
@@ -79,8 +88,8 @@ SignalModel build_signal_model(Backend& backend, const io::EventFile& file, cons
 // The candidates of the signal samples of `shard`'s points (the stage's progress total).
 std::uint64_t signal_rows(const io::EventFile& file, Shard shard = {});
 
-// Points in the order of the model: by final state, then m(h'); points of equal ones in
-// the order the stage took them (a merge of shards orders its points as one process).
+// Points in the order of the model, by point_key: one process and a merge of shards
+// order them alike.
 void sort_points(std::vector<SignalPointModel>& points);
 
 }  // namespace darkscan::signal_model
