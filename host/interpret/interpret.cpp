@@ -26,18 +26,33 @@ ChannelEfficiency map_efficiency(const signal_model::Chi2Cell& cell, const stats
   return {cell.efficiency, cell.rel_unc, cell.trusted && !refused};
 }
 
+std::uint64_t grid_masses(const scan::CombinedTable& combined, const physics::DarkHiggsWidths& widths) {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < combined.size() && combined.ctau_cm[i] == combined.ctau_cm[0]; ++i)
+    n += combined.mass[i] <= widths.valid_up_to();
+  return n;
+}
+
 CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                const physics::DarkHiggsWidths& widths, double luminosity_fb,
                                double luminosity_rel_unc, const stats::StatsOptions& options,
-                               const EfficiencyAt& efficiency) {
+                               const EfficiencyAt& efficiency, IndexRange masses) {
   CombinedLimits out;
   std::vector<stats::CombinedExperiment> batch;
   std::vector<std::size_t> batch_row;  // the output row of each experiment
   const double nan = std::numeric_limits<double>::quiet_NaN();
   double first_ctau = combined.size() ? combined.ctau_cm[0] : 0;
+  double ctau = first_ctau;
+  std::uint64_t im = 0;  // the grid mass of row i: its place among its lifetime's masses
   for (std::size_t i = 0; i < combined.size(); ++i) {
     const double m = combined.mass[i];
+    if (combined.ctau_cm[i] != ctau) {  // rows are lifetime-major
+      ctau = combined.ctau_cm[i];
+      im = 0;
+    }
     if (!(m <= widths.valid_up_to())) continue;
+    const std::uint64_t mass = im++;
+    if (mass < masses.begin || mass >= masses.end) continue;
     if (combined.ctau_cm[i] == first_ctau) ++out.masses;
     stats::CombinedExperiment ex;
     for (int fs = 0; fs < physics::kFinalStates; ++fs) {

@@ -9,6 +9,7 @@
 //    the limit interpolated in log cτ (exclusion.hpp).
 #include <array>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "signal_model/chi2_interpolation.hpp"
 #include "signal_model/signal_model.hpp"
 #include "stats/combined_plan.hpp"
+#include "work_split.hpp"
 
 namespace darkscan::interpret {
 
@@ -56,12 +58,20 @@ bool add_channel(stats::CombinedExperiment& ex, const scan::ScanTable& rows, std
 // Gaussian prior refuses its uncertainty.
 ChannelEfficiency map_efficiency(const signal_model::Chi2Cell& cell, const stats::StatsOptions& options);
 
+// Every index of a range of work items (work_split.hpp): the whole run's.
+inline constexpr IndexRange kEveryItem{0, std::numeric_limits<std::uint64_t>::max()};
+
+// The grid masses of /scan_combined up to where the widths hold: the masses of its first
+// lifetime, which every lifetime repeats.
+std::uint64_t grid_masses(const scan::CombinedTable& combined, const physics::DarkHiggsWidths& widths);
+
 // `efficiency` empty: the scan's own (the generated signal's cτ(chi2)), rows whose limit
-// status is not ok dropped.
+// status is not ok dropped. `masses`: the grid masses (numbered as grid_masses counts
+// them) whose rows are combined, at every lifetime: a shard's (docs/cluster.md#interpret-shards).
 CombinedLimits combined_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                const physics::DarkHiggsWidths& widths, double luminosity_fb,
                                double luminosity_rel_unc, const stats::StatsOptions& options,
-                               const EfficiencyAt& efficiency = {});
+                               const EfficiencyAt& efficiency = {}, IndexRange masses = kEveryItem);
 
 // The efficiency of the signal model's maps over cτ(chi2) at m(chi1) and one cτ(chi2)
 // (signal_model::Chi2Interpolation at each row's window centre and lifetime): a model

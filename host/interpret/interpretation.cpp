@@ -1,5 +1,6 @@
 #include "interpret/interpretation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "darkscan/generator/signal_process.hpp"
@@ -25,6 +26,16 @@ double generated_ctau_chi2(const signal_model::SignalModel* model, const config:
 }
 
 }  // namespace
+
+IndexRange InterpretWork::masses(Shard shard) const {
+  const IndexRange r = shard_range(shard, items());
+  return {std::min(r.begin, grid_masses), std::min(r.end, grid_masses)};
+}
+
+IndexRange InterpretWork::pairs(Shard shard) const {
+  const IndexRange r = shard_range(shard, items());
+  return {std::max(r.begin, grid_masses) - grid_masses, std::max(r.end, grid_masses) - grid_masses};
+}
 
 Interpretation interpret(Backend& backend, const config::Config& cfg, const std::string& config_path,
                          const scan::ScanTable& rows, const scan::CombinedTable& combined,
@@ -53,8 +64,11 @@ Interpretation interpret(Backend& backend, const config::Config& cfg, const std:
   // Each point's sinθ exclusion: the scan's efficiencies where its chi2 lives as the
   // generated one did, else the maps over cτ(chi2) at its own lifetime.
   const double generated = generated_ctau_chi2(model, cfg, d);
+  out.work.grid_masses = grid_masses(combined, widths);
+  out.work.y_pairs = maps ? y_limit_pairs(*model, out.points.size()) : 0;
+  const IndexRange masses = out.work.masses(request.shard), pairs = out.work.pairs(request.shard);
   out.combined = combined_limits(backend, rows, combined, widths, settings.luminosity_fb, settings.luminosity_rel_unc,
-                                 settings.options);
+                                 settings.options, {}, masses);
   for (std::size_t k = 0; k < out.points.size(); ++k) {
     PointResult r;
     r.point = out.points[k];
@@ -65,7 +79,8 @@ Interpretation interpret(Backend& backend, const config::Config& cfg, const std:
     if (std::abs(r.ctau_chi2_cm / generated - 1) > 1e-6 && maps) {
       own = combined_limits(backend, rows, combined, widths, settings.luminosity_fb, settings.luminosity_rel_unc,
                             settings.options,
-                            efficiency_at_ctau_chi2(*model, rows, d.m_chi1, r.ctau_chi2_cm, settings.options));
+                            efficiency_at_ctau_chi2(*model, rows, d.m_chi1, r.ctau_chi2_cm, settings.options),
+                            masses);
       limits = &own;
       r.efficiency_ctau_chi2_cm = r.ctau_chi2_cm;
     }
@@ -84,7 +99,7 @@ Interpretation interpret(Backend& backend, const config::Config& cfg, const std:
   y.luminosity_rel_unc = settings.luminosity_rel_unc;
   y.options = settings.options;
   out.y_limit = maps;
-  if (maps) out.y = y_limits(backend, rows, combined, *model, widths, out.points, y, chi2 ? &*chi2 : nullptr);
+  if (maps) out.y = y_limits(backend, rows, combined, *model, widths, out.points, y, chi2 ? &*chi2 : nullptr, pairs);
 
   out.attributes = {{"m_chi1", d.m_chi1},
                     {"delta_m", d.delta_m},

@@ -27,6 +27,17 @@ struct InterpretRequest {
   std::string xsec_table;
   std::string chi2_table;
   bool benchmark_points = false;  // also the paper's benchmark set (or interpret.benchmark_points)
+  Shard shard;                    // only this shard's work (docs/cluster.md#interpret-shards)
+};
+
+// The work of an interpretation as the shards split it (docs/cluster.md#interpret-shards):
+// the grid masses of /combined_limits (each at every lifetime, for every model point,
+// with its sinθ exclusion), then the (m(chi1), point) pairs of the y limit.
+struct InterpretWork {
+  std::uint64_t grid_masses = 0, y_pairs = 0;
+  std::uint64_t items() const { return grid_masses + y_pairs; }
+  IndexRange masses(Shard shard) const;  // the shard's grid masses
+  IndexRange pairs(Shard shard) const;   // and its pairs
 };
 
 struct Interpretation {
@@ -41,10 +52,12 @@ struct Interpretation {
   YLimitSettings y_settings;
   std::vector<YLimitMass> y;
   io::Attributes attributes;       // the model point and theory sources, on every table
+  InterpretWork work;              // of the whole run, whatever shard this is
 };
 
 // `model` (optional) must be the model the scan used (the caller checks); `config_path`
-// names the config in errors.
+// names the config in errors. With `request.shard` a part of the run: its grid masses'
+// rows of /combined_limits and /sin_theta and its pairs' of /y_limit, every model point.
 Interpretation interpret(Backend& backend, const config::Config& config, const std::string& config_path,
                          const scan::ScanTable& rows, const scan::CombinedTable& combined,
                          const scan::ScanSettings& settings, const signal_model::SignalModel* model,

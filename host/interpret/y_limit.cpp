@@ -33,7 +33,7 @@ std::size_t window_row(const scan::CombinedTable& combined, double m_hp, double 
 std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                  const signal_model::SignalModel& model, const physics::DarkHiggsWidths& widths,
                                  const std::vector<ModelPoint>& points, const YLimitSettings& settings,
-                                 const TheoryTable* chi2_table) {
+                                 const TheoryTable* chi2_table, IndexRange pairs) {
   const std::vector<double> chi1 = signal_model::chi2_mapped_m_chi1(model);
   if (chi1.empty())
     throw_input_error("signal model: no maps over ctau(chi2) at any m(chi1) (set [signal_model] "
@@ -63,16 +63,22 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
   std::vector<YLimitMass> out;
   std::vector<stats::CombinedExperiment> batch;
   std::vector<std::pair<std::size_t, std::size_t>> batch_slot;  // (output, ε index)
-  for (double m1 : chi1) {
+  // Every shard refuses a table that does not cover the maps, not only the one whose pairs need it.
+  for (double m1 : chi1)
+    if (chi2_table && !points.empty() && !(m1 >= chi2_table->lowest() && m1 <= chi2_table->highest()))
+      throw_input_error("{}: m_chi1 = {} GeV of the signal model's maps is outside the table ({}-{} GeV)",
+                        chi2_table->source(), m1, chi2_table->lowest(), chi2_table->highest());
+  for (std::size_t a = 0; a < chi1.size(); ++a) {
+    const double m1 = chi1[a];
+    const std::uint64_t first_pair = a * points.size();
+    if (first_pair + points.size() <= pairs.begin || first_pair >= pairs.end) continue;
     std::vector<signal_model::Chi2Interpolation> interp;
     for (int fs = 0; fs < physics::kFinalStates; ++fs) interp.emplace_back(model, fs, m1);
     for (std::size_t ip = 0; ip < points.size(); ++ip) {
+      if (first_pair + ip < pairs.begin || first_pair + ip >= pairs.end) continue;
       const ModelPoint& mp = points[ip];
       const physics::DarkSectorPoint ref = mp.at(m1, mp.epsilon);
       const TheoryTable* table = ip == 0 ? chi2_table : nullptr;
-      if (table && !(m1 >= table->lowest() && m1 <= table->highest()))
-        throw_input_error("{}: m_chi1 = {} GeV of the signal model's maps is outside the table ({}-{} GeV)",
-                          table->source(), m1, table->lowest(), table->highest());
       const double sigma_ref = table && table->has("sigma_prod_fb")
                                    ? table->at("sigma_prod_fb", m1)
                                    : physics::production_cross_section_fb(ref, settings.m_hp, settings.sqrt_s);
@@ -119,6 +125,10 @@ std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, 
   }
   for (auto& y : out) y.intervals = excluded_where(settings.epsilon, y.predicted_fb, y.limit_fb);
   return out;
+}
+
+std::uint64_t y_limit_pairs(const signal_model::SignalModel& model, std::size_t points) {
+  return signal_model::chi2_mapped_m_chi1(model).size() * points;
 }
 
 }  // namespace darkscan::interpret

@@ -15,6 +15,7 @@
 
 #include "backend/backend.hpp"
 #include "interpret/exclusion.hpp"
+#include "interpret/interpret.hpp"
 #include "interpret/model_points.hpp"
 #include "interpret/theory_table.hpp"
 #include "physics/dark_higgs_widths.hpp"
@@ -66,10 +67,16 @@ inline const std::vector<std::string> kChi2TableOptional = {"sigma_prod_fb"};
 
 // Every m(chi1) of the model's maps over cτ(chi2), for every point, in one batch of the
 // statistics engine. InputError when the model has no such maps, the scan no window at
-// m(h'), or `chi2_table` does not cover an m(chi1) of the maps.
+// m(h'), or `chi2_table` does not cover an m(chi1) of the maps. `pairs`: the (m(chi1),
+// point) pairs computed, numbered m(chi1)-major (y_limit_pairs of them): a shard's
+// (docs/cluster.md#interpret-shards); the checks are made for all.
 std::vector<YLimitMass> y_limits(Backend& backend, const scan::ScanTable& rows, const scan::CombinedTable& combined,
                                  const signal_model::SignalModel& model, const physics::DarkHiggsWidths& widths,
                                  const std::vector<ModelPoint>& points, const YLimitSettings& settings,
-                                 const TheoryTable* chi2_table = nullptr);
+                                 const TheoryTable* chi2_table = nullptr, IndexRange pairs = kEveryItem);
+
+// The (m(chi1), point) pairs y_limits goes through: the m(chi1) of the model's maps over
+// cτ(chi2) times `points`. A pair whose production is closed gives no row.
+std::uint64_t y_limit_pairs(const signal_model::SignalModel& model, std::size_t points);
 
 }  // namespace darkscan::interpret
