@@ -6,12 +6,17 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "errors.hpp"
+#include "interpret/interpret_shard_file.hpp"
 #include "interpret/interpretation.hpp"
 #include "io/file_checksum.hpp"
+#include "io/shard_file.hpp"
+#include "mpi/distributed_shards.hpp"
 #include "signal_model/signal_model_file.hpp"
 
 namespace darkscan::cli {
@@ -24,6 +29,8 @@ struct InterpretOptions {
   std::string model;
   std::string output;
   interpret::InterpretRequest request;
+  std::string shard;         // "K/N"
+  bool shard_given = false;  // false: the whole interpretation
   BackendFlags compute;
 };
 
@@ -83,9 +90,33 @@ void print_summary(const interpret::Interpretation& r) {
   for (std::size_t k = 0; r.y_limit && k < r.points.size(); ++k) print_y_limit(name(k), r, k);
 }
 
-int run_interpret(const InterpretOptions& opt) {
+// What every shard of this interpretation shares besides the root attributes (which name
+// the scan, its SHA-256, the model's path and the config): what the results depend on.
+std::vector<std::string> fingerprint_lines(const InterpretOptions& opt) {
+  auto file = [](const char* what, const std::string& path) {
+    return path.empty() ? fmt::format("{} none", what) : fmt::format("{} sha256 {}", what, io::sha256_file(path));
+  };
+  const auto& req = opt.request;
+  return {file("model", opt.model), file("widths table", req.widths_table), file("xsec table", req.xsec_table),
+          file("chi2 table", req.chi2_table), fmt::format("benchmark points {}", req.benchmark_points)};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// `world`: the job's ranks when mpirun started darkscan as more than one
+// (docs/cluster.md#mpi): each interprets its shard of the grid masses and y-limit pairs,
+// rank 0 merges them and writes the output.
+int run_interpret(InterpretOptions opt, const mpi::World* world) {
   const auto start = std::chrono::steady_clock::now();
-  const config::Config cfg = load_config_or_defaults(opt.config);
+  config::Config cfg = load_config_or_defaults(opt.config);
+  if (world && opt.shard_given)
+    throw_input_error("--shard: not under mpirun ({} ranks): the ranks split the interpretation among themselves",
+                      world->size());
+  opt.request.shard =
+      world ? mpi::rank_shard(*world) : opt.shard_given ? parse_shard(opt.shard, "--shard") : Shard{};
+  if (world) share_node(*world, cfg, opt.compute);
   const scan::ScanSettings settings = scan::read_scan_settings(opt.scan);
   const scan::ScanTable rows = scan::read_scan_rows(opt.scan);
   const scan::CombinedTable combined = scan::read_scan_combined(opt.scan);
@@ -95,22 +126,62 @@ int run_interpret(const InterpretOptions& opt) {
       throw_input_error("{}: was made with another model than --model (SHA-256 differs)", opt.scan);
     model = signal_model::read_signal_model(opt.model);
   }
-  io::EventFileWriter writer(opt.output);
+  // An unwritable destination is said before the work; under MPI only rank 0 writes it.
+  std::optional<io::EventFileWriter> writer;
+  if (!world || world->rank() == 0) writer.emplace(opt.output);
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
-  const auto r = interpret::interpret(*backend, cfg, opt.config, rows, combined, settings, model ? &*model : nullptr,
-                                      opt.request);
   io::Provenance provenance{"darkscan interpret (docs/physics/interpretation.md)", {}, backend->description(), cfg.text};
   io::add_input(provenance, "scan", opt.scan, true);
   provenance.inputs.emplace_back("model", opt.model);
-  interpret::write_interpretation(writer, r, provenance);
-  writer.commit();
+  const io::Attributes root = io::provenance_attributes(provenance);
+  const bool split = opt.shard_given || world;
+  const std::string fingerprint =
+      split ? io::run_fingerprint("interpret", root, backend->name(), fingerprint_lines(opt)) : std::string();
+  if (world) mpi::check_same_run(*world, fingerprint, "interpret");
 
-  fmt::print(stderr, "{}\n", why);
-  print_summary(r);
-  fmt::print("time {:.2f} s on {} -> {}\n",
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), backend->description(),
-             opt.output);
+  const auto r = interpret::interpret(*backend, cfg, opt.config, rows, combined, settings, model ? &*model : nullptr,
+                                      opt.request);
+  if (!split) {
+    interpret::write_interpretation(*writer, r, root);
+    writer->commit();
+    fmt::print(stderr, "{}\n", why);
+    print_summary(r);
+    fmt::print("time {:.2f} s on {} -> {}\n", seconds_since(start), backend->description(), opt.output);
+    return kExitOk;
+  }
+  const io::ShardStamp stamp{"interpret", opt.request.shard, fingerprint, backend->description()};
+  if (!world) {  // a shard file even of 1/1, as --shard asks
+    interpret::write_interpret_part(*writer, r, root, stamp);
+    writer->commit();
+    fmt::print(stderr, "{}\n", why);
+    const auto masses = r.work.masses(opt.request.shard), pairs = r.work.pairs(opt.request.shard);
+    fmt::print("shard {}: grid masses [{}, {}) of {}, y-limit pairs [{}, {}) of {}, {} model point{} in {:.2f} s on "
+               "{} -> {} (darkscan merge joins the shards)\n",
+               shard_name(opt.request.shard), masses.begin, masses.end, r.work.grid_masses, pairs.begin, pairs.end,
+               r.work.y_pairs, r.points.size(), r.points.size() == 1 ? "" : "s", seconds_since(start),
+               backend->description(), opt.output);
+    return kExitOk;
+  }
+  // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
+  const auto mine = mpi::rank_shard_path(*world, "interpret");
+  {
+    io::EventFileWriter part(mine);
+    interpret::write_interpret_part(part, r, root, stamp);
+    part.commit();
+  }
+  const auto gathered = mpi::gather_shard_files(*world, mine);
+  if (world->rank() != 0) return kExitOk;
+  std::vector<std::string> paths;
+  for (const auto& p : gathered.paths) paths.push_back(p.string());
+  // One process's root attributes: its own backend (every rank runs one kind).
+  const auto merged = interpret::merge_interpret_shards(paths, *writer, backend->description());
+  writer->commit();
+  fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
+  fmt::print("{} grid masses and {} y-limit pairs of {} model point{} on {} ranks in {:.2f} s; parts sent to rank "
+             "0: {} bytes, at most {} from one rank -> {}\n",
+             merged.work.grid_masses, merged.work.y_pairs, r.points.size(), r.points.size() == 1 ? "" : "s",
+             world->size(), seconds_since(start), gathered.sent_bytes, gathered.largest_bytes, opt.output);
   return kExitOk;
 }
 
@@ -140,8 +211,16 @@ void add_interpret_command(CLI::App& app, Action& action) {
                   "CSV or HDF5 table of the model point's chi2 for the y limit: m_chi1_gev, ctau_chi2_cm, "
                   "b_chi2_to_chi1_ee[, sigma_prod_fb at interpret.y_m_hp_gev], at its ratios and epsilon; default: "
                   "the formulas of docs/physics/dark-sector.md");
+  cmd->add_option("--shard", opt->shard,
+                  "Compute only shard K of N (K/N, 1 <= K <= N) of the grid masses and y-limit pairs and write a "
+                  "partial result for darkscan merge (docs/cluster.md)");
   add_backend_flags(cmd, opt->compute);
-  cmd->callback([opt, &action] { action = [opt] { return run_interpret(*opt); }; });
+  cmd->callback([opt, cmd, &action] {
+    opt->shard_given = cmd->count("--shard") > 0;
+    action = [opt] {
+      return run_on_this_process([opt](const mpi::World* world) { return run_interpret(*opt, world); });
+    };
+  });
 }
 
 }  // namespace darkscan::cli

@@ -1,4 +1,4 @@
-// darkscan merge: the shards of a job array (`darkscan lee|efficiency|scan --shard K/N`) combined into
+// darkscan merge: the shards of a job array (`darkscan lee|efficiency|scan|interpret --shard K/N`) combined into
 // the file one process writes (docs/commands/merge.md, docs/cluster.md). Every shard is
 // read and checked before the output is opened: a refusal writes nothing.
 #include <fmt/format.h>
@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/lee_summary.hpp"
 #include "errors.hpp"
+#include "interpret/interpret_shard_file.hpp"
 #include "io/event_writer.hpp"
 #include "lee/lee_file.hpp"
 #include "lee/lee_shard_file.hpp"
@@ -63,6 +64,15 @@ int merge_efficiency(const MergeOptions& opt) {
   return kExitOk;
 }
 
+int merge_interpret(const MergeOptions& opt) {
+  io::EventFileWriter writer(opt.output);
+  const auto r = interpret::merge_interpret_shards(opt.shards, writer);
+  writer.commit();
+  fmt::print("{} shards of {} grid masses and {} y-limit pairs: {} combined limits, {} y-limit rows -> {}\n", r.shards,
+             r.work.grid_masses, r.work.y_pairs, r.combined_rows, r.y_rows, opt.output);
+  return kExitOk;
+}
+
 int run_merge_command(const MergeOptions& opt) {
   // What the shards are of: the first file's group says (io/shard_file.hpp); a file of
   // another stage among the rest is refused by the stage's checks.
@@ -70,6 +80,7 @@ int run_merge_command(const MergeOptions& opt) {
   if (stage == "lee") return merge_lee(opt);
   if (stage == "scan") return merge_scan(opt);
   if (stage == "efficiency") return merge_efficiency(opt);
+  if (stage == "interpret") return merge_interpret(opt);
   throw_input_error("{}: a shard of darkscan {}, which this darkscan does not merge", opt.shards.front(), stage);
 }
 
@@ -78,8 +89,8 @@ int run_merge_command(const MergeOptions& opt) {
 void add_merge_command(CLI::App& app, Action& action) {
   auto opt = std::make_shared<MergeOptions>();
   CLI::App* cmd = app.add_subcommand("merge",
-                                     "Combine the shards of darkscan lee, efficiency or scan --shard K/N into the file "
-                                     "one unsharded run writes");
+                                     "Combine the shards of darkscan lee, efficiency, scan or interpret --shard K/N into "
+                                     "the file one unsharded run writes");
   cmd->add_option("--output", opt->output, "File to write (the results of the whole run)")->required();
   cmd->add_option("shards", opt->shards, "The shard files, one per K = 1..N, in any order")->required();
   cmd->callback([opt, &action] { action = [opt] { return run_merge_command(*opt); }; });

@@ -144,7 +144,18 @@ constexpr ColumnDoc kYCurveColumns[] = {
     {"channels", "", "number of final states combined at this epsilon"},
 };
 
+// Each table's columns are written in the order of its docs, which the merge of shards
+// writes them in (interpret_shard_file.hpp).
+constexpr TableLayout kTables[] = {
+    {"", "model_points", kModelPointColumns},     {"", "combined_limits", kCombinedColumns},
+    {"sin_theta", "masses", kSinThetaMassColumns}, {"sin_theta", "intervals", kSinThetaIntervalColumns},
+    {"y_limit", "masses", kYMassColumns},         {"y_limit", "intervals", kYIntervalColumns},
+    {"y_limit", "curve", kYCurveColumns},
+};
+
 }  // namespace
+
+std::span<const TableLayout> interpretation_tables() { return kTables; }
 
 void write_model_points(io::EventFileWriter& writer, const std::vector<PointResult>& points,
                         const std::vector<YLimitMass>& y, const io::Attributes& attributes) {
@@ -352,7 +363,11 @@ void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y
 }
 
 void write_interpretation(io::EventFileWriter& writer, const Interpretation& r, const io::Provenance& provenance) {
-  writer.set_root_attributes(io::provenance_attributes(provenance));
+  write_interpretation(writer, r, io::provenance_attributes(provenance));
+}
+
+void write_interpretation(io::EventFileWriter& writer, const Interpretation& r, const io::Attributes& root) {
+  writer.set_root_attributes(root);
   write_model_points(writer, r.results, r.y, r.attributes);
   write_combined_limits(writer, r.combined, r.attributes);
   write_sin_theta(writer, r.results, r.attributes);

@@ -3,6 +3,8 @@
 // (the [model] point's), /sin_theta/masses and /sin_theta/intervals, and /y_limit/masses,
 // /y_limit/intervals and /y_limit/curve, every table carrying a `model_point` index into
 // /model_points where several points were interpreted.
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "interpret/interpret.hpp"
@@ -33,5 +35,15 @@ void write_y_limit(io::EventFileWriter& writer, const std::vector<YLimitMass>& y
 struct Interpretation;  // interpretation.hpp
 // Every table above (/y_limit where the interpretation made it), the provenance on the root.
 void write_interpretation(io::EventFileWriter& writer, const Interpretation& result, const io::Provenance& provenance);
+// The same with the root attributes given (a shard's: docs/cluster.md#interpret-shards).
+void write_interpretation(io::EventFileWriter& writer, const Interpretation& result, const io::Attributes& root);
+
+// A table of the file: where it is and its columns, in the order they are written.
+struct TableLayout {
+  std::string_view parent, name;
+  std::span<const io::ColumnDoc> columns;
+};
+// The tables in the order write_interpretation writes them (the /y_limit ones last).
+std::span<const TableLayout> interpretation_tables();
 
 }  // namespace darkscan::interpret

@@ -122,12 +122,13 @@ ShardFileStamp read_shard_stamp(const std::string& path, std::string_view stage,
   return out;
 }
 
-void write_shard_part(EventFileWriter& writer, const ShardStamp& stamp, std::uint64_t items) {
+void write_shard_part(EventFileWriter& writer, const ShardStamp& stamp, std::uint64_t items, const Attributes& extra) {
   const IndexRange range = shard_range(stamp.shard, items);
   Attributes attributes = shard_stamp_attributes(stamp);
   attributes.emplace_back("items", static_cast<std::int64_t>(items));
   attributes.emplace_back("first_item", static_cast<std::int64_t>(range.begin));
   attributes.emplace_back("end_item", static_cast<std::int64_t>(range.end));
+  attributes.insert(attributes.end(), extra.begin(), extra.end());
   HostBatch row;
   row.rows = 1;
   const std::int64_t values[3] = {static_cast<std::int64_t>(items), static_cast<std::int64_t>(range.begin),

@@ -64,8 +64,10 @@ ShardFileStamp read_shard_stamp(const std::string& path, std::string_view stage,
 
 // /<stage>_shard/part of a stage whose work is `items` numbered items (scan's rows,
 // efficiency's signal points, interpret's model points): the stamp and the shard's range
-// of them (shard_range), as attributes and as its one row.
-void write_shard_part(EventFileWriter& writer, const ShardStamp& stamp, std::uint64_t items);
+// of them (shard_range), as attributes and as its one row; `extra`: attributes the stage
+// adds (how its items divide into kinds).
+void write_shard_part(EventFileWriter& writer, const ShardStamp& stamp, std::uint64_t items,
+                      const Attributes& extra = {});
 
 struct ShardPart {
   ShardFileStamp file;
