@@ -2,6 +2,8 @@
 // The inputs of the look-elsewhere command's tests: a signal model of three pi+pi-
 // points made once per suite, and per test a config, a small selected data set and its
 // scan, with `darkscan lee` on them a call away; and the comparison of two of its outputs.
+// Besides, what the shard tests of every stage share: a shard's run, the merge and its
+// refusals, and the pi+pi- model and data they start from.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -129,23 +132,61 @@ inline std::vector<std::string> mpmd_argv(const char* mpiexec, const char* exe, 
   return argv;
 }
 
+// darkscan merge --output `out` of `shards`.
+inline CommandResult merge_shards(const std::string& out, const std::vector<std::string>& shards) {
+  std::vector<std::string> args{"merge", "--output", out};
+  args.insert(args.end(), shards.begin(), shards.end());
+  return run_darkscan(args);
+}
+
+// Shard K/N of a stage: `run(out, extra)` with `--shard K/N` added to `extra`, which must
+// succeed and say "shard K/N: `says`" on stdout. Returns `out`.
+inline std::string run_shard(const std::function<CommandResult(const std::string&, std::vector<std::string>)>& run,
+                             const std::string& out, int k, int n, std::vector<std::string> extra,
+                             const std::string& says) {
+  const std::string kn = std::to_string(k) + "/" + std::to_string(n);
+  extra.insert(extra.end(), {"--shard", kn});
+  const auto r = run(out, extra);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("shard " + kn + ": " + says), std::string::npos) << r.out;
+  return out;
+}
+
+// In `dir`: signal.h5, three pi+pi- signal points (m(h') = 0.6, 1.5 and 3 GeV, cτ(h') =
+// 10 cm) of 2000 events, and model.h5, their signal model with `config_text` as config.toml.
+inline void make_pipi_model(const std::filesystem::path& dir, const std::string& config_text) {
+  const std::string events = (dir / "signal.h5").string();
+  const std::string config = (dir / "config.toml").string();
+  std::ofstream(config) << config_text;
+  std::vector<std::string> args{"generate", "--output", events, "--events", "2000", "--seed", "7"};
+  for (const char* m : {"0.6", "1.5", "3.0"}) {
+    args.push_back("--signal-point");
+    args.push_back(std::string("final_state=pipi,m_hp=") + m + ",ctau_hp_cm=10");
+  }
+  auto r = run_darkscan(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_darkscan({"efficiency", "--config", config, "--input", events, "--output", (dir / "model.h5").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Selected data at `path`: the pi+pi- masses kPipiMasses.
+inline void write_pipi_data(const std::string& path) {
+  io::HostBatch batch;
+  std::vector<std::int8_t> fs(kPipiMasses.size(), 1);
+  batch.rows = kPipiMasses.size();
+  batch.columns = {io::HostColumn::from<std::int8_t>("final_state", fs),
+                   io::HostColumn::from<double>("mass", kPipiMasses)};
+  testing::H5Builder builder(path);
+  builder.column_sample("/selected/data", batch, "data");
+  builder.close();
+}
+
 class LeeFixture : public TempDirTest {
  protected:
   static void SetUpTestSuite() {
     shared_ = std::filesystem::temp_directory_path() / ("darkscan-lee-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(shared_);
-    const std::string events = (shared_ / "signal.h5").string();
-    const std::string config = (shared_ / "config.toml").string();
-    std::ofstream(config) << kConfig;
-    std::vector<std::string> args{"generate", "--output", events, "--events", "2000", "--seed", "7"};
-    for (const char* m : {"0.6", "1.5", "3.0"}) {
-      args.push_back("--signal-point");
-      args.push_back(std::string("final_state=pipi,m_hp=") + m + ",ctau_hp_cm=10");
-    }
-    auto r = run_darkscan(args);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = run_darkscan({"efficiency", "--config", config, "--input", events, "--output", (shared_ / "model.h5").string()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    make_pipi_model(shared_, kConfig);
   }
   static void TearDownTestSuite() {
     std::error_code ec;
@@ -155,15 +196,8 @@ class LeeFixture : public TempDirTest {
     TempDirTest::SetUp();
     model_ = (shared_ / "model.h5").string();
     config_ = write_file("lee.toml", kConfig);
-    io::HostBatch batch;
-    std::vector<std::int8_t> fs(kPipiMasses.size(), 1);
-    batch.rows = kPipiMasses.size();
-    batch.columns = {io::HostColumn::from<std::int8_t>("final_state", fs),
-                     io::HostColumn::from<double>("mass", kPipiMasses)};
     data_ = path("selected.h5").string();
-    testing::H5Builder builder(data_);
-    builder.column_sample("/selected/data", batch, "data");
-    builder.close();
+    write_pipi_data(data_);
     scan_ = path("scan.h5").string();
     const auto r = run_darkscan({"scan", "--config", config_, "--data", data_, "--model", model_, "--output", scan_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
