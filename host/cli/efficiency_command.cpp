@@ -104,18 +104,12 @@ int run_efficiency(EfficiencyOptions opt, const mpi::World* world) {
     return kExitOk;
   }
   // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
-  const auto mine = mpi::rank_shard_path(*world, "efficiency");
-  {
-    io::EventFileWriter part(mine);
+  const auto gathered = mpi::gather_written_shards(*world, "efficiency", [&](io::EventFileWriter& part) {
     signal_model::write_efficiency_part(part, model, root, stamp);
-    part.commit();
-  }
-  const auto gathered = mpi::gather_shard_files(*world, mine);
+  });
   if (world->rank() != 0) return kExitOk;
-  std::vector<std::string> paths;
-  for (const auto& p : gathered.paths) paths.push_back(p.string());
   // One process's root attributes: its own backend (every rank runs one kind).
-  const auto merged = signal_model::merge_efficiency_shards(paths, *writer, backend->description());
+  const auto merged = signal_model::merge_efficiency_shards(gathered.path_names(), *writer, backend->description());
   writer->commit();
   fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
   fmt::print("{} signal points, {} lifetimes on {} ranks (rank 0's {} resolution fits in {:.2f} s); parts sent to "

@@ -164,18 +164,11 @@ int run_interpret(InterpretOptions opt, const mpi::World* world) {
     return kExitOk;
   }
   // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
-  const auto mine = mpi::rank_shard_path(*world, "interpret");
-  {
-    io::EventFileWriter part(mine);
-    interpret::write_interpret_part(part, r, root, stamp);
-    part.commit();
-  }
-  const auto gathered = mpi::gather_shard_files(*world, mine);
+  const auto gathered = mpi::gather_written_shards(
+      *world, "interpret", [&](io::EventFileWriter& part) { interpret::write_interpret_part(part, r, root, stamp); });
   if (world->rank() != 0) return kExitOk;
-  std::vector<std::string> paths;
-  for (const auto& p : gathered.paths) paths.push_back(p.string());
   // One process's root attributes: its own backend (every rank runs one kind).
-  const auto merged = interpret::merge_interpret_shards(paths, *writer, backend->description());
+  const auto merged = interpret::merge_interpret_shards(gathered.path_names(), *writer, backend->description());
   writer->commit();
   fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
   fmt::print("{} grid masses and {} y-limit pairs of {} model point{} on {} ranks in {:.2f} s; parts sent to rank "

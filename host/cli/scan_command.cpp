@@ -146,16 +146,11 @@ int run_scan_command(ScanOptions opt, const mpi::World* world) {
       return kExitOk;
     }
     // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
-    const auto mine = mpi::rank_shard_path(*world, "scan");
-    {
-      io::EventFileWriter part(mine);
+    const auto gathered = mpi::gather_written_shards(*world, "scan", [&](io::EventFileWriter& part) {
       scan::write_scan_part(part, result, io::with_backend(root, backend->description()), stamp, rows);
-      part.commit();
-    }
-    const auto gathered = mpi::gather_shard_files(*world, mine);
+    });
     if (world->rank() != 0) return kExitOk;
-    std::vector<std::string> paths;
-    for (const auto& p : gathered.paths) paths.push_back(p.string());
+    const auto paths = gathered.path_names();
     io::Attributes merged_root;
     const double statistics_seconds = result.statistics_seconds;
     const auto events = result.events;  // counted by every rank, kept by none of the files

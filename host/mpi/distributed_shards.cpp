@@ -58,6 +58,23 @@ GatheredShards::~GatheredShards() {
   for (const auto& path : received) std::filesystem::remove(path, ec);
 }
 
+std::vector<std::string> GatheredShards::path_names() const {
+  std::vector<std::string> out;
+  for (const auto& p : paths) out.push_back(p.string());
+  return out;
+}
+
+GatheredShards gather_written_shards(const World& world, std::string_view stage,
+                                     const std::function<void(io::EventFileWriter&)>& write) {
+  const auto mine = rank_shard_path(world, stage);
+  {
+    io::EventFileWriter part(mine);
+    write(part);
+    part.commit();
+  }
+  return gather_shard_files(world, mine);
+}
+
 GatheredShards gather_shard_files(const World& world, const std::filesystem::path& mine) {
   const auto bytes = read_bytes(mine);
   GatheredShards out;

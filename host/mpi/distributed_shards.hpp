@@ -5,10 +5,12 @@
 // `darkscan merge` does, so that its output equals one process's bit for bit.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "io/event_writer.hpp"
 #include "mpi/mpi_world.hpp"
 #include "work_split.hpp"
 
@@ -30,10 +32,16 @@ struct GatheredShards {
   std::uint64_t sent_bytes = 0, largest_bytes = 0;  // the other ranks' files sent to rank 0
   ~GatheredShards();  // removes the files received
   std::vector<std::filesystem::path> received;
+  std::vector<std::string> path_names() const;  // `paths` as text, for the stages' merges
 };
 
 // Collective: every rank hands the shard file it wrote (which is removed once sent);
 // rank 0 gets them all.
 GatheredShards gather_shard_files(const World& world, const std::filesystem::path& mine);
+
+// Collective: this rank's shard of `stage` written by `write` to rank_shard_path, as
+// `--shard` writes it, and gathered (gather_shard_files).
+GatheredShards gather_written_shards(const World& world, std::string_view stage,
+                                     const std::function<void(io::EventFileWriter&)>& write);
 
 }  // namespace darkscan::mpi
