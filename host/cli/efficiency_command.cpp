@@ -8,10 +8,10 @@
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "errors.hpp"
-#include "io/file_checksum.hpp"
 #include "io/provenance.hpp"
 #include "io/shard_file.hpp"
 #include "mpi/distributed_shards.hpp"
+#include "mpi/ranked_stages.hpp"
 #include "signal_model/efficiency.hpp"
 #include "signal_model/efficiency_shard_file.hpp"
 #include "signal_model/signal_model_file.hpp"
@@ -71,9 +71,7 @@ int run_efficiency(EfficiencyOptions opt, const mpi::World* world) {
   // What every shard of this model shares (docs/cluster.md): the root attributes name the
   // input and the config; the input's SHA-256 is the fingerprint's alone.
   const std::string fingerprint =
-      split ? io::run_fingerprint("efficiency", root, backend->name(),
-                                  {fmt::format("input sha256 {}", io::sha256_file(file.path()))})
-            : std::string();
+      split ? signal_model::efficiency_fingerprint(root, backend->name(), file.path()) : std::string();
   if (world) mpi::check_same_run(*world, fingerprint, "efficiency");
 
   const auto start = std::chrono::steady_clock::now();
@@ -104,18 +102,16 @@ int run_efficiency(EfficiencyOptions opt, const mpi::World* world) {
     return kExitOk;
   }
   // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
-  const auto gathered = mpi::gather_written_shards(*world, "efficiency", [&](io::EventFileWriter& part) {
-    signal_model::write_efficiency_part(part, model, root, stamp);
-  });
+  mpi::PartsSent sent;
+  const auto merged = mpi::efficiency_on_rank0(*world, model, root, stamp, writer ? &*writer : nullptr,
+                                               backend->description(), &sent);
   if (world->rank() != 0) return kExitOk;
-  // One process's root attributes: its own backend (every rank runs one kind).
-  const auto merged = signal_model::merge_efficiency_shards(gathered.path_names(), *writer, backend->description());
   writer->commit();
   fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
   fmt::print("{} signal points, {} lifetimes on {} ranks (rank 0's {} resolution fits in {:.2f} s); parts sent to "
              "rank 0: {} bytes, at most {} from one rank -> {}\n",
-             merged.points.size(), merged.lifetimes, world->size(), model.samples.size(), seconds,
-             gathered.sent_bytes, gathered.largest_bytes, opt.output);
+             merged->points.size(), merged->lifetimes, world->size(), model.samples.size(), seconds,
+             sent.total_bytes, sent.largest_bytes, opt.output);
   return kExitOk;
 }
 

@@ -17,6 +17,7 @@
 #include "io/file_checksum.hpp"
 #include "io/shard_file.hpp"
 #include "mpi/distributed_shards.hpp"
+#include "mpi/ranked_stages.hpp"
 #include "signal_model/signal_model_file.hpp"
 
 namespace darkscan::cli {
@@ -90,17 +91,6 @@ void print_summary(const interpret::Interpretation& r) {
   for (std::size_t k = 0; r.y_limit && k < r.points.size(); ++k) print_y_limit(name(k), r, k);
 }
 
-// What every shard of this interpretation shares besides the root attributes (which name
-// the scan, its SHA-256, the model's path and the config): what the results depend on.
-std::vector<std::string> fingerprint_lines(const InterpretOptions& opt) {
-  auto file = [](const char* what, const std::string& path) {
-    return path.empty() ? fmt::format("{} none", what) : fmt::format("{} sha256 {}", what, io::sha256_file(path));
-  };
-  const auto& req = opt.request;
-  return {file("model", opt.model), file("widths table", req.widths_table), file("xsec table", req.xsec_table),
-          file("chi2 table", req.chi2_table), fmt::format("benchmark points {}", req.benchmark_points)};
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -137,7 +127,7 @@ int run_interpret(InterpretOptions opt, const mpi::World* world) {
   const io::Attributes root = io::provenance_attributes(provenance);
   const bool split = opt.shard_given || world;
   const std::string fingerprint =
-      split ? io::run_fingerprint("interpret", root, backend->name(), fingerprint_lines(opt)) : std::string();
+      split ? interpret::interpret_fingerprint(root, backend->name(), opt.request, opt.model) : std::string();
   if (world) mpi::check_same_run(*world, fingerprint, "interpret");
 
   const auto r = interpret::interpret(*backend, cfg, opt.config, rows, combined, settings, model ? &*model : nullptr,
@@ -164,17 +154,16 @@ int run_interpret(InterpretOptions opt, const mpi::World* world) {
     return kExitOk;
   }
   // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
-  const auto gathered = mpi::gather_written_shards(
-      *world, "interpret", [&](io::EventFileWriter& part) { interpret::write_interpret_part(part, r, root, stamp); });
+  mpi::PartsSent sent;
+  const auto merged = mpi::interpret_on_rank0(*world, r, root, stamp, writer ? &*writer : nullptr,
+                                              backend->description(), &sent);
   if (world->rank() != 0) return kExitOk;
-  // One process's root attributes: its own backend (every rank runs one kind).
-  const auto merged = interpret::merge_interpret_shards(gathered.path_names(), *writer, backend->description());
   writer->commit();
   fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
   fmt::print("{} grid masses and {} y-limit pairs of {} model point{} on {} ranks in {:.2f} s; parts sent to rank "
              "0: {} bytes, at most {} from one rank -> {}\n",
-             merged.work.grid_masses, merged.work.y_pairs, r.points.size(), r.points.size() == 1 ? "" : "s",
-             world->size(), seconds_since(start), gathered.sent_bytes, gathered.largest_bytes, opt.output);
+             merged->work.grid_masses, merged->work.y_pairs, r.points.size(), r.points.size() == 1 ? "" : "s",
+             world->size(), seconds_since(start), sent.total_bytes, sent.largest_bytes, opt.output);
   return kExitOk;
 }
 

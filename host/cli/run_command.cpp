@@ -28,9 +28,16 @@ std::vector<std::string> plot_pythons() {
   return pythons;
 }
 
-int run_run_command(pipeline::MainJobOptions opt) {
+// `world`: the job's ranks when mpirun started darkscan as more than one
+// (docs/cluster.md#mpi); rank 0 alone speaks.
+int run_run_command(pipeline::MainJobOptions opt, const mpi::World* world) {
   opt.plot_pythons = plot_pythons();
+  if (world) {
+    share_node(*world, config::load(opt.config), opt.compute);
+    opt.world = world;
+  }
   const auto result = pipeline::run_main_job(opt);
+  if (world && world->rank() != 0) return kExitOk;
   fmt::print("darkscan run: {} -> {}\n", opt.config, result.dir.string());
   for (const auto& line : result.results) fmt::print("  {}\n", line);
   fmt::print("  {}\n", pipeline::stages_summary(result.times));
@@ -51,7 +58,11 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--toys", opt->toys, "Look-elsewhere toys (default: the config's run.toys)");
   cmd->add_flag("--force", opt->force, "Run every stage, even those up to date");
   add_backend_flags(cmd, opt->compute);
-  cmd->callback([opt, &action] { action = [opt] { return run_run_command(*opt); }; });
+  cmd->callback([opt, &action] {
+    action = [opt] {
+      return run_on_this_process([opt](const mpi::World* world) { return run_run_command(*opt, world); });
+    };
+  });
 }
 
 }  // namespace darkscan::cli

@@ -13,6 +13,7 @@
 #include "io/provenance.hpp"
 #include "io/shard_file.hpp"
 #include "mpi/distributed_shards.hpp"
+#include "mpi/ranked_stages.hpp"
 #include "scan/scan.hpp"
 #include "scan/scan_file.hpp"
 #include "scan/scan_shard_file.hpp"
@@ -131,8 +132,7 @@ int run_scan_command(ScanOptions opt, const mpi::World* world) {
     for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
   const auto write_start = Clock::now();
   if (opt.shard_given || world) {  // a shard file even of 1/1, as --shard asks
-    std::uint64_t rows = 0;
-    for (const auto& w : result.windows) rows += w.size() * result.ctau_cm.size();
+    const std::uint64_t rows = mpi::scan_items(result);
     const io::ShardStamp stamp{"scan", shard, fingerprint, backend->description()};
     if (!world) {
       scan::write_scan_part(*written, result, root, stamp, rows);
@@ -146,25 +146,18 @@ int run_scan_command(ScanOptions opt, const mpi::World* world) {
       return kExitOk;
     }
     // Each rank's shard as `--shard` writes it, sent to rank 0, merged as `darkscan merge` does.
-    const auto gathered = mpi::gather_written_shards(*world, "scan", [&](io::EventFileWriter& part) {
-      scan::write_scan_part(part, result, io::with_backend(root, backend->description()), stamp, rows);
-    });
+    mpi::PartsSent sent;
+    auto whole = mpi::scan_on_rank0(*world, result, root, stamp, written ? &*written : nullptr,
+                                    backend->description(), &sent);
     if (world->rank() != 0) return kExitOk;
-    const auto paths = gathered.path_names();
-    io::Attributes merged_root;
-    const double statistics_seconds = result.statistics_seconds;
-    const auto events = result.events;  // counted by every rank, kept by none of the files
-    result = scan::merge_scan_shards(paths, merged_root);
-    result.statistics_seconds = statistics_seconds;
-    result.events = events;
-    // One process's root attributes: its own backend (every rank runs one kind).
-    scan::write_scan(*written, result, io::with_backend(merged_root, backend->description()));
     written->commit();
+    const double statistics_seconds = result.statistics_seconds;
+    result = std::move(*whole);
     fmt::print(stderr, "{} (rank 0; every rank its own)\n", why);
     print_summary(result, cfg);
     fmt::print("{} rows on {} ranks (rank 0's statistics {:.3f} s); parts sent to rank 0: {} bytes, at most {} from "
                "one rank; total {:.2f} s -> {}\n",
-               result.rows.size(), world->size(), statistics_seconds, gathered.sent_bytes, gathered.largest_bytes,
+               result.rows.size(), world->size(), statistics_seconds, sent.total_bytes, sent.largest_bytes,
                seconds_since(start), opt.output);
     return kExitOk;
   }

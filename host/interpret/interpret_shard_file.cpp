@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "interpret/interpret_file.hpp"
 #include "io/event_file.hpp"
+#include "io/file_checksum.hpp"
 #include "io/h5.hpp"
 #include "io/h5_storage.hpp"
 
@@ -97,6 +98,17 @@ struct ShardTables {
 const StoredTable& table(const ShardTables& s, std::size_t t) { return s.tables[t]; }
 
 }  // namespace
+
+std::string interpret_fingerprint(const io::Attributes& root, std::string_view backend_kind,
+                                  const InterpretRequest& request, const std::string& model_path) {
+  auto file = [](const char* what, const std::string& path) {
+    return path.empty() ? fmt::format("{} none", what) : fmt::format("{} sha256 {}", what, io::sha256_file(path));
+  };
+  return io::run_fingerprint("interpret", root, backend_kind,
+                             {file("model", model_path), file("widths table", request.widths_table),
+                              file("xsec table", request.xsec_table), file("chi2 table", request.chi2_table),
+                              fmt::format("benchmark points {}", request.benchmark_points)});
+}
 
 void write_interpret_part(io::EventFileWriter& writer, const Interpretation& part, const io::Attributes& root,
                           const io::ShardStamp& stamp) {

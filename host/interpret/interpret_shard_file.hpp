@@ -11,6 +11,7 @@
 // /y_limit the shards' rows one after another; /model_points' counts added up.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "interpret/interpretation.hpp"
@@ -18,6 +19,12 @@
 #include "io/shard_file.hpp"
 
 namespace darkscan::interpret {
+
+// What every shard of one interpretation shares (docs/cluster.md#interpret-shards): the
+// root attributes (provenance, config), the backend's kind, the SHA-256 of the model and
+// of each theory table of `request` (or "none"), and whether it takes the benchmark points.
+std::string interpret_fingerprint(const io::Attributes& root, std::string_view backend_kind,
+                                  const InterpretRequest& request, const std::string& model_path);
 
 // `part`: interpret of the shard; `root`: the output's root attributes (its provenance,
 // with this shard's backend).

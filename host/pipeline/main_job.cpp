@@ -8,12 +8,17 @@
 
 #include "errors.hpp"
 #include "generator/generate.hpp"
+#include "interpret/interpret_file.hpp"
+#include "interpret/interpret_shard_file.hpp"
 #include "interpret/interpretation.hpp"
 #include "io/atomic_output.hpp"
 #include "io/file_checksum.hpp"
 #include "io/provenance.hpp"
 #include "lee/lee_file.hpp"
 #include "lee/look_elsewhere.hpp"
+#include "mpi/distributed_lee.hpp"
+#include "mpi/distributed_shards.hpp"
+#include "mpi/ranked_stages.hpp"
 #include "pipeline/stage.hpp"
 #include "progress.hpp"
 #include "scan/scan.hpp"
@@ -21,6 +26,7 @@
 #include "selection/select.hpp"
 #include "selection/select_file.hpp"
 #include "signal_model/efficiency.hpp"
+#include "signal_model/efficiency_shard_file.hpp"
 #include "signal_model/signal_model_file.hpp"
 
 namespace darkscan::pipeline {
@@ -100,12 +106,51 @@ io::Provenance provenance(const char* creator, const Backend& backend, const con
   return {creator, {}, backend.description(), cfg.text};
 }
 
+// Whether this process writes the job's files and speaks: one process, or rank 0.
+bool writes(const MainJobOptions& opt) { return !opt.world || opt.world->rank() == 0; }
+
+// The signal model over the ranks (mpi/ranked_stages.hpp): each builds its shard of the
+// points, rank 0 writes the model of one process.
+void efficiency_on_ranks(const mpi::World& world, Backend& backend, const config::Config& cfg,
+                         const io::EventFile& file, const io::Provenance& prov, const std::string& output) {
+  std::optional<io::EventFileWriter> writer;  // an unwritable destination is said before the work
+  if (world.rank() == 0) writer.emplace(output);
+  const io::Attributes root = signal_model::signal_model_root_attributes(prov, cfg.collider.luminosity_rel_unc);
+  const std::string fp = signal_model::efficiency_fingerprint(root, backend.name(), file.path());
+  mpi::check_same_run(world, fp, "efficiency");
+  const Shard shard = mpi::rank_shard(world);
+  const auto model = signal_model::efficiency(backend, file, cfg, shard);
+  mpi::efficiency_on_rank0(world, model, root, {"efficiency", shard, fp, backend.description()},
+                           writer ? &*writer : nullptr, backend.description(), nullptr);
+  if (writer) writer->commit();
+}
+
+// The scan over the ranks: each computes the statistics of its shard of the rows, rank 0
+// writes the scan of one process and returns it.
+std::optional<scan::ScanResult> scan_on_ranks(const mpi::World& world, Backend& backend, const config::Config& cfg,
+                                              const selection::SelectedData& data,
+                                              const signal_model::SignalModel& model, const std::string& model_path,
+                                              const io::Provenance& prov, const std::string& output) {
+  std::optional<io::EventFileWriter> writer;
+  if (world.rank() == 0) writer.emplace(output);
+  const io::Attributes root = scan::scan_root_attributes(cfg, prov);
+  const std::string fp = io::run_fingerprint("scan", root, backend.name());
+  mpi::check_same_run(world, fp, "scan");
+  const Shard shard = mpi::rank_shard(world);
+  const auto mine = scan::run_scan(backend, cfg, data, model, model_path, shard);
+  auto whole = mpi::scan_on_rank0(world, mine, root, {"scan", shard, fp, backend.description()},
+                                  writer ? &*writer : nullptr, backend.description(), nullptr);
+  if (writer) writer->commit();
+  return whole;
+}
+
 std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions& opt, const Paths& p,
                                  Backend& backend, StageResults& mem) {
   const std::uint64_t toys = opt.toys > 0 ? opt.toys : cfg.run.toys;
   std::vector<Stage> stages;
   if (cfg.run.generate)
     stages.push_back({"generate", {p.events}, {}, p.events, {"run.seed", "model", "generate", "collider"}, [&, p] {
+                        if (!writes(opt)) return;  // rank 0 alone (docs/cluster.md#mpi)
                         generator::GenerateRequest req;
                         req.config = cfg;
                         req.output = p.events;
@@ -117,6 +162,7 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       }});
   stages.push_back({"select", {p.events}, {p.events}, p.selected,
                     {"input.chunk_rows", "columns", "collider", "selection"}, [&, p] {
+                      if (!writes(opt)) return;  // rank 0 alone
                       const io::EventFile file(p.events);
                       auto result = selection::select(backend, file, cfg);
                       io::EventFileWriter writer(p.selected);
@@ -129,28 +175,36 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
   stages.push_back({"efficiency", {p.events}, {p.events}, p.model,
                     {"input.chunk_rows", "columns", "collider", "selection", "model", "signal_model"}, [&, p] {
                       const io::EventFile file(p.events);
-                      auto model = signal_model::efficiency(backend, file, cfg);
-                      io::EventFileWriter writer(p.model);
                       auto prov = provenance("darkscan efficiency (docs/physics/signal-model.md)", backend, cfg);
                       io::add_input(prov, "input", file.path());
+                      if (opt.world) return efficiency_on_ranks(*opt.world, backend, cfg, file, prov, p.model);
+                      auto model = signal_model::efficiency(backend, file, cfg);
+                      io::EventFileWriter writer(p.model);
                       signal_model::write_signal_model(writer, model, prov, cfg.collider.luminosity_rel_unc);
                       writer.commit();
                       mem.model = std::move(model);
                     }});
   stages.push_back({"scan", {p.selected, p.model}, {p.selected, p.model}, p.scan,
                     {"collider", "selection", "model", "signal_model", "scan"}, [&, p] {
-                      auto result = scan::run_scan(backend, cfg, mem.data(), mem.signal_model(), p.model);
-                      for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
-                      io::EventFileWriter writer(p.scan);
                       auto prov = provenance("darkscan scan (docs/physics/window-scan.md and docs/physics/statistics.md)", backend, cfg);
                       io::add_input(prov, "data", p.selected);
                       prov.inputs.emplace_back("data_sample", std::string("data"));
                       prov.inputs.emplace_back("data_sha256", io::sha256_file(p.selected));
                       io::add_input(prov, "model", p.model, true);
-                      scan::write_scan(writer, result, cfg, prov);
-                      writer.commit();
+                      std::optional<scan::ScanResult> result;
+                      if (opt.world) {
+                        result = scan_on_ranks(*opt.world, backend, cfg, mem.data(), mem.signal_model(), p.model, prov,
+                                               p.scan);
+                      } else {
+                        result = scan::run_scan(backend, cfg, mem.data(), mem.signal_model(), p.model);
+                        io::EventFileWriter writer(p.scan);
+                        scan::write_scan(writer, *result, cfg, prov);
+                        writer.commit();
+                      }
+                      if (!result) return;  // another rank than 0: rank 0 wrote the scan
+                      for (const auto& note : result->notes) fmt::print(stderr, "note: {}\n", note);
                       mem.scan_settings = scan::scan_settings(cfg, io::sha256_file(p.selected), io::sha256_file(p.model));
-                      mem.scan = std::move(result);
+                      mem.scan = std::move(*result);
                     }});
   stages.push_back({"lee", {p.scan, fmt::format("toys {}", toys)}, {p.selected, p.model, p.scan}, p.results,
                     {"run.seed", "collider", "selection", "model", "signal_model", "scan"}, [&, p, toys] {
@@ -162,40 +216,71 @@ std::vector<Stage> engine_stages(const config::Config& cfg, const MainJobOptions
                       request.batch_name = "the toys' batch (4096)";
                       const auto settings = mem.settings(p.scan);
                       const auto rows = mem.rows(p.scan);
+                      std::error_code ec;
+                      if (opt.world) {  // each rank its shard of the toys, with its own checkpoint
+                        request.checkpoint = mpi::rank_checkpoint(p.results, *opt.world);
+                        std::optional<io::EventFileWriter> writer;
+                        if (writes(opt)) writer.emplace(p.results, p.scan);
+                        const auto ranked = mpi::look_elsewhere_on_ranks(*opt.world, backend, cfg, mem.data(),
+                                                                         mem.signal_model(), p.model, rows, settings,
+                                                                         request);
+                        if (writer) {
+                          lee::write_lee(*writer, *ranked.result, backend.description());
+                          writer->commit();
+                        }
+                        // The output is complete: every rank's checkpoint may go.
+                        opt.world->barrier();
+                        fs::remove(request.checkpoint, ec);
+                        return;
+                      }
                       io::EventFileWriter writer(p.results, p.scan);
                       const auto r =
                           lee::look_elsewhere(backend, cfg, mem.data(), mem.signal_model(), p.model, rows, settings, request);
                       lee::write_lee(writer, r, backend.description());
                       writer.commit();
-                      std::error_code ec;
                       fs::remove(request.checkpoint, ec);
                     }});
   stages.push_back({"interpret", {p.results, p.model}, {p.results, p.model}, p.interpretation,
                     {"collider", "model", "interpret"}, [&, p] {
-                      const auto settings = mem.settings(p.results);
-                      const auto r = interpret::interpret(backend, cfg, opt.config, mem.rows(p.results),
-                                                          mem.combined(p.results), settings, &mem.signal_model(), {});
-                      io::EventFileWriter writer(p.interpretation);
                       auto prov = provenance("darkscan interpret (docs/physics/interpretation.md)", backend, cfg);
                       io::add_input(prov, "scan", p.results, true);
                       prov.inputs.emplace_back("model", p.model);
-                      interpret::write_interpretation(writer, r, prov);
-                      writer.commit();
+                      const auto settings = mem.settings(p.results);
+                      interpret::InterpretRequest request;
+                      std::optional<io::EventFileWriter> writer;  // an unwritable destination is said first
+                      if (writes(opt)) writer.emplace(p.interpretation);
+                      const io::Attributes root = io::provenance_attributes(prov);
+                      std::string fp;
+                      if (opt.world) {  // each rank its shard of the grid masses and y-limit pairs
+                        fp = interpret::interpret_fingerprint(root, backend.name(), request, p.model);
+                        mpi::check_same_run(*opt.world, fp, "interpret");
+                        request.shard = mpi::rank_shard(*opt.world);
+                      }
+                      const auto r = interpret::interpret(backend, cfg, opt.config, mem.rows(p.results),
+                                                          mem.combined(p.results), settings, &mem.signal_model(), request);
+                      if (opt.world)
+                        mpi::interpret_on_rank0(*opt.world, r, root, {"interpret", request.shard, fp, backend.description()},
+                                                writer ? &*writer : nullptr, backend.description(), nullptr);
+                      else
+                        interpret::write_interpretation(*writer, r, root);
+                      if (writer) writer->commit();
                     }});
   return stages;
 }
 
 // Runs the stage unless it is up to date; the time it took, or skipped.
-StageTime run_stage(const Stage& stage, const config::Config& cfg, bool force) {
+StageTime run_stage(const Stage& stage, const config::Config& cfg, const MainJobOptions& opt) {
+  const bool force = opt.force;
   // A cancelled job (progress.hpp) stops between stages, those done kept, even when the
   // stage it was in reports no progress.
   check_cancelled();
   const std::string fp = fingerprint(stage, config::canonical_text(cfg, stage.config_sections));
+  // Every rank decides alike: rank 0 records a stage before any rank goes on (below).
   if (!force && up_to_date(stage, fp)) {
-    fmt::print(stderr, "run: {} is up to date ({})\n", stage.name, stage.output);
+    if (writes(opt)) fmt::print(stderr, "run: {} is up to date ({})\n", stage.name, stage.output);
     return {stage.name, false, 0};
   }
-  fmt::print(stderr, "run: {}\n", stage.name);
+  if (writes(opt)) fmt::print(stderr, "run: {}\n", stage.name);
   const auto start = Clock::now();
   try {
     stage.run();
@@ -208,7 +293,9 @@ StageTime run_stage(const Stage& stage, const config::Config& cfg, bool force) {
                                          "resumes from it",
                                          stage.name, e.what()));
   }
-  record(stage, fp);
+  if (writes(opt)) record(stage, fp);
+  // The next stage reads this one's file: no rank goes on before rank 0 has written it.
+  if (opt.world) opt.world->barrier();
   return {stage.name, true, std::chrono::duration<double>(Clock::now() - start).count()};
 }
 
@@ -308,10 +395,12 @@ MainJobResult run_main_job(const MainJobOptions& opt) {
   const Paths p = output_paths(cfg, opt, out.dir);
   std::string why;
   auto backend = make_backend(opt.compute, cfg, &why);
-  fmt::print(stderr, "{}\n", why);
+  if (writes(opt))
+    fmt::print(stderr, "{}{}\n", why, opt.world ? fmt::format(" (rank 0 of {}; every rank its own)", opt.world->size()) : "");
 
   StageResults mem(p);
-  for (const auto& stage : engine_stages(cfg, opt, p, *backend, mem)) out.times.push_back(run_stage(stage, cfg, opt.force));
+  for (const auto& stage : engine_stages(cfg, opt, p, *backend, mem)) out.times.push_back(run_stage(stage, cfg, opt));
+  if (!writes(opt)) return out;
 
   // The results are read once; the plots do not change them.
   out.results = results_summary({p.events, p.selected, p.model, p.scan, p.results, p.interpretation});

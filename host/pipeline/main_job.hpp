@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "mpi/mpi_world.hpp"
 #include "pipeline/compute.hpp"
 #include "pipeline/run_summary.hpp"
 
@@ -26,6 +27,11 @@ struct MainJobOptions {
   // the first with darkscan, matplotlib and h5py draws; none: no plots (said, not fatal).
   std::vector<std::string> plot_pythons;
   bool plots = true;  // false: no plots and nothing said about them (darkscan.run(plots=False))
+  // The job's ranks when mpirun started darkscan as several (docs/cluster.md#mpi); null:
+  // one process. Every rank calls run_main_job alike: efficiency, scan and lee split over
+  // the ranks, the other stages, the summary and the plots run on rank 0, and each stage
+  // ends for all when rank 0 has written its file.
+  const mpi::World* world = nullptr;
 };
 
 struct MainJobResult {
@@ -37,6 +43,7 @@ struct MainJobResult {
 
 // InputError (naming the stage) on bad input; other failures as std::runtime_error. The
 // stages done before a failure are kept: the same call resumes from the one that failed.
+// Under MPI only rank 0's result is filled in (its `dir` on every rank).
 MainJobResult run_main_job(const MainJobOptions& options);
 
 }  // namespace darkscan::pipeline

@@ -1,13 +1,21 @@
 #include "signal_model/efficiency_shard_file.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
 #include "errors.hpp"
+#include "io/file_checksum.hpp"
 #include "io/h5.hpp"
 #include "signal_model/signal_model_file.hpp"
 
 namespace darkscan::signal_model {
+
+std::string efficiency_fingerprint(const io::Attributes &root, std::string_view backend_kind,
+                                   const std::string &input) {
+  return io::run_fingerprint("efficiency", root, backend_kind, {fmt::format("input sha256 {}", io::sha256_file(input))});
+}
 
 void write_efficiency_part(io::EventFileWriter &writer, const SignalModel &model, const io::Attributes &root,
                            const io::ShardStamp &stamp) {

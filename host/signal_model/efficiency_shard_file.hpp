@@ -9,6 +9,7 @@
 // and per-sample tables as they are and writes /maps from every shard's points
 // in the model's order, by the code one process runs (write_maps).
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/event_writer.hpp"
@@ -16,6 +17,11 @@
 #include "signal_model/signal_model.hpp"
 
 namespace darkscan::signal_model {
+
+// What every shard of one model shares (docs/cluster.md): the root attributes, which
+// name the input and the config, the backend's kind and the input's SHA-256.
+std::string efficiency_fingerprint(const io::Attributes &root, std::string_view backend_kind,
+                                   const std::string &input);
 
 // `root`: signal_model_root_attributes of the run (with this shard's backend);
 // `model`: build_signal_model of the shard.

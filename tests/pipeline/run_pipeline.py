@@ -26,32 +26,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.image  # noqa: E402
 
-CONFIG = """
-[run]
-generate = true
-toys = 300
-seed = 3
-[input]
-events = "pinned/events.h5"  # what the stand-alone commands read; the run's own sample goes under --output-dir
-[collider]
-luminosity_fb = 100.0
-[generate]
-signal_m_hp_gev = [0.3, 1.0, 1.5, 2.0, 3.0]
-signal_ctau_cm = [1.0, 30.0]
-signal_events = 2000
-signal_m_chi1_gev = [1.5]
-signal_m_chi1_at_m_hp_gev = [1.5]
-background_mc_scale = 0.2
-[signal_model]
-ctau_range_cm = [0.3, 300.0]
-ctau_points_per_decade = 2
-ctau_chi2_range_cm = [0.001, 100.0]
-ctau_chi2_points_per_decade = 1
-[interpret]
-y_m_hp_gev = 1.5
-[scan]
-sigma_extrapolation_gev = 0.8
-"""
+CONFIG = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "small_run.toml")).read()
 
 PLOTS = ["mass_mumu", "mass_pipi", "mass_kk", "significance", "limits_mumu", "limits_pipi", "limits_kk",
          "limit_map_mumu", "limit_map_pipi", "limit_map_kk", "efficiency_mumu", "efficiency_pipi", "efficiency_kk",
