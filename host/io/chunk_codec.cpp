@@ -1,6 +1,9 @@
 #include "io/chunk_codec.hpp"
 
 #include <libdeflate.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <omp.h>
 #include <pthread.h>
 
@@ -68,17 +71,70 @@ void shuffle(const std::byte* in, std::size_t bytes, std::size_t size, std::byte
 // Element by element, its bytes gathered from the `size` planes: writes in order, reads
 // from a few streams, and the width a constant for the usual sizes.
 template <std::size_t S>
-void unshuffle_fixed(const std::byte* in, std::size_t n, std::byte* out) {
-  for (std::size_t i = 0; i < n; ++i)
+void unshuffle_fixed(const std::byte* in, std::size_t n, std::size_t from, std::byte* out) {
+  for (std::size_t i = from; i < n; ++i)
     for (std::size_t j = 0; j < S; ++j) out[i * S + j] = in[j * n + i];
 }
+
+#if defined(__SSE2__)
+// 16 elements at a time: 16 bytes of each plane interleaved by byte, then by 2-byte and
+// 4-byte pairs, which is the same transpose as the loop above in a few register
+// operations: the byte loop alone took a tenth of darkscan select's CPU.
+inline __m128i load16(const std::byte* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline void store16(std::byte* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+
+std::size_t unshuffle_simd4(const std::byte* in, std::size_t n, std::byte* out) {
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i b0 = load16(in + i), b1 = load16(in + n + i), b2 = load16(in + 2 * n + i),
+                  b3 = load16(in + 3 * n + i);
+    const __m128i lo01 = _mm_unpacklo_epi8(b0, b1), hi01 = _mm_unpackhi_epi8(b0, b1);
+    const __m128i lo23 = _mm_unpacklo_epi8(b2, b3), hi23 = _mm_unpackhi_epi8(b2, b3);
+    std::byte* o = out + i * 4;
+    store16(o, _mm_unpacklo_epi16(lo01, lo23));
+    store16(o + 16, _mm_unpackhi_epi16(lo01, lo23));
+    store16(o + 32, _mm_unpacklo_epi16(hi01, hi23));
+    store16(o + 48, _mm_unpackhi_epi16(hi01, hi23));
+  }
+  return i;
+}
+
+std::size_t unshuffle_simd8(const std::byte* in, std::size_t n, std::byte* out) {
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i b[8];
+    for (std::size_t j = 0; j < 8; ++j) b[j] = load16(in + j * n + i);
+    // Bytes (2k, 2k + 1) of elements 0-7 (lo) and 8-15 (hi).
+    __m128i p[8];
+    for (std::size_t k = 0; k < 4; ++k) {
+      p[k] = _mm_unpacklo_epi8(b[2 * k], b[2 * k + 1]);
+      p[4 + k] = _mm_unpackhi_epi8(b[2 * k], b[2 * k + 1]);
+    }
+    // Bytes 0-3 and 4-7 of elements 0-3, 4-7 (from lo), 8-11, 12-15 (from hi).
+    for (std::size_t h = 0; h < 2; ++h) {
+      const __m128i* q = p + 4 * h;
+      const __m128i a0 = _mm_unpacklo_epi16(q[0], q[1]), a1 = _mm_unpackhi_epi16(q[0], q[1]);
+      const __m128i c0 = _mm_unpacklo_epi16(q[2], q[3]), c1 = _mm_unpackhi_epi16(q[2], q[3]);
+      std::byte* o = out + (i + 8 * h) * 8;
+      store16(o, _mm_unpacklo_epi32(a0, c0));
+      store16(o + 16, _mm_unpackhi_epi32(a0, c0));
+      store16(o + 32, _mm_unpacklo_epi32(a1, c1));
+      store16(o + 48, _mm_unpackhi_epi32(a1, c1));
+    }
+  }
+  return i;
+}
+#else
+std::size_t unshuffle_simd4(const std::byte*, std::size_t, std::byte*) { return 0; }
+std::size_t unshuffle_simd8(const std::byte*, std::size_t, std::byte*) { return 0; }
+#endif
 
 void unshuffle(const std::byte* in, std::size_t bytes, std::size_t size, std::byte* out) {
   const std::size_t n = bytes / size;
   switch (size) {
-    case 2: unshuffle_fixed<2>(in, n, out); break;
-    case 4: unshuffle_fixed<4>(in, n, out); break;
-    case 8: unshuffle_fixed<8>(in, n, out); break;
+    case 2: unshuffle_fixed<2>(in, n, 0, out); break;
+    case 4: unshuffle_fixed<4>(in, n, unshuffle_simd4(in, n, out), out); break;
+    case 8: unshuffle_fixed<8>(in, n, unshuffle_simd8(in, n, out), out); break;
     default:
       for (std::size_t j = 0; j < size; ++j)
         for (std::size_t i = 0; i < n; ++i) out[i * size + j] = in[j * n + i];
