@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -58,17 +59,42 @@ bool obeys(ValueRule rule, T v) {
   }
 }
 
+// The rule fixed at compile time, so that a block of values is checked in one
+// branch-free loop of vector instructions (`omp simd`: -O2 alone leaves it scalar); a
+// block with a value that breaks the rule is searched again for the first such row, which
+// the message names.
+template <ValueRule R, class T>
+void check_rule(const T* values, std::uint64_t count, std::uint64_t first, const std::string& context) {
+  constexpr std::uint64_t kBlock = 4096;
+  for (std::uint64_t begin = 0; begin < count; begin += kBlock) {
+    const std::uint64_t end = std::min(count, begin + kBlock);
+    int all = 1;
+#pragma omp simd reduction(& : all)
+    for (std::uint64_t i = begin; i < end; ++i) all &= static_cast<int>(obeys(R, values[i]));
+    if (all) [[likely]]
+      continue;
+    for (std::uint64_t i = begin; i < end; ++i) {
+      if (obeys(R, values[i])) continue;
+      if constexpr (std::is_floating_point_v<T>)
+        throw_input_error("{}: row {}: value {}: {}", context, first + i, values[i], rule_text(R));
+      else
+        throw_input_error("{}: row {}: value {}: {}", context, first + i, static_cast<std::int64_t>(values[i]),
+                          rule_text(R));
+    }
+  }
+}
+
 template <class T>
 void check_typed(ValueRule rule, const T* values, std::uint64_t count, std::uint64_t first,
                  const std::string& context) {
-  for (std::uint64_t i = 0; i < count; ++i) {
-    if (obeys(rule, values[i])) [[likely]]
-      continue;
-    if constexpr (std::is_floating_point_v<T>)
-      throw_input_error("{}: row {}: value {}: {}", context, first + i, values[i], rule_text(rule));
-    else
-      throw_input_error("{}: row {}: value {}: {}", context, first + i, static_cast<std::int64_t>(values[i]),
-                        rule_text(rule));
+  switch (rule) {
+    case ValueRule::none: return;
+    case ValueRule::finite: return check_rule<ValueRule::finite>(values, count, first, context);
+    case ValueRule::decay_length: return check_rule<ValueRule::decay_length>(values, count, first, context);
+    case ValueRule::count: return check_rule<ValueRule::count>(values, count, first, context);
+    case ValueRule::event_number: return check_rule<ValueRule::event_number>(values, count, first, context);
+    case ValueRule::charge: return check_rule<ValueRule::charge>(values, count, first, context);
+    case ValueRule::pid_code: return check_rule<ValueRule::pid_code>(values, count, first, context);
   }
 }
 
