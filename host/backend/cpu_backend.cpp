@@ -48,7 +48,7 @@ std::unique_ptr<ResidentSample> CpuBackend::load(io::SampleReader& reader, std::
 void CpuBackend::for_each_chunk(io::SampleReader& reader, std::uint64_t chunk_rows, const ChunkVisitor& visit) {
   check_chunk_rows(chunk_rows);
   // The next chunk is read while this one is visited (io/read_ahead.hpp).
-  io::ReadAhead chunks(reader, chunk_rows);
+  io::ReadAhead chunks(reader, chunk_rows, &read_buffers_);
   while (const io::HostBatch* batch = chunks.next()) {
     ChunkView chunk{batch->first_row, batch->rows, {}};
     for (const auto& c : batch->columns) chunk.columns.push_back({c.bytes.data(), batch->rows, c.dtype});

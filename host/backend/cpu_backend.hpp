@@ -2,6 +2,7 @@
 // The CPU backend: the numerical core of include/darkscan over OpenMP threads, on
 // host memory.
 #include "backend/backend.hpp"
+#include "io/read_ahead.hpp"
 #include "launch.hpp"
 
 namespace darkscan {
@@ -33,6 +34,7 @@ class CpuBackend final : public Backend {
 
  private:
   host::CpuLauncher launcher_;
+  io::ReadBuffers read_buffers_;  // for_each_chunk's, kept from one sample to the next
 };
 
 }  // namespace darkscan

@@ -8,12 +8,15 @@
 
 namespace darkscan::io {
 
-ReadAhead::ReadAhead(SampleReader& reader, std::uint64_t chunk_rows)
-    : reader_(reader), chunk_rows_(chunk_rows), ahead_(chunk_rows < reader.rows() && h5::library_thread_safe()) {
+ReadAhead::ReadAhead(SampleReader& reader, std::uint64_t chunk_rows, ReadBuffers* buffers)
+    : reader_(reader),
+      chunk_rows_(chunk_rows),
+      ahead_(chunk_rows < reader.rows() && h5::library_thread_safe()),
+      buffers_(buffers != nullptr ? buffers->batch : own_.batch) {
   const std::uint64_t rows = std::min(chunk_rows, reader.rows());
-  buffers_[0] = allocate_batch(reader, rows);
+  fit_batch(buffers_[0], reader, rows);
   if (ahead_) {
-    buffers_[1] = allocate_batch(reader, rows);
+    fit_batch(buffers_[1], reader, rows);
     start(0, buffers_[0]);
   }
 }

@@ -18,12 +18,19 @@
 
 namespace darkscan::io {
 
+// The two buffers of a ReadAhead, which a caller may keep from one sample to the next:
+// allocating them for each sample had the kernel zero fresh pages for every sample.
+struct ReadBuffers {
+  HostBatch batch[2];
+};
+
 class ReadAhead {
  public:
   // Ranges of `chunk_rows` rows (the last one shorter). Reads ahead only where the HDF5
   // library is thread-safe (Debian's is: one lock around every call) and there is more
-  // than one range; otherwise each range is read when asked for.
-  ReadAhead(SampleReader& reader, std::uint64_t chunk_rows);
+  // than one range; otherwise each range is read when asked for. Into `buffers` where
+  // given (one ReadAhead at a time may use them), else into buffers of its own.
+  ReadAhead(SampleReader& reader, std::uint64_t chunk_rows, ReadBuffers* buffers = nullptr);
   ~ReadAhead();  // waits for a read in flight (its result is dropped)
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
@@ -38,7 +45,8 @@ class ReadAhead {
   SampleReader& reader_;
   std::uint64_t chunk_rows_;
   bool ahead_;
-  HostBatch buffers_[2];
+  ReadBuffers own_;
+  HostBatch* buffers_;          // own_.batch or the caller's
   int current_ = 1;             // the buffer the caller holds
   std::uint64_t next_first_ = 0;  // first row of the range next() returns next
   std::future<void> in_flight_;   // the read of that range, when reading ahead

@@ -526,6 +526,19 @@ HostBatch SampleReader::read(std::uint64_t first, std::uint64_t count) {
   return batch;
 }
 
+void fit_batch(HostBatch& batch, const SampleReader& reader, std::uint64_t rows) {
+  const auto& columns = reader.columns();
+  batch.first_row = 0;
+  batch.rows = rows;
+  batch.columns.resize(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    auto& c = batch.columns[i];
+    c.name = columns[i].logical;
+    c.dtype = columns[i].dtype;
+    c.bytes.resize(rows * dtype_size(c.dtype));
+  }
+}
+
 HostBatch allocate_batch(const SampleReader& reader, std::uint64_t rows) {
   HostBatch batch;
   batch.rows = rows;

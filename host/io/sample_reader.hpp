@@ -81,5 +81,8 @@ class SampleReader {
 
 // Host buffers for `rows` rows of the reader's delivered columns (HostBatch::rows = rows).
 HostBatch allocate_batch(const SampleReader& reader, std::uint64_t rows);
+// The same in the buffers of `batch`, whatever columns it held: memory it already has is
+// used again rather than allocated (and zeroed by the kernel) anew.
+void fit_batch(HostBatch& batch, const SampleReader& reader, std::uint64_t rows);
 
 }  // namespace darkscan::io

@@ -1,8 +1,9 @@
 // Reading one range ahead (io/read_ahead.hpp): the ranges equal plain reads of the same
 // rows, in order; a read's error reaches the caller at the range it belongs to, after
 // the earlier ones, with the plain read's message; abandoning a pass with a read in
-// flight is clean. And the same for whole items (io::OpenAhead): made in order, one at a
-// time, an error reaching the caller at its item.
+// flight is clean; buffers kept by the caller serve one sample after another, whatever
+// their columns and rows. And the same for whole items (io::OpenAhead): made in order,
+// one at a time, an error reaching the caller at its item.
 #include "io/read_ahead.hpp"
 
 #include <gtest/gtest.h>
@@ -84,6 +85,29 @@ TEST_F(ReadAheadTest, AnErrorReachesTheCallerAtItsRangeWithThePlainMessage) {
     FAIL() << "rows 6000..8999 hold a NaN";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()), plain_message);
+  }
+}
+
+TEST_F(ReadAheadTest, BuffersKeptByTheCallerServeSampleAfterSample) {
+  // data (20,011 rows, no truth), sig (999 rows, with the MC columns), data again: the
+  // buffers shrink, take other columns, and grow again between the passes.
+  io::ReadBuffers kept;
+  for (const std::string sample : {"data", "sig", "data"}) {
+    auto ahead_reader = reader(sample);
+    auto plain_reader = reader(sample);
+    const std::uint64_t rows = ahead_reader.rows();
+    io::ReadAhead ahead(ahead_reader, 3000, &kept);
+    std::uint64_t first = 0;
+    while (const io::HostBatch* got = ahead.next()) {
+      ASSERT_EQ(got->first_row, first) << sample;
+      const std::uint64_t count = std::min<std::uint64_t>(3000, rows - first);
+      const io::HostBatch plain = plain_reader.read(first, count);
+      ASSERT_EQ(names(plain_reader), names(ahead_reader));
+      for (std::size_t i = 0; i < plain.columns.size(); ++i) EXPECT_EQ(got->columns[i].name, plain.columns[i].name);
+      expect_same_bytes(*got, plain);
+      first += count;
+    }
+    EXPECT_EQ(first, rows) << sample;
   }
 }
 
