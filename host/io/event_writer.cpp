@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 
 #include "errors.hpp"
 #include "io/chunk_codec.hpp"
@@ -39,7 +40,29 @@ struct EventFileWriter::Open {
   std::uint64_t rows = 0;      // rows appended
   std::uint64_t written = 0;   // rows in chunks on disk
   hsize_t chunk_rows = 0;      // once the datasets exist
+  std::vector<ChunkFilters> filters;  // of each column, once the datasets exist
+  // Each column's first chunk, encoded when its filters were chosen; written by the
+  // first write_chunks.
+  std::vector<std::vector<std::byte>> first_chunk;
 };
+
+namespace {
+
+// Chunk k of the `held` rows of `pending` (the last one padded with zeros, HDF5's fill
+// value, to the chunk's size, as HDF5 stores it).
+std::span<const std::byte> chunk_bytes(const std::vector<std::byte>& pending, std::uint64_t k, hsize_t chunk_rows,
+                                       std::uint64_t held, std::size_t size) {
+  const std::size_t bytes = chunk_rows * size;
+  const std::uint64_t rows = std::min<std::uint64_t>(chunk_rows, held - k * chunk_rows);
+  std::span<const std::byte> raw(pending.data() + k * bytes, rows * size);
+  if (rows == chunk_rows) return raw;
+  thread_local std::vector<std::byte> padded;
+  padded.assign(bytes, std::byte{0});
+  std::copy(raw.begin(), raw.end(), padded.begin());
+  return padded;
+}
+
+}  // namespace
 
 EventFileWriter::EventFileWriter(std::filesystem::path destination, WriteOptions options)
     : output_(std::move(destination)), options_(options) {
@@ -162,6 +185,24 @@ void EventFileWriter::create_datasets(hsize_t chunk_rows) {
   Open& t = *current_;
   const std::string ctx = fmt::format("{}: /{}", output_.destination().string(), t.name);
   t.chunk_rows = std::max<hsize_t>(1, chunk_rows);
+  // Each column's filters, from its first chunk (docs/formats/events.md#layout): shuffle +
+  // deflate where they shrink it to less than 1/kMinRatio, none where they do not (noisy
+  // floats: deflate would save a few percent of space at the cost of decoding every read).
+  constexpr double kMinRatio = 1.2;
+  const std::uint64_t held = t.rows - t.written;
+  const bool deflate = options_.deflate_level > 0;
+  t.filters.assign(t.columns.size(), {deflate, deflate, options_.deflate_level});
+  t.first_chunk.assign(t.columns.size(), {});
+  if (deflate && held > 0)
+    run_codec_tasks(t.columns.size(), [&](std::size_t i) {
+      const std::size_t size = dtype_size(t.dtypes[i]);
+      const auto raw = chunk_bytes(t.pending[i], 0, t.chunk_rows, held, size);
+      encode_chunk(raw, size, t.filters[i], t.first_chunk[i]);
+      if (static_cast<double>(raw.size()) < kMinRatio * static_cast<double>(t.first_chunk[i].size())) {
+        t.filters[i] = {};
+        t.first_chunk[i].assign(raw.begin(), raw.end());
+      }
+    });
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     const hsize_t zero = 0;
     const hsize_t unlimited = H5S_UNLIMITED;
@@ -169,10 +210,9 @@ void EventFileWriter::create_datasets(hsize_t chunk_rows) {
     h5::PropertyList create(h5::check_write_id(H5Pcreate(H5P_DATASET_CREATE), ctx, "create a property list"));
     h5::check_write_status(H5Pset_chunk(create.get(), 1, &t.chunk_rows), ctx, "set the chunk size");
     h5::check_write_status(H5Pset_obj_track_times(create.get(), false), ctx, "turn off modification times");
-    if (options_.deflate_level > 0) {
-      h5::check_write_status(H5Pset_shuffle(create.get()), ctx, "enable shuffle");
-      h5::check_write_status(H5Pset_deflate(create.get(), options_.deflate_level), ctx, "enable deflate");
-    }
+    if (t.filters[i].shuffle) h5::check_write_status(H5Pset_shuffle(create.get()), ctx, "enable shuffle");
+    if (t.filters[i].deflate)
+      h5::check_write_status(H5Pset_deflate(create.get(), t.filters[i].deflate_level), ctx, "enable deflate");
     t.datasets.emplace_back(h5::check_write_id(H5Dcreate2(t.group.get(), t.columns[i].c_str(),
                                                           h5::native_type(t.dtypes[i]), space.get(), H5P_DEFAULT,
                                                           create.get(), H5P_DEFAULT),
@@ -191,29 +231,21 @@ void EventFileWriter::write_chunks(bool including_partial) {
   if (chunks == 0) return;
   const std::string ctx = fmt::format("{}: /{}", output_.destination().string(), t.name);
   const std::uint64_t rows_out = std::min<std::uint64_t>(held, chunks * t.chunk_rows);
-  ChunkFilters filters;
-  filters.shuffle = filters.deflate = options_.deflate_level > 0;
-  filters.deflate_level = options_.deflate_level;
-
-  // Encoded side by side (a chunk at the end is padded with zeros, HDF5's fill value, to
-  // the chunk's size, as HDF5 stores it), then written in order by this thread.
+  // Encoded side by side, then written in order by this thread.
   const std::size_t columns = t.columns.size();
   std::vector<std::vector<std::byte>> encoded(columns * chunks);
   run_codec_tasks(encoded.size(), [&](std::size_t task) {
     const std::size_t column = task / chunks;
     const std::uint64_t k = task % chunks;
-    const std::size_t size = dtype_size(t.dtypes[column]);
-    const std::size_t chunk_bytes = t.chunk_rows * size;
-    const std::uint64_t rows = std::min<std::uint64_t>(t.chunk_rows, held - k * t.chunk_rows);
-    std::span<const std::byte> raw(t.pending[column].data() + k * chunk_bytes, rows * size);
-    thread_local std::vector<std::byte> padded;
-    if (rows < t.chunk_rows) {
-      padded.assign(chunk_bytes, std::byte{0});
-      std::copy(raw.begin(), raw.end(), padded.begin());
-      raw = padded;
+    if (k == 0 && !t.first_chunk[column].empty()) {
+      encoded[task] = std::move(t.first_chunk[column]);
+      return;
     }
-    encode_chunk(raw, size, filters, encoded[task]);
+    const std::size_t size = dtype_size(t.dtypes[column]);
+    encode_chunk(chunk_bytes(t.pending[column], k, t.chunk_rows, held, size), size, t.filters[column],
+                 encoded[task]);
   });
+  for (auto& first : t.first_chunk) std::vector<std::byte>().swap(first);
   const hsize_t extent = t.written + rows_out;
   for (std::size_t column = 0; column < columns; ++column) {
     const hid_t ds = t.datasets[column].get();

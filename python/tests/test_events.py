@@ -36,7 +36,7 @@ def test_a_written_sample_holds_what_the_generator_wrote(small_run, tmp_path):
         assert written[k].dtype == columns[k].dtype, k
         assert written[k].tobytes() == columns[k].tobytes(), k
     with h5py.File(tmp_path / "written.h5", "r") as f, h5py.File(small_run / "events.h5", "r") as g:
-        for k in columns:  # the generator's storage: chunked, shuffled, deflated
+        for k in columns:  # the generator's storage: chunked; shuffled and deflated where that pays
             a, b = f["samples"][SIGNAL][k], g["samples"][SIGNAL][k]
             assert (a.chunks, a.compression, a.shuffle) == (b.chunks, b.compression, b.shuffle), k
 

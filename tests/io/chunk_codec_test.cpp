@@ -219,5 +219,64 @@ TEST_F(ChunkCodec, TablesShorterThanAChunkAreOneChunkOfTheirRows) {
   EXPECT_EQ(testing::undescribed_datasets(out), (std::vector<std::string>{"/empty/k", "/empty/x"}));
 }
 
+// The filters of a dataset's pipeline, in order.
+std::vector<H5Z_filter_t> filters_of(hid_t file, const std::string& path) {
+  h5::Dataset ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
+  h5::PropertyList create(H5Dget_create_plist(ds.get()));
+  std::vector<H5Z_filter_t> out;
+  for (int i = 0; i < H5Pget_nfilters(create.get()); ++i) {
+    unsigned flags = 0;
+    std::size_t count = 0;
+    out.push_back(H5Pget_filter2(create.get(), static_cast<unsigned>(i), &flags, &count, nullptr, 0, nullptr, nullptr));
+  }
+  return out;
+}
+
+TEST_F(ChunkCodec, ColumnsDeflateBarelyShrinksAreStoredWithoutFilters) {
+  // 70,000 rows: a whole first chunk decides, a second partial chunk follows it. `noise`
+  // is random bits in every float (deflate cannot shrink it), `steps` a slow ramp (it
+  // shrinks many times), `sign` a small integer, `mixed` random bits in its first chunk
+  // and a constant after: the first chunk decides for the whole column.
+  constexpr std::uint64_t kRowsWritten = 70000;
+  std::vector<float> noise(kRowsWritten), steps(kRowsWritten), mixed(kRowsWritten);
+  std::vector<std::int32_t> sign(kRowsWritten);
+  std::uint64_t state = 99;
+  for (std::uint64_t i = 0; i < kRowsWritten; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto bits = static_cast<std::uint32_t>(state >> 32);
+    // Random sign, mantissa and exponent (1..254: finite): no byte plane that repeats.
+    const std::uint32_t exponent = 1 + ((bits >> 23) & 0xffu) % 254;
+    const std::uint32_t random_float = (bits & 0x807fffffu) | (exponent << 23);
+    std::memcpy(&noise[i], &random_float, 4);
+    mixed[i] = i < 65536 ? noise[i] : 1.5f;
+    steps[i] = static_cast<float>(i / 100);
+    sign[i] = (i % 7 == 0) ? -1 : 1;
+  }
+  const std::string out = path("filters.h5");
+  {
+    EventFileWriter writer(out);
+    HostBatch b;
+    b.rows = kRowsWritten;
+    b.columns.push_back(HostColumn::from<float>("noise", noise));
+    b.columns.push_back(HostColumn::from<float>("steps", steps));
+    b.columns.push_back(HostColumn::from<std::int32_t>("sign", sign));
+    b.columns.push_back(HostColumn::from<float>("mixed", mixed));
+    writer.begin_table("", "t", {}, b);
+    writer.commit();
+  }
+  const h5::File file = h5::open_file_readonly(out);
+  const std::vector<H5Z_filter_t> none, both{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE};
+  EXPECT_EQ(filters_of(file.get(), "/t/noise"), none);
+  EXPECT_EQ(filters_of(file.get(), "/t/mixed"), none);
+  EXPECT_EQ(filters_of(file.get(), "/t/steps"), both);
+  EXPECT_EQ(filters_of(file.get(), "/t/sign"), both);
+  EXPECT_EQ(chunk_rows_of(file.get(), "/t/noise"), 65536u);
+  // HDF5's own reads give back every value, filtered or not.
+  EXPECT_EQ(testing::read_column<float>(file.get(), "/t/noise"), noise);
+  EXPECT_EQ(testing::read_column<float>(file.get(), "/t/mixed"), mixed);
+  EXPECT_EQ(testing::read_column<float>(file.get(), "/t/steps"), steps);
+  EXPECT_EQ(testing::read_column<std::int32_t>(file.get(), "/t/sign"), sign);
+}
+
 }  // namespace
 }  // namespace darkscan::io
