@@ -19,6 +19,11 @@ inline constexpr int kMaxBlocksPerSm = 16;
 // memory.
 inline constexpr int kMarginaliseBlock = 64;
 
+// GatherExperiments, ProjectExperiments, ChooseRules, SplitResults (experiments given as
+// columns): a few loads and stores per item, or a binary search over the batch's few
+// distinct plans; streaming work, the larger end of the guide's range.
+inline constexpr int kExperimentColumnsBlock = 256;
+
 // CombineExperiments: each item holds three channels' coefficients and the mixture in
 // local memory (~10 kB): small blocks.
 inline constexpr int kCombineBlock = 64;

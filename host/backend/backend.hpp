@@ -18,6 +18,7 @@
 #include "darkscan/scan/window.hpp"
 #include "darkscan/selection/evaluate.hpp"
 #include "darkscan/signal_model/reweight_blocks.hpp"
+#include "darkscan/stats/experiment_columns.hpp"
 #include "darkscan/stats/plan.hpp"
 #include "io/host_batch.hpp"
 
@@ -77,6 +78,29 @@ class Backend {
   virtual std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                                       const stats::StatsPlan& plan,
                                                       const stats::StatsOptions& options) = 0;
+
+  // Experiments given as columns in this backend's memory (the Python package's device
+  // arrays, docs/python.md#device-arrays), evaluated there without a copy to the host.
+  // first_refused: the index of the first of the column's own `count` elements (C order)
+  // that the engine refuses as `field` (stats::value_accepted), -1 where none is; with
+  // element(), the one value a message quotes. marginalise_columns: marginalise() of
+  // every experiment of the batch, results into the batch's arrays; `plan_distinct`
+  // plans, on the host, the batch's distinct projections (stats::plan_projection), the
+  // only part of it that comes to the host, and each experiment takes its projection's
+  // rules, so the rules and the results are those marginalise() gives for the same
+  // experiments. The columns must hold accepted values (first_refused says so).
+  using PlanDistinct = std::function<stats::StatsPlan(std::span<const stats::CountingExperiment>)>;
+  virtual std::int64_t first_refused(const stats::StridedColumn& column, std::uint64_t count,
+                                     stats::ExperimentField field, const stats::StatsOptions& options) = 0;
+  virtual double element(const stats::StridedColumn& column, std::uint64_t flat) = 0;
+  virtual void marginalise_columns(const stats::ExperimentColumns& batch, const PlanDistinct& plan_distinct,
+                                   const stats::StatsOptions& options) = 0;
+  // Memory of this backend for arrays handed to a caller (host memory for the CPU,
+  // device memory for CUDA), released when its last owner lets go; and copies of bytes
+  // from and to host memory.
+  virtual std::shared_ptr<void> allocate(std::size_t bytes) = 0;
+  virtual void upload(void* resident, const void* host, std::size_t bytes) = 0;
+  virtual void download(void* host, const void* resident, std::size_t bytes) = 0;
 
   // Combinations of final states (docs/physics/interpretation.md): the product of the channels'
   // p0 and the upper limit on the shared signal parameter, by the plan's rules.

@@ -75,6 +75,49 @@ std::vector<stats::StatsResult> CpuBackend::marginalise(std::span<const stats::C
   return results;
 }
 
+std::int64_t CpuBackend::first_refused(const stats::StridedColumn& column, std::uint64_t count,
+                                       stats::ExperimentField field, const stats::StatsOptions& options) {
+  const stats::ValueRefused refused{column, field, options.nuisance_prior};
+  for (std::uint64_t i = 0; i < count; ++i)
+    if (refused(i)) return static_cast<std::int64_t>(i);
+  return -1;
+}
+
+// The steps of the CUDA backend's marginalise_columns on the host, so that the entry
+// point is tested where no device is (tests/stats/experiment_columns_test.cpp).
+void CpuBackend::marginalise_columns(const stats::ExperimentColumns& batch, const PlanDistinct& plan_distinct,
+                                     const stats::StatsOptions& options) {
+  const std::uint64_t n = batch.size;
+  std::vector<stats::CountingExperiment> experiments(n);
+  launcher_.parallel_for(n, stats::GatherExperiments{batch, experiments.data()});
+  std::vector<stats::CountingExperiment> distinct(n);
+  launcher_.parallel_for(n, stats::ProjectExperiments{experiments.data(), distinct.data()});
+  const stats::ProjectionLess less;
+  std::sort(distinct.begin(), distinct.end(), less);
+  distinct.erase(std::unique(distinct.begin(), distinct.end(),
+                             [&](const auto& a, const auto& b) { return !less(a, b) && !less(b, a); }),
+                 distinct.end());
+  stats::StatsPlan plan = plan_distinct(distinct);
+  std::vector<stats::RuleChoice> choices(n);
+  launcher_.parallel_for(n, stats::ChooseRules{experiments.data(), distinct.data(), distinct.size(),
+                                               plan.choices.data(), choices.data()});
+  plan.choices = std::move(choices);
+  const auto results = marginalise(experiments, plan, options);
+  launcher_.parallel_for(n, stats::SplitResults{results.data(), batch.p0, batch.z, batch.ul_events, batch.flags});
+}
+
+std::shared_ptr<void> CpuBackend::allocate(std::size_t bytes) {
+  return {::operator new(std::max<std::size_t>(bytes, 1)), [](void* p) { ::operator delete(p); }};
+}
+
+void CpuBackend::upload(void* resident, const void* host, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(resident, host, bytes);
+}
+
+void CpuBackend::download(void* host, const void* resident, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(host, resident, bytes);
+}
+
 std::vector<stats::CombinedResult> CpuBackend::combine(std::span<const stats::CombinedExperiment> experiments,
                                                       const stats::CombinedPlan& plan,
                                                       const stats::StatsOptions& options) {

@@ -20,6 +20,14 @@ class CpuBackend final : public Backend {
   std::vector<ColumnSummary> summarize(const ChunkView& chunk) override;
   std::vector<stats::StatsResult> marginalise(std::span<const stats::CountingExperiment> experiments,
                                               const stats::StatsPlan& plan, const stats::StatsOptions& options) override;
+  std::int64_t first_refused(const stats::StridedColumn& column, std::uint64_t count, stats::ExperimentField field,
+                             const stats::StatsOptions& options) override;
+  double element(const stats::StridedColumn& column, std::uint64_t flat) override { return column[flat]; }
+  void marginalise_columns(const stats::ExperimentColumns& batch, const PlanDistinct& plan_distinct,
+                           const stats::StatsOptions& options) override;
+  std::shared_ptr<void> allocate(std::size_t bytes) override;
+  void upload(void* resident, const void* host, std::size_t bytes) override;
+  void download(void* host, const void* resident, std::size_t bytes) override;
   std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
                                              const stats::CombinedPlan& plan, const stats::StatsOptions& options) override;
   std::vector<selection::CandidateVerdict> select(const selection::CandidateColumns& columns, std::uint64_t rows,

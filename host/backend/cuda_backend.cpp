@@ -119,6 +119,66 @@ class CudaBackend final : public Backend {
         });
   }
 
+  // Device arrays of the caller (docs/python.md#device-arrays). Their producers (CuPy,
+  // PyTorch) may still be writing them on streams of their own, and nanobind takes them
+  // through DLPack without naming a stream to order against: the device is synchronised
+  // before they are read.
+  std::int64_t first_refused(const stats::StridedColumn& column, std::uint64_t count, stats::ExperimentField field,
+                             const stats::StatsOptions& options) override {
+    DS_CUDA_CHECK(cudaDeviceSynchronize());
+    return find_first_refused(stats::ValueRefused{column, field, options.nuisance_prior}, count, stream_.get());
+  }
+
+  double element(const stats::StridedColumn& column, std::uint64_t flat) override {
+    if (column.data == nullptr) return column.constant;
+    const std::size_t size = dtype_size(column.dtype);
+    std::array<std::byte, 8> bytes{};
+    DS_CUDA_CHECK(cudaMemcpy(bytes.data(), static_cast<const std::byte*>(column.data) + column.offset(flat) * size,
+                             size, cudaMemcpyDeviceToHost));
+    stats::StridedColumn copy = column;
+    copy.data = bytes.data();
+    return copy.at_offset(0);
+  }
+
+  // The steps of marginalise() on the caller's columns: the experiments gathered on the
+  // device, their distinct plan projections sorted there and only those brought to the
+  // host to be planned, each experiment's rules found on the device, the same kernel,
+  // the results split into the caller's arrays.
+  void marginalise_columns(const stats::ExperimentColumns& batch, const PlanDistinct& plan_distinct,
+                           const stats::StatsOptions& options) override {
+    const std::uint64_t n = batch.size;
+    if (n == 0) return;
+    DS_CUDA_CHECK(cudaDeviceSynchronize());
+    cudaStream_t stream = stream_.get();
+    DeviceArena arena(stream);
+    auto* experiments = arena.allocate<stats::CountingExperiment>(n);
+    launch_gather_experiments(stats::GatherExperiments{batch, experiments}, n, stream);
+    auto* distinct = arena.allocate<stats::CountingExperiment>(n);
+    launch_project_experiments(stats::ProjectExperiments{experiments, distinct}, n, stream);
+    const std::uint64_t count = sort_distinct_projections(distinct, n, stream);
+    const stats::StatsPlan plan = plan_distinct(cuda::download(distinct, count, stream));
+    auto* choices = arena.allocate<stats::RuleChoice>(n);
+    launch_choose_rules(stats::ChooseRules{experiments, distinct, count, arena.upload(plan.choices), choices}, n,
+                        stream);
+    auto* results = arena.allocate<stats::StatsResult>(n);
+    launch_marginalise(plan.functor(experiments, choices, arena.upload(plan.rules), results, options), n, stream);
+    launch_split_results(stats::SplitResults{results, batch.p0, batch.z, batch.ul_events, batch.flags}, n, stream);
+    DS_CUDA_CHECK(cudaStreamSynchronize(stream));
+  }
+
+  std::shared_ptr<void> allocate(std::size_t bytes) override {
+    auto* owned = new DeviceBuffer(device_alloc(bytes));
+    return {owned->get(), [owned](void*) { delete owned; }};
+  }
+
+  void upload(void* resident, const void* host, std::size_t bytes) override {
+    if (bytes > 0) DS_CUDA_CHECK(cudaMemcpy(resident, host, bytes, cudaMemcpyHostToDevice));
+  }
+
+  void download(void* host, const void* resident, std::size_t bytes) override {
+    if (bytes > 0) DS_CUDA_CHECK(cudaMemcpy(host, resident, bytes, cudaMemcpyDeviceToHost));
+  }
+
   std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> experiments,
                                              const stats::CombinedPlan& plan, const stats::StatsOptions& options) override {
     return run_on_device<stats::CombinedResult>(
@@ -175,7 +235,8 @@ class CudaBackend final : public Backend {
       // Pass 1 on the device, the offsets on the host (toys x 6 counts), pass 2 on the device.
       std::int64_t* counts = arena.allocate<std::int64_t>(toys * lee::kMaxRegions);
       launch_toy_counts(lee::ToyCounts{d, counts}, toys, stream_.get());
-      const auto offsets = lee::toy_offsets(download(counts, toys * lee::kMaxRegions, stream_.get()), job.region_count);
+      const auto offsets =
+          lee::toy_offsets(cuda::download(counts, toys * lee::kMaxRegions, stream_.get()), job.region_count);
       launch_toy_scan(lee::ToyScan{d, counts, arena.upload(offsets),
                                    arena.allocate<double>(static_cast<std::size_t>(offsets.back())), out},
                       toys, stream_.get());

@@ -12,6 +12,7 @@ namespace {
 
 // `written` is the value's text, or empty for the value as fmt writes it.
 std::string value_problem(ExperimentField field, double value, std::string_view written, const StatsOptions& options) {
+  if (value_accepted(field, value, options.nuisance_prior)) return {};
   const auto text = [&] { return written.empty() ? fmt::format("{}", value) : std::string(written); };
   if (!std::isfinite(value)) return fmt::format("{} is not a finite number", text());
   if (field == kNObsField || field == kNSbField) {

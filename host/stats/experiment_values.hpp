@@ -7,20 +7,20 @@
 #include <string>
 #include <string_view>
 
+#include "darkscan/stats/experiment_columns.hpp"
 #include "darkscan/stats/plan.hpp"
 
 namespace darkscan::stats {
 
-// The fields of an experiment, in the order of the CSV header and of evaluate's arguments.
-enum ExperimentField : int { kNObsField, kNSbField, kFField, kDeltaField, kEffRelUncField, kLumiRelUncField,
-                             kExperimentFields };
+// The fields of an experiment (ExperimentField) are the core's (experiment_columns.hpp).
 inline constexpr std::array<std::string_view, kExperimentFields> kExperimentFieldNames{
     "n_obs", "n_sb", "f", "delta", "eff_rel_unc", "lumi_rel_unc"};
 
 // Why `value` cannot be field `field` of an experiment, "" when it can: it must be finite;
 // n_obs and n_sb counts (non-negative integers) within the engine's limits (kMaxObserved,
 // kMaxSideband); f, delta and the relative uncertainties as check_experiment says under
-// `options`. `text` is the value as the user wrote it, echoed where the reason quotes it.
+// `options` (the decision is stats::value_accepted's, which the device applies too).
+// `text` is the value as the user wrote it, echoed where the reason quotes it.
 std::string experiment_value_problem(ExperimentField field, double value, std::string_view text,
                                      const StatsOptions& options);
 // The same, echoing the value as fmt writes a double ("-1", "2.5", "nan"); it is

@@ -1,6 +1,7 @@
 // CUDA against CPU: the same bytes in device memory after a load or a stream, the
 // same column summaries, statistics, combinations of final states, selection verdicts, reweighting sums, window
-// counts and look-elsewhere toys. Skips, saying why, where no CUDA device can be used.
+// counts and look-elsewhere toys; experiments given as columns in device memory. Skips,
+// saying why, where no CUDA device can be used.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "scan/window_grid.hpp"
 #include "selection/bind_columns.hpp"
 #include "selection/selection_params.hpp"
+#include "stats/column_batch_fixture.hpp"
 #include "stats/combined_plan.hpp"
 #include "stats/stats_plan.hpp"
 
@@ -76,6 +78,28 @@ TEST_F(CudaAgreement, StatisticsAgreeWithTheCpuToOneInTenToTheTwelve) {
       EXPECT_NEAR(on_cuda[i].ul_events, on_cpu[i].ul_events, 1e-12 * on_cpu[i].ul_events) << i;
     }
   }
+}
+
+// Experiments as columns in device memory (the Python package's device arrays): the
+// bits of the same backend's marginalise_batch for the same experiments, built on the
+// host, and the first refused value found on the device.
+TEST_F(CudaAgreement, ColumnsInDeviceMemoryGiveTheBitsOfTheBatch) {
+  for (const char* prior : {"gaussian", "lognormal"}) {
+    const auto options = stats::stats_options(0.95, prior, "uniform");
+    auto r = testing::resident_columns(*cuda_, 40, 25, 255, 0.19, 11);
+    ASSERT_FALSE(stats::first_refused_value(*cuda_, r.own, options).has_value());
+    stats::marginalise_columns(*cuda_, r.batch, options);
+    testing::expect_same_bits(testing::download_results(*cuda_, r.batch),
+                              stats::marginalise_batch(*cuda_, r.expected, options, stats::Dedup::never));
+  }
+  auto r = testing::resident_columns(*cuda_, 4, 3, 20, 0.1, 3);
+  std::vector<double> f{2.0, -1.0, 3.0, -1.0, 0.0, -1.0};  // (3,) every other element: the third is refused
+  cuda_->upload(const_cast<void*>(r.own[stats::kFField].data), f.data(), f.size() * sizeof(double));
+  const auto refused = stats::first_refused_value(*cuda_, r.own, {});
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->field, stats::kFField);
+  EXPECT_EQ(refused->element, 2u);
+  EXPECT_EQ(refused->value, 0.0);
 }
 
 TEST_F(CudaAgreement, CombinedLimitsAgreeWithTheCpuToOneInTenToTheTwelve) {

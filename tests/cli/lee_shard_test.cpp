@@ -45,6 +45,18 @@ class LostAfterOneBatch final : public Backend {
                                               const stats::StatsOptions& o) override {
     return cpu_.marginalise(e, p, o);
   }
+  std::int64_t first_refused(const stats::StridedColumn& c, std::uint64_t n, stats::ExperimentField f,
+                             const stats::StatsOptions& o) override {
+    return cpu_.first_refused(c, n, f, o);
+  }
+  double element(const stats::StridedColumn& c, std::uint64_t flat) override { return cpu_.element(c, flat); }
+  void marginalise_columns(const stats::ExperimentColumns& b, const PlanDistinct& p,
+                           const stats::StatsOptions& o) override {
+    cpu_.marginalise_columns(b, p, o);
+  }
+  std::shared_ptr<void> allocate(std::size_t bytes) override { return cpu_.allocate(bytes); }
+  void upload(void* r, const void* h, std::size_t bytes) override { cpu_.upload(r, h, bytes); }
+  void download(void* h, const void* r, std::size_t bytes) override { cpu_.download(h, r, bytes); }
   std::vector<stats::CombinedResult> combine(std::span<const stats::CombinedExperiment> e,
                                              const stats::CombinedPlan& p, const stats::StatsOptions& o) override {
     return cpu_.combine(e, p, o);
