@@ -38,6 +38,46 @@ def _as_float64(name: str, value: ArrayLike) -> np.ndarray:
     return np.asarray(array, dtype=np.float64, order="C")  # (ascontiguousarray would make a scalar 1-d)
 
 
+_CPU = 1  # DLPack's device type of host memory (kDLCPU)
+
+
+def _dlpack_device(value):
+    """(device type, id) of an array that speaks DLPack, None for anything else."""
+    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(value, "__dlpack_device__"):
+        return None
+    try:
+        kind, ident = value.__dlpack_device__()
+    except Exception:  # an object that names the method but cannot answer: not a device array
+        return None
+    return int(kind), int(ident)
+
+
+def _device_name(device):
+    kind, ident = device
+    return f"cuda:{ident}" if kind == 2 else f"DLPack device type {kind}:{ident}"  # 2: kDLCUDA
+
+
+def _on_device(inputs, devices, cl, prior, nuisance_prior, backend):
+    """evaluate for inputs among which are arrays on a GPU (docs/python.md#device-arrays):
+    each must be such an array or a number; the results are arrays on that device."""
+    first = next(i for i, d in enumerate(devices) if d is not None and d[0] != _CPU)
+    arrays, constants = [], []
+    for name, value, device in zip(_FIELDS, inputs, devices):
+        if device is not None and device[0] != _CPU:
+            arrays.append(value)
+            constants.append(0.0)
+        elif isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+            arrays.append(None)
+            constants.append(float(value))
+        else:
+            raise InputError(f"column '{name}': a host array among device arrays (column '{_FIELDS[first]}' is on "
+                             f"{_device_name(devices[first])}): give every array on that device, "
+                             "or a number")
+    p0, z, ul_events, flags = _core.evaluate_device(arrays, constants, cl=float(cl), prior=prior,
+                                                    nuisance_prior=nuisance_prior, backend=backend)
+    return Evaluation(p0, z, ul_events, flags)
+
+
 def evaluate(n_obs: ArrayLike, n_sb: ArrayLike, f: ArrayLike, delta: ArrayLike, eff_rel_unc: ArrayLike,
              lumi_rel_unc: ArrayLike, *, cl: float = 0.95, prior: str = "uniform", nuisance_prior: str = "gaussian",
              backend: str = "auto", threads: int = 0) -> Evaluation:
@@ -52,16 +92,25 @@ def evaluate(n_obs: ArrayLike, n_sb: ArrayLike, f: ArrayLike, delta: ArrayLike, 
     signal prior). nuisance_prior: "gaussian" or "lognormal". backend: "auto", "cpu" or
     "cuda". threads: CPU threads, 0 for every core.
 
+    Arrays on a GPU (CuPy, PyTorch, anything with __dlpack__ on a CUDA device) are taken
+    without a copy where darkscan has the CUDA backend and `backend` is "auto" or "cuda":
+    the other inputs must then be arrays on that device or numbers, and the results are
+    arrays on that device (nanobind ndarrays with __dlpack__: cupy.from_dlpack and
+    torch.from_dlpack take them without a copy). docs/python.md#device-arrays.
+
     Raises InputError (a ValueError) on bad input, with the command line's message naming
     the column and the element. The GIL is released while the engine computes.
     """
-    arrays = [_as_float64(name, value) for name, value in
-              zip(_FIELDS, (n_obs, n_sb, f, delta, eff_rel_unc, lumi_rel_unc))]
+    inputs = (n_obs, n_sb, f, delta, eff_rel_unc, lumi_rel_unc)
     for key, value in (("prior", prior), ("nuisance_prior", nuisance_prior), ("backend", backend)):
         if not isinstance(value, str):
             raise InputError(f"{key} = {value!r} must be a string")
     if isinstance(cl, bool) or not isinstance(cl, numbers.Real):
         raise InputError(f"cl = {cl!r} must be a number")
+    devices = [_dlpack_device(value) for value in inputs]
+    if any(d is not None and d[0] != _CPU for d in devices):
+        return _on_device(inputs, devices, cl, prior, nuisance_prior, backend)
+    arrays = [_as_float64(name, value) for name, value in zip(_FIELDS, inputs)]
     if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or not -_INT_MAX <= threads <= _INT_MAX:
         raise InputError(f"threads = {threads!r} must be a whole number, 0 (every core) or more")
     p0, z, ul_events, flags, _backend, _distinct, _seconds = _core.evaluate(
