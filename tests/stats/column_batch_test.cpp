@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
+#include <string>
 
 #include "backend/cpu_backend.hpp"
 #include "errors.hpp"
@@ -25,6 +27,12 @@ struct Case {
   const char* signal_prior;
   double cl;
 };
+
+// What the test's name shows of a case (not its pointers' bytes, which change from run to run).
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.nuisance_prior << " nuisance, " << c.signal_prior << " signal prior, cl " << c.cl << ", n_obs to "
+      << c.max_n_obs << ", rel. unc. to " << c.max_rel_unc;
+}
 
 class ColumnBatch : public ::testing::TestWithParam<Case> {};
 
@@ -45,7 +53,14 @@ TEST_P(ColumnBatch, SameBitsAsMarginaliseBatch) {
 INSTANTIATE_TEST_SUITE_P(Options, ColumnBatch,
                          ::testing::Values(Case{255, 0.19, "gaussian", "uniform", 0.95},
                                            Case{255, 0.9, "lognormal", "uniform", 0.9},
-                                           Case{30, 0.19, "gaussian", "jeffreys", 0.95}));
+                                           Case{30, 0.19, "gaussian", "jeffreys", 0.95}),
+                         // Names that stay the same from build to build (the default prints the pointers).
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           const Case& c = info.param;
+                           return std::string(c.nuisance_prior) + "_" + c.signal_prior + "_cl" +
+                                  std::to_string(static_cast<int>(c.cl * 100 + 0.5)) + "_nobs" +
+                                  std::to_string(c.max_n_obs);
+                         });
 
 TEST(ColumnBatchValues, FirstRefusedValueInTheColumnsOwnOrder) {
   CpuBackend cpu(1);
