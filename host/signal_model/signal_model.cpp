@@ -29,8 +29,9 @@ int final_state_attribute(const io::SampleInfo& s, const std::string& ctx) {
 PointKey point_key(int final_state, double m_hp, const io::Attributes& dark_sector) {
   PointKey key{final_state, m_hp, {}};
   for (const auto& [k, v] : dark_sector) {
+    const std::string& attribute = k;  // a name the lambda can capture (clang 14 cannot capture a binding)
     const auto* name = std::find_if(std::begin(kDarkSectorKeys), std::end(kDarkSectorKeys),
-                                    [&](const char* known) { return k == known; });
+                                    [&](const char* known) { return attribute == known; });
     const double x = std::holds_alternative<double>(v)         ? std::get<double>(v)
                      : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
                                                                : std::numeric_limits<double>::quiet_NaN();
