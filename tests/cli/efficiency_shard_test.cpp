@@ -63,18 +63,9 @@ class EfficiencyShard : public testing::TempDirTest {
     return run_darkscan(args);
   }
   std::string shard(int k, int n, std::vector<std::string> extra = {}, const std::string &name = "") {
-    const std::string kn = std::to_string(k) + "/" + std::to_string(n);
     const std::string out = p(name.empty() ? "shard-" + std::to_string(k) + "-of-" + std::to_string(n) + ".h5" : name);
-    extra.insert(extra.end(), {"--shard", kn});
-    const auto r = efficiency(out, extra);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("shard " + kn + ": signal points ["), std::string::npos) << r.out;
-    return out;
-  }
-  testing::CommandResult merge(const std::string &out, const std::vector<std::string> &shards) {
-    std::vector<std::string> args{"merge", "--output", out};
-    args.insert(args.end(), shards.begin(), shards.end());
-    return run_darkscan(args);
+    return testing::run_shard([this](const std::string &o, std::vector<std::string> e) { return efficiency(o, e); },
+                              out, k, n, extra, "signal points [");
   }
   std::string p(const std::string &name) const { return path(name).string(); }
 
@@ -99,7 +90,7 @@ TEST_F(EfficiencyShard, ShardsOfAnySplitMergeIntoTheFileOfOneProcess) {
     std::vector<std::string> shards;
     for (int k = n; k >= 1; --k) shards.push_back(shard(k, n, {"--threads", std::to_string(1 + k % 2)}));
     const std::string out = p("merged-" + std::to_string(n) + ".h5");
-    const auto r = merge(out, shards);
+    const auto r = testing::merge_shards(out, shards);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find(std::to_string(n) + " shards of 5 signal points"), std::string::npos) << r.out;
     // The backend lists the shards' (1 and 2 threads); nothing else differs.
@@ -120,7 +111,7 @@ TEST_F(EfficiencyShard, MergeRefusesShardsThatAreNotOneWholeRunNamingThem) {
   ASSERT_EQ(efficiency(whole).exit_code, 0);
   const std::string out = p("merged.h5");
   testing::expect_merge_refusals(testing::merge_refusals(at, p("copy2.h5"), other, "config sha256", half, whole), out);
-  const auto r = merge(out, {at[3], at[1], at[2]});
+  const auto r = testing::merge_shards(out, {at[3], at[1], at[2]});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 

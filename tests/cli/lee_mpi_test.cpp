@@ -56,12 +56,6 @@ class LeeMpi : public testing::LeeFixture {
     return found;
   }
 
-  static int lines_with(const std::string& text, const std::string& what) {
-    int n = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-  }
-
   std::string p(const std::string& name) const { return path(name).string(); }
 };
 
@@ -76,8 +70,8 @@ TEST_F(LeeMpi, OneTwoAndThreeRanksWriteTheFileOfOneProcess) {
     testing::expect_same_lee_file(out, p("whole.h5"));  // every attribute too: one thread, the same backend
     EXPECT_TRUE(checkpoints().empty()) << checkpoints().front();
     // One rank speaks: one summary, one backend line.
-    EXPECT_EQ(lines_with(r.out, "Gross"), lines_with(whole.out, "Gross")) << r.out;
-    EXPECT_EQ(lines_with(r.err, "backend: "), 1) << r.err;
+    EXPECT_EQ(testing::occurrences(r.out, "Gross"), testing::occurrences(whole.out, "Gross")) << r.out;
+    EXPECT_EQ(testing::occurrences(r.err, "backend: "), 1) << r.err;
     if (ranks > 1) {
       EXPECT_NE(r.out.find("toys on " + std::to_string(ranks) + " ranks"), std::string::npos) << r.out;
     }
@@ -93,7 +87,7 @@ TEST_F(LeeMpi, AFailedRankEndsTheJobNamingItAndTheSameCommandResumes) {
                              {std::string("LD_PRELOAD=") + DARKSCAN_FAIL_RENAME, "DARKSCAN_TEST_FAIL_RANK=1",
                               "DARKSCAN_TEST_FAIL_RENAME=2"});
   EXPECT_NE(failed.exit_code, 0);
-  EXPECT_EQ(lines_with(failed.err, "darkscan: "), 1) << failed.err;
+  EXPECT_EQ(testing::occurrences(failed.err, "darkscan: "), 1) << failed.err;
   EXPECT_NE(failed.err.find("darkscan: failure: rank 1 of 3: "), std::string::npos) << failed.err;
   EXPECT_NE(failed.err.find("50 toys kept in " + out + ".shard-2-of-3.toys.partial; the same command resumes"),
             std::string::npos)

@@ -96,12 +96,6 @@ class LeeShard : public testing::LeeFixture {
     EXPECT_FALSE(std::filesystem::exists(out + ".toys.partial"));
   }
 
-  testing::CommandResult merge(const std::string& out, const std::vector<std::string>& shards) {
-    std::vector<std::string> args{"merge", "--output", out};
-    args.insert(args.end(), shards.begin(), shards.end());
-    return run_darkscan(args);
-  }
-
   static void expect_same_file(const std::string& a, const std::string& b,
                                const std::set<std::string>& may_differ = {}) {
     testing::expect_same_lee_file(a, b, may_differ);
@@ -123,7 +117,7 @@ TEST_F(LeeShard, ThreeShardsOnOneThreadMergeIntoTheWholeRunOnTwo) {
   const auto r = lee(p("whole.h5"), {"--threads", "2"}, 301);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (int k = 1; k <= 3; ++k) shard(p("s" + std::to_string(k) + ".h5"), k, 3, {"--threads", "1"}, 301);
-  const auto m = merge(p("merged.h5"), {p("s3.h5"), p("s1.h5"), p("s2.h5")});
+  const auto m = testing::merge_shards(p("merged.h5"), {p("s3.h5"), p("s1.h5"), p("s2.h5")});
   ASSERT_EQ(m.exit_code, 0) << m.err;
   // The printed summary is the whole run's.
   EXPECT_NE(m.out.find(r.out.substr(0, r.out.find("Gross"))), std::string::npos) << m.out << "\nvs\n" << r.out;
@@ -139,11 +133,11 @@ TEST_F(LeeShard, OneAndTwoShardsMergeIntoTheWholeRunToo) {
   const auto r = lee(p("whole.h5"), {"--threads", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   shard(p("only.h5"), 1, 1, {"--threads", "1"});
-  ASSERT_EQ(merge(p("merged1.h5"), {p("only.h5")}).exit_code, 0);
+  ASSERT_EQ(testing::merge_shards(p("merged1.h5"), {p("only.h5")}).exit_code, 0);
   expect_same_file(p("merged1.h5"), p("whole.h5"));  // every attribute too: the same backend
   shard(p("half1.h5"), 1, 2, {"--threads", "2"});
   shard(p("half2.h5"), 2, 2, {"--threads", "1"});
-  ASSERT_EQ(merge(p("merged2.h5"), {p("half1.h5"), p("half2.h5")}).exit_code, 0);
+  ASSERT_EQ(testing::merge_shards(p("merged2.h5"), {p("half1.h5"), p("half2.h5")}).exit_code, 0);
   expect_same_file(p("merged2.h5"), p("whole.h5"), {"/lee/toys@backend"});
   EXPECT_EQ(backend_of(p("merged2.h5")), "cpu (2 OpenMP threads); cpu (1 OpenMP threads)");
 }
@@ -185,7 +179,7 @@ TEST_F(LeeShard, AShardResumedFromItsCheckpointMergesIntoTheWholeRun) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming after 50 toys kept in " + out + ".toys.partial"), std::string::npos)
       << resumed.err;
-  ASSERT_EQ(merge(p("merged.h5"), {p("s1.h5"), out, p("s3b.h5")}).exit_code, 0);
+  ASSERT_EQ(testing::merge_shards(p("merged.h5"), {p("s1.h5"), out, p("s3b.h5")}).exit_code, 0);
   expect_same_file(p("merged.h5"), p("whole.h5"));
 }
 
@@ -216,10 +210,10 @@ TEST_F(LeeShard, MergeRefusesShardsThatAreNotOneWholeRunNamingThem) {
   };
   for (const auto& [files, message] : cases) {
     SCOPED_TRACE(message);
-    testing::expect_refused(merge(out, files), message, out);
+    testing::expect_refused(testing::merge_shards(out, files), message, out);
   }
   // The same shards, whole: merged.
-  const auto r = merge(out, {at(2), at(3), at(1)});
+  const auto r = testing::merge_shards(out, {at(2), at(3), at(1)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 

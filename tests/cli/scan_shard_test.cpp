@@ -28,17 +28,8 @@ class ScanShard : public testing::LeeFixture {
   }
   std::string shard(int k, int n, std::vector<std::string> extra = {}, const std::string& name = "") {
     const std::string out = p(name.empty() ? "shard-" + std::to_string(k) + "-of-" + std::to_string(n) + ".h5" : name);
-    extra.insert(extra.end(), {"--shard", std::to_string(k) + "/" + std::to_string(n)});
-    const auto r = scan(out, extra);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("shard " + std::to_string(k) + "/" + std::to_string(n) + ": rows ["), std::string::npos)
-        << r.out;
-    return out;
-  }
-  testing::CommandResult merge(const std::string& out, const std::vector<std::string>& shards) {
-    std::vector<std::string> args{"merge", "--output", out};
-    args.insert(args.end(), shards.begin(), shards.end());
-    return run_darkscan(args);
+    return testing::run_shard([this](const std::string& o, std::vector<std::string> e) { return scan(o, e); }, out, k,
+                              n, extra, "rows [");
   }
   std::string p(const std::string& name) const { return path(name).string(); }
 };
@@ -52,7 +43,7 @@ TEST_F(ScanShard, ShardsOfAnySplitMergeIntoTheFileOfOneProcess) {
     std::vector<std::string> shards;
     for (int k = n; k >= 1; --k) shards.push_back(shard(k, n, {"--threads", std::to_string(1 + k % 2)}));
     const std::string out = p("merged-" + std::to_string(n) + ".h5");
-    const auto r = merge(out, shards);
+    const auto r = testing::merge_shards(out, shards);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find(std::to_string(n) + " shards of " + std::to_string(rows) + " rows"), std::string::npos)
         << r.out;
@@ -75,7 +66,7 @@ TEST_F(ScanShard, MergeRefusesShardsThatAreNotOneWholeRunNamingThem) {
   auto cases = testing::merge_refusals(at, p("copy2.h5"), other, "credibility 0.9", half, scan_);
   cases.push_back({{at[1], lee_shard, at[3]}, lee_shard + ": not a shard of darkscan scan (no /scan_shard"});
   testing::expect_merge_refusals(cases, out);
-  const auto r = merge(out, {at[3], at[1], at[2]});
+  const auto r = testing::merge_shards(out, {at[3], at[1], at[2]});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 

@@ -53,6 +53,12 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   return result;
 }
 
+int occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 int count_lines(const std::string& text) {
   int lines = 0;
   std::istringstream in(text);

@@ -20,4 +20,7 @@ CommandResult run_darkscan(const std::vector<std::string>& args);
 // Number of non-empty lines in `text`.
 int count_lines(const std::string& text);
 
+// Number of times `what` occurs in `text` (overlapping ones too).
+int occurrences(const std::string& text, const std::string& what);
+
 }  // namespace darkscan::testing
