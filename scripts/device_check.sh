@@ -3,7 +3,8 @@
 # GPU's architecture only (CMAKE_CUDA_ARCHITECTURES from nvidia-smi's compute capability)
 # into its own build folder, builds the CUDA agreement tests and the four GPU benchmark
 # programs with every core, measures the device's ceilings (scripts/device_ceilings.cu),
-# runs `ctest -L cuda` (CUDA against CPU, byte for byte) and the selection, statistics,
+# runs `ctest -L cuda` (CUDA against CPU, byte for byte), the Python tests of device arrays
+# (the module built with CUDA, where the node's python3 can) and the selection, statistics,
 # scan and toy benchmarks (their CPU and CUDA figures in the same run, modest sizes, 3
 # repetitions), then writes OUTDIR/SUMMARY.md (scripts/device_check_summary.py): device,
 # driver, commit, build time, the tests' result, each figure against its floor. Sized for
@@ -12,10 +13,11 @@
 #
 #   usage: scripts/device_check.sh OUTDIR
 #
-# OUTDIR receives eight files (what a device machine hands back): SUMMARY.md,
+# OUTDIR receives nine files (what a device machine hands back): SUMMARY.md,
 # device_check.json (every figure and part), device_check.log (nvidia-smi -q, configure
-# and build, ctest, benchmarks), ctest.xml (JUnit) and bench_{selection,statistics,scan,
-# lee}.json (Google Benchmark). A failing part does not stop the rest.
+# and build, ctest, pytest, benchmarks), ctest.xml and pytest.xml (JUnit) and
+# bench_{selection,statistics,scan,lee}.json (Google Benchmark). A failing part does not
+# stop the rest.
 #
 # A GPU node's image may lack the project's Debian -dev packages, and nothing can be
 # installed there: where the tree carries a bundle (.device/, made here beforehand by
@@ -79,7 +81,7 @@ work="$build/device_check"
 mkdir -p "$out" "$work" || exit 2
 log="$out/device_check.log"
 parts="$work/parts.tsv"
-rm -f "$out"/{SUMMARY.md,device_check.json,device_check.log,ctest.xml} "$out"/bench_{selection,statistics,scan,lee}.json \
+rm -f "$out"/{SUMMARY.md,device_check.json,device_check.log,ctest.xml,pytest.xml} "$out"/bench_{selection,statistics,scan,lee}.json \
   "$parts" "$work/ceilings.json" "$work/deps.tsv"
 start=$SECONDS
 failed=0
@@ -182,18 +184,51 @@ record_loaded() {
   done < <(ldd "$program" 2>/dev/null | awk '$2 == "=>" { print $1, ($3 ~ /^\// ? $3 : "") }') >>"$work/deps.tsv"
 }
 
+# The Python module with the CUDA backend (docs/python.md#device-arrays), built in the same
+# folder where the node's python3 can build and test it: nanobind, numpy and pytest
+# importable and Python's headers present (the CUDA image has them, with CuPy and PyTorch).
+# DARKSCAN_PYTHON compiles every target position-independent (CMakeLists.txt), the
+# benchmarks too. Otherwise the part `python` fails saying what its python3 lacks.
+python_lacks=$(python3 - 2>/dev/null <<'PY' || echo "python3 did not run"
+import importlib.util, os, sysconfig
+missing = [m for m in ("nanobind", "numpy", "pytest") if importlib.util.find_spec(m) is None]
+if not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")):
+    missing.append("Python.h")
+print(", ".join(missing))
+PY
+)
+python_args=()
+if [[ -z "$python_lacks" ]]; then
+  python_args=(-DDARKSCAN_PYTHON=ON -DPython_EXECUTABLE="$(command -v python3)"
+    -Dnanobind_DIR="$(python3 -m nanobind --cmake_dir)")
+fi
 run_part configure 120 cmake --preset cuda -B "$build" "${deps_args[@]}" -DCMAKE_CUDA_ARCHITECTURES="$arch" \
-  -DDARKSCAN_BUILD_TESTS=ON -DDARKSCAN_BUILD_BENCHMARKS=ON
+  -DDARKSCAN_BUILD_TESTS=ON -DDARKSCAN_BUILD_BENCHMARKS=ON "${python_args[@]}"
 record_found
 programs=(bench_selection bench_statistics bench_scan bench_lee)
+python_target=()
+if ((${#python_args[@]})); then python_target=(_core); fi
 # Only what the check runs (the CPU suite is CI's); -k 0 builds every target it can.
-run_part build 330 cmake --build "$build" -j "$(nproc)" --target darkscan_cuda_tests "${programs[@]}" -- -k 0
+run_part build 330 cmake --build "$build" -j "$(nproc)" --target darkscan_cuda_tests "${programs[@]}" \
+  "${python_target[@]}" -- -k 0
 record_loaded "$build/benchmarks/bench_selection"
 # shellcheck disable=SC2016  # the inner script expands its own arguments
 run_part ceilings 60 bash -c 'nvcc -O3 -arch="$1" -o "$2" scripts/device_ceilings.cu && "$2" >"$3" && cat "$3"' \
   _ "$([[ $arch == native ]] && echo native || echo "sm_$arch")" "$work/device_ceilings" "$work/ceilings.json"
 run_part ctest 180 ctest --test-dir "$build" -L cuda --no-tests=error --output-on-failure --timeout 150 \
   --output-junit "$out/ctest.xml"
+# The Python tests of device arrays (python/tests/test_device_arrays.py: bits against numpy
+# arrays, the refusals, CuPy and PyTorch taking the results), against the package's sources
+# with the module just built beside them.
+if ((${#python_args[@]})); then
+  # shellcheck disable=SC2016  # the inner script expands its own arguments
+  run_part python 90 bash -c 'rm -rf "$1" && mkdir -p "$1" && cp -r python/darkscan "$1/" &&
+    cp "$2"/python/_core*.so "$1/darkscan/" && PYTHONPATH="$1" python3 -m pytest -q -rs -p no:cacheprovider \
+      python/tests/test_device_arrays.py --junitxml="$3"' _ "$work/python" "$build" "$out/pytest.xml"
+else
+  # shellcheck disable=SC2016  # the inner script expands its own arguments
+  run_part python 10 bash -c 'echo "python3 cannot build the module: it lacks $1" >&2; exit 1' _ "$python_lacks"
+fi
 
 # The benchmarks: CPU and CUDA families of each program, 3 repetitions of >= 0.2 s.
 # (A bare number for --benchmark_min_time: Google Benchmark 1.7 takes no unit suffix.)

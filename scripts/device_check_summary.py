@@ -5,8 +5,9 @@ OUTDIR/device_check.json (the same figures, machine-readable). Standard library 
 usage: device_check_summary.py OUTDIR --parts PARTS.tsv --meta META.tsv [--ceilings CEILINGS.json]
                                [--deps DEPS.tsv] [--log device_check.log]
 
-  OUTDIR      holds bench_{selection,statistics,scan,lee}.json (Google Benchmark JSON) and
-              ctest.xml (ctest's JUnit); either may be missing where its part failed
+  OUTDIR      holds bench_{selection,statistics,scan,lee}.json (Google Benchmark JSON),
+              ctest.xml (ctest's JUnit) and pytest.xml (pytest's); any may be missing where
+              its part failed
   PARTS.tsv   one line a part: name, exit status, seconds, time limit (tab-separated; a
               limit of 0: not run, the time budget was spent)
   META.tsv    key and value a line: stamp, commit, host, cpus, device, compute_capability,
@@ -20,8 +21,9 @@ over bandwidth or operations over peak (for the GPU the larger of the device ter
 host-link term where the timed region copies to or from the host), using the ceilings
 measured in the same run where there are some, else the datasheet's.
 
-Exit status: 0 when every part passed (configure, build, ceilings, the CUDA tests with none
-skipped, every benchmark with its CUDA figures), 1 otherwise; the summary is written either way.
+Exit status: 0 when every part passed (configure, build, ceilings, the CUDA tests and the
+Python tests of device arrays with none skipped, every benchmark with its CUDA figures), 1
+otherwise; the summary is written either way.
 """
 import argparse
 import json
@@ -238,8 +240,9 @@ def describe(row):
     return backend, size
 
 
-def ctest_result(path):
-    """Counts from ctest's JUnit file: tests, failed and skipped names."""
+def junit_result(path):
+    """Counts from a JUnit file (ctest's or pytest's): tests, failed and skipped names, and the
+    first skip's reason (ctest: the test's own "CUDA test skipped" line; pytest: the message)."""
     if not os.path.exists(path):
         return None
     try:
@@ -257,7 +260,10 @@ def ctest_result(path):
         elif case.find("skipped") is not None or status in ("notrun", "disabled"):
             result["skipped"].append(name)
             said = re.search(r"CUDA test skipped: (.*)", case.findtext("system-out") or "")
-            result["skip_reason"] = result["skip_reason"] or (said.group(1).strip() if said else None)
+            message = (case.find("skipped").get("message") if case.find("skipped") is not None else "") or ""
+            reason = said.group(1).strip() if said else message.split("Skipped: ", 1)[-1].strip() or None
+            result["skip_reason"] = result["skip_reason"] or (None if reason == "SKIP_REGULAR_EXPRESSION_MATCHED"
+                                                              else reason)
         else:
             result["passed"] += 1
     return result
@@ -305,8 +311,9 @@ def fail(part, why):
     part["note"] = "; ".join(filter(None, [part["note"], why]))
 
 
-def judge_ctest(part, ctest):
-    """The CUDA tests' part: a skip on a GPU node means the backend could not use the device."""
+def judge_tests(part, ctest, skip_means="the CUDA backend could not use the device"):
+    """A tests' part (ctest's CUDA tests, the Python tests of device arrays): on a GPU node
+    every test must run."""
     if ctest is None:
         fail(part, "no JUnit output")
         return
@@ -315,7 +322,7 @@ def judge_ctest(part, ctest):
     if ctest["tests"] == 0:
         fail(part, "no tests ran")
     if ctest["skipped"]:
-        fail(part, "a skip means the CUDA backend could not use the device"
+        fail(part, f"a skip means {skip_means}"
              + (f" ({ctest['skip_reason']})" if ctest["skip_reason"] else ""))
     if ctest["failed"]:
         fail(part, "failed: " + ", ".join(ctest["failed"][:5]))
@@ -482,15 +489,18 @@ def main():
             measured = None
     sheet, ceil = ceilings(meta.get("device", ""), measured)
     deps = read_deps(a.deps)
-    ctest = ctest_result(os.path.join(a.outdir, "ctest.xml"))
+    ctest = junit_result(os.path.join(a.outdir, "ctest.xml"))
+    pytest = junit_result(os.path.join(a.outdir, "pytest.xml"))
     if "ctest" in parts:
-        judge_ctest(parts["ctest"], ctest)
+        judge_tests(parts["ctest"], ctest)
+    if "python" in parts and parts["python"]["exit"] in (0, 1):  # 1: pytest ran and a test failed
+        judge_tests(parts["python"], pytest, "a test of device arrays did not run")
     rows = benchmark_rows(a.outdir, parts, ceil)
     passed = all(p["ok"] for p in parts.values())
     tag = meta.get("device", "unknown").replace(" ", "_")
     folder = f"benchmarks/results/{meta.get('stamp', 'STAMP')}_device_check_{tag}_{meta.get('commit', 'unknown')}/"
 
-    record = {"result": "pass" if passed else "fail", "meta": meta, "parts": list(parts.values()), "ctest": ctest,
+    record = {"result": "pass" if passed else "fail", "meta": meta, "parts": list(parts.values()), "ctest": ctest, "pytest": pytest,
               "ceilings": {"measured": measured, "datasheet": sheet,
                            "used": {k: {"value": v, "source": s} for k, (v, s) in ceil.items()}},
               "benchmarks": [{k: r[k] for k in ("name", "section", "backend", "size", "threads", "time_s", "cv",

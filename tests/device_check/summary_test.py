@@ -2,12 +2,12 @@
 """scripts/device_check_summary.py on a fixture: Google Benchmark JSON shaped like the four
 programs' output with 3 repetitions (aggregates only), a ctest JUnit file, the ceilings
 program's JSON and the parts, meta and dependency files device_check.sh writes (fixture/,
-synthetic H200 figures). Every row of SUMMARY.md's benchmark table is checked against time, rate,
+synthetic H200 figures) and a pytest JUnit file of the Python tests of device arrays. Every row of SUMMARY.md's benchmark table is checked against time, rate,
 floor, gap and speed-up computed here from the fixture's raw fields and RESULTS.md's
 floors, and the dependencies row (the bundle, where each dependency was found, what loads
 from the bundle) against deps.tsv; then a run without measured ceilings (the datasheet's)
 nor dependency file, and a failing run (configure and build failing, a skipped CUDA test, a
-CUDA benchmark that errs, a program without JSON).
+skipped Python test, a CUDA benchmark that errs, a program without JSON).
 
   summary_test.py SCRIPT WORK_DIR
 """
@@ -186,6 +186,8 @@ def main():
     check(all(row[1] == "ok" for row in part_rows.values()), "every part ok")
     check(part_rows.get("ctest", [""] * 4)[3].startswith("9 passed, 0 failed, 0 skipped"),
           f"ctest: {part_rows.get('ctest')}")
+    check(part_rows.get("python", [""] * 4)[3].startswith("6 passed, 0 failed, 0 skipped"),
+          f"python: {part_rows.get('python')}")
     expected = expected_rows(FIXTURE, ceilings["d2d_bytes_per_s"], ceilings["fp64_flops_per_s"],
                              ceilings["h2d_pageable_bytes_per_s"], ceilings["d2h_pageable_bytes_per_s"])
     check_table(check, text, expected, "measured ceilings")
@@ -248,6 +250,13 @@ def main():
                    r'\1 status="notrun">\n\t\t<skipped message="SKIP_REGULAR_EXPRESSION_MATCHED"/>\n\t\t<system-out>'
                    r'[  SKIPPED ] CUDA test skipped: no usable CUDA device (cudaErrorNoDevice)\n', junit)
     open(xml, "w").write(junit)
+    xml = os.path.join(bad, "pytest.xml")
+    junit = open(xml).read()
+    junit = re.sub(r'(<testcase [^>]*name="test_cupy_and_torch_take_the_results"[^>]*) />',
+                   r'\1><skipped type="pytest.skip" message="neither CuPy nor PyTorch is installed">'
+                   r'python/tests/test_device_arrays.py:140: neither CuPy nor PyTorch is installed</skipped></testcase>',
+                   junit)
+    open(xml, "w").write(junit)
     lee_path = os.path.join(bad, "bench_lee.json")
     lee = json.load(open(lee_path))
     kept = [b for b in lee["benchmarks"] if not b["run_name"].startswith("BM_ToysCuda/65536")]
@@ -261,8 +270,8 @@ def main():
     os.remove(os.path.join(bad, "bench_scan.json"))
     r, text = run(script, bad, log=log)
     check(r.returncode == 1, f"failing run: exit status 1 (got {r.returncode})")
-    check(re.search(r"\*\*Result: FAIL\*\* \(failed: configure, build, ctest, bench_scan, bench_lee\)", text)
-          is not None, "failing run: FAIL, naming configure, build, ctest, bench_scan and bench_lee")
+    check(re.search(r"\*\*Result: FAIL\*\* \(failed: configure, build, ctest, python, bench_scan, bench_lee\)",
+                    text) is not None, "failing run: FAIL, naming configure, build, ctest, python, bench_scan and bench_lee")
     part_rows = {row[0]: row for row in table(text, "| part |")}
     check(part_rows["configure"][3] == "exit 1: Could NOT find HDF5 (missing: HDF5_LIBRARIES HDF5_INCLUDE_DIRS C)",
           f"failing run: configure quotes the missing dependency ({part_rows['configure'][3]})")
@@ -270,6 +279,8 @@ def main():
           f"failing run: build quotes its first error ({part_rows['build'][3]})")
     check(part_rows["ctest"][1] == "FAILED" and "8 passed, 0 failed, 1 skipped" in part_rows["ctest"][3]
           and "cudaErrorNoDevice" in part_rows["ctest"][3], f"failing run: ctest {part_rows['ctest']}")
+    check(part_rows["python"][1] == "FAILED" and "5 passed, 0 failed, 1 skipped" in part_rows["python"][3]
+          and "(neither CuPy nor PyTorch is installed)" in part_rows["python"][3], f"failing run: python {part_rows['python']}")
     check(part_rows["bench_scan"][1] == "FAILED" and "no JSON" in part_rows["bench_scan"][3],
           f"failing run: bench_scan {part_rows['bench_scan']}")
     check(part_rows["bench_lee"][1] == "FAILED" and message in part_rows["bench_lee"][3],
