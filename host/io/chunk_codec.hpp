@@ -1,7 +1,8 @@
 #pragma once
 // HDF5's shuffle and deflate filters done by darkscan itself, so that the chunks of a
 // column are compressed and decompressed on every core while HDF5, which serialises its
-// calls behind one lock, only moves raw chunk bytes (H5Dwrite_chunk, H5Dread_chunk).
+// calls behind one lock, only writes raw chunk bytes (H5Dwrite_chunk) and lists where
+// they lie for the readers (io/chunk_table.hpp).
 // The bytes are HDF5's own filter formats: the shuffle filter's byte transpose and the
 // deflate filter's zlib stream, made with libdeflate (faster than zlib at the same
 // format), so any HDF5 reader (h5py, pandas, h5dump) decodes them with its standard

@@ -28,7 +28,8 @@ double SampleInfo::number(std::string_view key, const std::string& ctx) const {
   throw_input_error("{}: attribute '{}' is not a number", ctx, key);
 }
 
-EventFile::EventFile(std::string path) : path_(std::move(path)), file_(h5::open_file_readonly(path_)) {
+EventFile::EventFile(std::string path)
+    : path_(std::move(path)), file_(h5::open_file_readonly(path_)), raw_(file_.get()) {
   if (h5::link_exists(id(), "/samples")) {
     if (h5::object_type(id(), "/samples", path_) != H5O_TYPE_GROUP)
       throw_input_error("{}: /samples is not a group", path_);
@@ -44,7 +45,7 @@ EventFile::EventFile(std::string path) : path_(std::move(path)), file_(h5::open_
 }
 
 EventFile::EventFile(std::string path, std::string_view group)
-    : path_(std::move(path)), file_(h5::open_file_readonly(path_)) {
+    : path_(std::move(path)), file_(h5::open_file_readonly(path_)), raw_(file_.get()) {
   const std::string where = "/" + std::string(group);
   if (!h5::link_exists(id(), where) || h5::object_type(id(), where, path_) != H5O_TYPE_GROUP)
     throw_input_error("{}: no {} group of tables (is it the right darkscan output?)", path_, where);
@@ -81,13 +82,21 @@ void EventFile::index_root() {
 }
 
 namespace {
-hsize_t dataset_length(hid_t dataset, int* rank, std::string_view context) {
+// The rows of a 1-D dataset (0 for another rank). Unchecked: see checked_length.
+hsize_t extent(hid_t dataset, int* rank, std::string_view context) {
   h5::Dataspace space(h5::check_id(H5Dget_space(dataset), context, "read the dataspace"));
   *rank = H5Sget_simple_extent_ndims(space.get());
   if (*rank != 1) return 0;
   hsize_t dim = 0;
   H5Sget_simple_extent_dims(space.get(), &dim, nullptr);
-  h5::check_rows_stored(dataset, dim, context);  // before any row is allocated
+  return dim;
+}
+
+// The rows of a 1-D dataset, refused when its storage cannot hold them (before any row
+// is allocated).
+hsize_t dataset_length(hid_t dataset, int* rank, std::string_view context) {
+  const hsize_t dim = extent(dataset, rank, context);
+  if (*rank == 1) h5::check_rows_stored(dataset, dim, context);
   return dim;
 }
 
@@ -128,7 +137,7 @@ SampleInfo EventFile::index_compound(const std::string& name, const std::string&
     char* member_name = H5Tget_member_name(type.get(), static_cast<unsigned>(m));
     h5::Datatype member_type(h5::check_id(H5Tget_member_type(type.get(), static_cast<unsigned>(m)), context,
                                           "read a compound member"));
-    info.columns.push_back({member_name, h5::describe_type(member_type.get()), 1});
+    info.columns.push_back({member_name, h5::describe_type(member_type.get()), 1, std::nullopt});
     H5free_memory(member_name);
   }
   for (auto& a : sample_attributes(dataset, context)) attributes.push_back(std::move(a));
@@ -173,9 +182,13 @@ std::optional<SampleInfo> EventFile::index_object(hid_t parent, const std::strin
                                 fmt::format("open dataset '{}'", child)));
     h5::Datatype dt(h5::check_id(H5Dget_type(ds.get()), context, fmt::format("read the type of '{}'", child)));
     int rank = 0;
-    const hsize_t length = dataset_length(ds.get(), &rank, fmt::format("{}/{}", context, child));
-    info.columns.push_back({child, h5::describe_type(dt.get()), rank});
+    const std::string where = fmt::format("{}/{}", context, child);
+    const hsize_t length = extent(ds.get(), &rank, where);
+    info.columns.push_back({child, h5::describe_type(dt.get()), rank, std::nullopt});
     if (rank != 1) continue;
+    // A table of every chunk the rows need also shows that the storage holds them.
+    if (raw_.usable()) info.columns.back().chunks = list_chunks(ds.get(), length);
+    if (!info.columns.back().chunks) h5::check_rows_stored(ds.get(), length, where);
     if (first_1d.empty()) {
       info.rows = length;
       first_1d = child;

@@ -15,7 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "io/chunk_table.hpp"
 #include "io/h5.hpp"
+#include "io/raw_file.hpp"
 
 namespace darkscan::io {
 
@@ -25,6 +27,9 @@ struct StoredColumn {
   std::string name;
   h5::StoredType type;
   int rank = 1;  // columns layout: datasets of another rank are listed but cannot be read
+  // Columns layout: where its chunks lie, when darkscan reads them itself
+  // (io/chunk_table.hpp); nullopt leaves the column to HDF5's read.
+  std::optional<ChunkTable> chunks;
 };
 
 struct SampleInfo {
@@ -54,6 +59,8 @@ class EventFile {
 
   const std::string& path() const { return path_; }
   hid_t id() const { return file_.get(); }
+  // The file's bytes at the addresses of the columns' chunk tables (io/raw_file.hpp).
+  const RawFile& raw() const { return raw_; }
   const std::vector<SampleInfo>& samples() const { return samples_; }
   // Throws InputError naming the file and the sample, listing those present.
   const SampleInfo& sample(std::string_view name) const;
@@ -67,6 +74,7 @@ class EventFile {
 
   std::string path_;
   h5::File file_;
+  RawFile raw_;
   std::vector<SampleInfo> samples_;
 };
 

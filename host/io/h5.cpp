@@ -245,7 +245,9 @@ std::vector<std::string> child_names(hid_t group, std::string_view context) {
   return names;
 }
 
-StoredType describe_type(hid_t type) {
+namespace {
+// The darkscan type of a stored one, and its name, from its class and size.
+StoredType describe_class(hid_t type) {
   const H5T_class_t cls = H5Tget_class(type);
   const std::size_t size = H5Tget_size(type);
   switch (cls) {
@@ -271,6 +273,14 @@ StoredType describe_type(hid_t type) {
     case H5T_ENUM: return {std::nullopt, "enum"};
     default: return {std::nullopt, "unsupported HDF5 type"};
   }
+}
+}  // namespace
+
+StoredType describe_type(hid_t type) {
+  StoredType out = describe_class(type);
+  out.size = H5Tget_size(type);
+  out.is_signed = H5Tget_class(type) != H5T_INTEGER || H5Tget_sign(type) == H5T_SGN_2;
+  return out;
 }
 
 hid_t native_type(DType t) {

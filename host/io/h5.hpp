@@ -109,6 +109,8 @@ std::vector<std::string> child_names(hid_t group, std::string_view context);
 struct StoredType {
   std::optional<DType> dtype;
   std::string description;
+  std::size_t size = 0;    // bytes of one stored element
+  bool is_signed = true;   // false for unsigned integers
 };
 StoredType describe_type(hid_t type);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "darkscan/events/schema.hpp"
@@ -155,101 +156,70 @@ hid_t staging_type(Staging s, DType logical) {
   }
 }
 
-// Whether darkscan decodes a column's chunks itself: chunked storage, a pipeline it
-// knows (shuffle, deflate), and stored elements that are the delivered ones byte for byte.
-struct RawChunkLayout {
-  bool usable = false;
-  ChunkFilters filters;
-  hsize_t chunk_rows = 0;
-  std::size_t element_size = 0;
-};
-
-RawChunkLayout raw_chunk_layout(hid_t dataset, hid_t memory_type) {
-  RawChunkLayout out;
-  h5::PropertyList create(H5Dget_create_plist(dataset));
-  h5::Datatype stored(H5Dget_type(dataset));
-  if (!create || !stored || H5Pget_layout(create.get()) != H5D_CHUNKED || H5Tequal(stored.get(), memory_type) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return out;
+// The darkscan type of the bytes a staging step reads: a chunk table whose native type is
+// this one can be decoded straight into the staging buffer (uint64 has none).
+std::optional<DType> staged_dtype(Staging s, DType logical) {
+  switch (s) {
+    case Staging::direct: return logical;
+    case Staging::via_double: return DType::f64;
+    case Staging::via_int64: return DType::i64;
+    default: return std::nullopt;
   }
-  hsize_t chunk = 0;
-  if (H5Pget_chunk(create.get(), 1, &chunk) != 1 || chunk == 0 || !own_filters(create.get(), out.filters)) {
-    H5Eclear2(H5E_DEFAULT);
-    return out;
-  }
-  out.chunk_rows = chunk;
-  out.element_size = H5Tget_size(stored.get());
-  out.usable = out.element_size > 0;
-  return out;
 }
 
-// A chunk of one column to decode: its index and stored bytes, and where its rows go.
+// A chunk of one column to read and decode.
 struct ChunkRead {
   std::size_t column = 0;
   hsize_t chunk = 0;
-  std::uint32_t skipped = 0;  // HDF5's filter mask of the chunk
-  std::vector<std::byte> stored;
 };
 
-// Reads the stored bytes of every chunk of `dataset` that rows [first, first + count)
-// touch. False, with nothing added, when one of them is not stored (a file with fewer
-// chunks than its extent says): HDF5's own read then reports it as it does.
-bool read_raw_chunks(hid_t dataset, hsize_t chunk_rows, std::size_t column, std::uint64_t first,
-                     std::uint64_t count, std::vector<ChunkRead>& out) {
-  const hsize_t c0 = first / chunk_rows, c1 = (first + count - 1) / chunk_rows;
-  const std::size_t before = out.size();
-  for (hsize_t k = c0; k <= c1; ++k) {
-    const hsize_t offset = k * chunk_rows;
-    hsize_t bytes = 0;
-    if (H5Dget_chunk_storage_size(dataset, &offset, &bytes) < 0 || bytes == 0) {
-      H5Eclear2(H5E_DEFAULT);
-      out.resize(before);
-      return false;
-    }
-    ChunkRead read{column, k, 0, std::vector<std::byte>(bytes)};
-    if (H5Dread_chunk(dataset, H5P_DEFAULT, &offset, &read.skipped, read.stored.data()) < 0) {
-      H5Eclear2(H5E_DEFAULT);
-      out.resize(before);
-      return false;
-    }
-    out.push_back(std::move(read));
+// Reads and decodes, on every core the codec may use, the chunks of the columns'
+// tables that rows [first, first + count) touch, into the columns' targets. A chunk
+// wholly inside the range decodes straight into its place, one at an end into a scratch
+// buffer first.
+void read_chunks(const RawFile& file, const std::vector<const ChunkTable*>& tables, std::uint64_t first,
+                 std::uint64_t count, const std::vector<std::byte*>& targets, const std::vector<std::string>& contexts,
+                 const std::string& what) {
+  std::vector<ChunkRead> chunks;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    if (tables[i] == nullptr) continue;
+    const hsize_t rows = tables[i]->chunk_rows;
+    for (hsize_t k = first / rows; k <= (first + count - 1) / rows; ++k) chunks.push_back({i, k});
   }
-  return true;
-}
-
-// Decodes the chunks read into the columns' targets (rows [first, first + count)).
-void decode_chunks(std::vector<ChunkRead>& chunks, const std::vector<RawChunkLayout>& layouts, std::uint64_t first,
-                   std::uint64_t count, const std::vector<std::byte*>& targets,
-                   const std::vector<std::string>& contexts, const std::string& what) {
   if (chunks.empty()) return;
-  // Decoded on every core the codec may use; a chunk wholly inside the range decodes
-  // straight into its place, one at an end into a scratch buffer first.
-  std::vector<std::string> damaged(chunks.size());
+  std::vector<std::string> failed(chunks.size());
   run_codec_tasks(chunks.size(), [&](std::size_t t) {
     const ChunkRead& c = chunks[t];
-    const auto& raw = layouts[c.column];
-    const std::uint64_t chunk_first = c.chunk * raw.chunk_rows;
+    const ChunkTable& table = *tables[c.column];
+    const StoredChunk& stored = table.chunks[c.chunk];
+    const std::uint64_t chunk_first = c.chunk * table.chunk_rows;
     const std::uint64_t lo = std::max<std::uint64_t>(first, chunk_first);
-    const std::uint64_t hi = std::min<std::uint64_t>(first + count, chunk_first + raw.chunk_rows);
-    const std::size_t size = raw.element_size;
+    const std::uint64_t hi = std::min<std::uint64_t>(first + count, chunk_first + table.chunk_rows);
+    const std::size_t size = table.element_size;
     std::byte* place = targets[c.column] + (lo - first) * size;
-    const bool whole = lo == chunk_first && hi == chunk_first + raw.chunk_rows;
-    thread_local std::vector<std::byte> scratch;
-    std::span<std::byte> out(place, raw.chunk_rows * size);
+    const bool whole = lo == chunk_first && hi == chunk_first + table.chunk_rows;
+    thread_local std::vector<std::byte> bytes, scratch;
+    bytes.resize(stored.bytes);
+    std::span<std::byte> out(place, table.chunk_rows * size);
     if (!whole) {
-      scratch.resize(raw.chunk_rows * size);
+      scratch.resize(table.chunk_rows * size);
       out = scratch;
     }
-    if (!decode_chunk(c.stored, c.skipped, size, raw.filters, out)) {
-      damaged[t] = fmt::format("the chunk of rows {}..{} does not decode (damaged?)", chunk_first,
-                               chunk_first + raw.chunk_rows);
+    const std::string why = file.read(stored.address, bytes);
+    if (!why.empty()) {
+      failed[t] = fmt::format("the chunk of rows {}..{} cannot be read: {}", chunk_first,
+                              chunk_first + table.chunk_rows, why);
+      return;
+    }
+    if (!decode_chunk(bytes, stored.filter_mask, size, table.filters, out)) {
+      failed[t] = fmt::format("the chunk of rows {}..{} does not decode (damaged?)", chunk_first,
+                              chunk_first + table.chunk_rows);
       return;
     }
     if (!whole) std::memcpy(place, scratch.data() + (lo - chunk_first) * size, (hi - lo) * size);
   });
   for (std::size_t t = 0; t < chunks.size(); ++t)
-    if (!damaged[t].empty()) throw_input_error("{}: cannot {} ({})", contexts[chunks[t].column], what, damaged[t]);
-  chunks.clear();
+    if (!failed[t].empty()) throw_input_error("{}: cannot {} ({})", contexts[chunks[t].column], what, failed[t]);
 }
 
 }  // namespace
@@ -258,12 +228,14 @@ struct SampleReader::Impl {
   struct Column {
     std::string stored_name;
     Staging staging = Staging::direct;
-    h5::Dataset dataset;        // columns layout
+    h5::Dataset dataset;        // columns layout, read by HDF5 (not opened when `chunks` is set)
     std::size_t offset = 0;     // compound layout: offset in a staged row
   };
   std::vector<Column> columns;
-  // Columns layout: whose chunks darkscan decodes itself, on every core (chunk_codec.hpp).
-  std::vector<RawChunkLayout> raw;
+  // Columns layout: the chunk tables of the columns darkscan reads and decodes itself, on
+  // every core (io/chunk_table.hpp); nullptr where HDF5 reads the column.
+  std::vector<const ChunkTable*> chunks;
+  const RawFile* raw_file = nullptr;
   h5::Dataset table;            // compound layout
   h5::Datatype row_type;        // compound layout: packed memory type of the staged row
   std::size_t row_size = 0;
@@ -317,26 +289,19 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
       col.staging = Staging::fill;
     } else {
       if (stored->rank != 1) throw_input_error("{}: is {}-dimensional; columns must be 1-D", where, stored->rank);
-      std::size_t stored_size = 0;
-      bool stored_signed = true;
-      if (stored->type.dtype) {
-        h5::Datatype t;
-        if (compound) {
-          const int idx = H5Tget_member_index(table_type.get(), stored_name.c_str());
-          t = h5::Datatype(H5Tget_member_type(table_type.get(), static_cast<unsigned>(idx)));
-        } else {
-          col.dataset = h5::Dataset(h5::check_id(
-              H5Dopen2(file.id(), (info_->path + "/" + stored_name).c_str(), H5P_DEFAULT), where, "open it"));
-          t = h5::Datatype(H5Dget_type(col.dataset.get()));
-        }
-        stored_size = H5Tget_size(t.get());
-        stored_signed = H5Tget_class(t.get()) != H5T_INTEGER || H5Tget_sign(t.get()) == H5T_SGN_2;
-      }
-      col.staging = choose_staging(stored->type, req.dtype, stored_size, stored_signed, where);
+      col.staging = choose_staging(stored->type, req.dtype, stored->type.size, stored->type.is_signed, where);
+      const bool by_table = !compound && stored->chunks && file.raw().usable() &&
+                            staged_dtype(col.staging, req.dtype) == stored->chunks->native;
+      impl_->chunks.push_back(by_table ? &*stored->chunks : nullptr);
+      if (!compound && !by_table)
+        col.dataset = h5::Dataset(h5::check_id(
+            H5Dopen2(file.id(), (info_->path + "/" + stored_name).c_str(), H5P_DEFAULT), where, "open it"));
     }
+    if (col.staging == Staging::fill) impl_->chunks.push_back(nullptr);
     columns_.push_back(std::move(req));
     impl_->columns.push_back(std::move(col));
   }
+  impl_->raw_file = &file.raw();
 
   if (compound) {
     // One packed memory row holding every delivered stored field: the whole range is
@@ -361,13 +326,6 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
       }
     }
   }
-
-  impl_->raw.resize(columns_.size());
-  if (!compound)
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      const auto& c = impl_->columns[i];
-      if (c.staging != Staging::fill) impl_->raw[i] = raw_chunk_layout(c.dataset.get(), staging_type(c.staging, columns_[i].dtype));
-    }
 
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const auto& stored = impl_->columns[i].stored_name;
@@ -487,7 +445,6 @@ void SampleReader::read_stored(std::uint64_t first, std::uint64_t count, std::sp
   // narrowed after (the chunks of all columns are decoded side by side).
   std::vector<std::vector<std::byte>> wide(columns_.size());
   std::vector<std::byte*> targets(columns_.size());
-  std::vector<ChunkRead> chunks;
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     auto& c = impl_->columns[i];
     if (c.staging == Staging::fill) {
@@ -499,8 +456,7 @@ void SampleReader::read_stored(std::uint64_t first, std::uint64_t count, std::sp
       wide[i].resize(staging_size(c.staging, columns_[i].dtype) * count);
       targets[i] = wide[i].data();
     }
-    if (impl_->raw[i].usable && read_raw_chunks(c.dataset.get(), impl_->raw[i].chunk_rows, i, first, count, chunks))
-      continue;
+    if (impl_->chunks[i] != nullptr) continue;  // read below, with the other tables' chunks
     h5::Dataspace file_space(h5::check_id(H5Dget_space(c.dataset.get()), column_context(i), what));
     h5::check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr),
                      column_context(i), what);
@@ -509,7 +465,7 @@ void SampleReader::read_stored(std::uint64_t first, std::uint64_t count, std::sp
                 H5P_DEFAULT, targets[i]),
         column_context(i), what);
   }
-  decode_chunks(chunks, impl_->raw, first, count, targets, impl_->contexts, what);
+  read_chunks(*impl_->raw_file, impl_->chunks, first, count, targets, impl_->contexts, what);
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const auto& c = impl_->columns[i];
     if (c.staging != Staging::direct && c.staging != Staging::fill)

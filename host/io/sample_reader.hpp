@@ -37,9 +37,9 @@ struct ColumnRequest {
 std::vector<ColumnRequest> schema_request(std::string_view kind);
 
 // Reads requested columns of one sample, any range of rows at a time (chunked
-// reading: a sample larger than memory is processed in pieces). One thread at a time:
-// HDF5 builds are either not thread-safe or (Debian's) serialise every call behind
-// one global lock, so concurrent readers would gain nothing.
+// reading: a sample larger than memory is processed in pieces). The chunks of the
+// columns the index lists (io/chunk_table.hpp) are read and decoded on every core
+// (docs/formats/events.md#reading); HDF5 reads the others. One read at a time per reader.
 class SampleReader {
  public:
   SampleReader(const EventFile& file, std::string_view sample, const ColumnMapping& mapping,
