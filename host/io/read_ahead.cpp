@@ -11,7 +11,7 @@ namespace darkscan::io {
 ReadAhead::ReadAhead(SampleReader& reader, std::uint64_t chunk_rows, ReadBuffers* buffers)
     : reader_(reader),
       chunk_rows_(chunk_rows),
-      ahead_(chunk_rows < reader.rows() && h5::library_thread_safe()),
+      ahead_(chunk_rows < reader.rows() && reader.reads_through_hdf5() && h5::library_thread_safe()),
       buffers_(buffers != nullptr ? buffers->batch : own_.batch) {
   const std::uint64_t rows = std::min(chunk_rows, reader.rows());
   fit_batch(buffers_[0], reader, rows);

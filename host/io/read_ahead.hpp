@@ -26,9 +26,12 @@ struct ReadBuffers {
 
 class ReadAhead {
  public:
-  // Ranges of `chunk_rows` rows (the last one shorter). Reads ahead only where the HDF5
-  // library is thread-safe (Debian's is: one lock around every call) and there is more
-  // than one range; otherwise each range is read when asked for. Into `buffers` where
+  // Ranges of `chunk_rows` rows (the last one shorter). Reads ahead only where some
+  // column is read through HDF5 (SampleReader::reads_through_hdf5), the library is
+  // thread-safe (Debian's is: one lock around every call) and there is more than one
+  // range; otherwise each range is read when asked for. Columns darkscan reads itself
+  // have no serial part to overlap: their chunks are decoded on every core, and a second
+  // thread would only bring a second pool of threads to compete for the cores. Into `buffers` where
   // given (one ReadAhead at a time may use them), else into buffers of its own.
   ReadAhead(SampleReader& reader, std::uint64_t chunk_rows, ReadBuffers* buffers = nullptr);
   ~ReadAhead();  // waits for a read in flight (its result is dropped)

@@ -350,6 +350,12 @@ std::size_t SampleReader::row_bytes() const {
 
 std::string SampleReader::column_context(std::size_t i) const { return impl_->contexts.at(i); }
 
+bool SampleReader::reads_through_hdf5() const {
+  for (const auto& c : impl_->columns)
+    if (c.staging != Staging::fill && (info_->layout == SampleLayout::compound_table || c.dataset)) return true;
+  return false;
+}
+
 void SampleReader::read(std::uint64_t first, std::uint64_t count, std::span<void* const> dst) {
   if (dst.size() != columns_.size())
     throw std::logic_error("SampleReader::read: one destination per delivered column is needed");

@@ -54,6 +54,9 @@ class SampleReader {
   const std::vector<ColumnRequest>& columns() const { return columns_; }
   // Bytes one row occupies in memory over the delivered columns.
   std::size_t row_bytes() const;
+  // Whether a read goes through HDF5 for some column (a compound table, a column the
+  // index has no chunk table for): the serial part of a read that io::ReadAhead overlaps.
+  bool reads_through_hdf5() const;
   // "file.h5: sample 'data'" for messages.
   const std::string& context() const { return context_; }
   std::string column_context(std::size_t i) const;

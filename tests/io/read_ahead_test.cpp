@@ -1,4 +1,5 @@
-// Reading one range ahead (io/read_ahead.hpp): the ranges equal plain reads of the same
+// Reading one range ahead (io/read_ahead.hpp), for columns HDF5 reads (read ahead) and
+// columns darkscan reads itself (read in turn): the ranges equal plain reads of the same
 // rows, in order; a read's error reaches the caller at the range it belongs to, after
 // the earlier ones, with the plain read's message; abandoning a pass with a read in
 // flight is clean; buffers kept by the caller serve one sample after another, whatever
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -26,9 +28,36 @@ namespace darkscan {
 namespace {
 
 using testing::BackendTest;
-using ReadAheadTest = BackendTest;
 
-TEST_F(ReadAheadTest, RangesEqualPlainReadsInOrder) {
+// The fixture's event file, whose columns darkscan reads itself (nothing to read ahead),
+// and the same samples as contiguous datasets, which HDF5 reads (read ahead).
+class ReadAheadTest : public BackendTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (!GetParam()) return;
+    testing::H5Builder b(path("contiguous.h5"));
+    b.column_sample("/samples/data", events::synthetic_rows({"data", "data", kRows}, 17, 0, kRows), "data");
+    b.column_sample("/samples/sig", events::synthetic_rows({"sig", "signal", 999}, 17, 0, 999), "signal");
+    b.close();
+    contiguous_ = std::make_unique<io::EventFile>(path("contiguous.h5").string());
+  }
+  io::SampleReader reader(const std::string& sample = "data") const {
+    if (!contiguous_) return BackendTest::reader(sample);
+    auto r = io::SampleReader(*contiguous_, sample, {}, io::schema_request(contiguous_->sample(sample).kind));
+    EXPECT_TRUE(r.reads_through_hdf5());
+    return r;
+  }
+
+ private:
+  std::unique_ptr<io::EventFile> contiguous_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Files, ReadAheadTest, ::testing::Bool(),
+                         [](const auto& p) { return p.param ? "ReadByHdf5" : "ReadByDarkscan"; });
+
+TEST_P(ReadAheadTest, RangesEqualPlainReadsInOrder) {
+  EXPECT_EQ(reader().reads_through_hdf5(), GetParam());
   for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{4096}, std::uint64_t{3000}, kRows - 1, kRows,
                               kRows + 1}) {
     auto ahead_reader = reader();
@@ -55,7 +84,10 @@ TEST_F(ReadAheadTest, RangesEqualPlainReadsInOrder) {
   }
 }
 
-TEST_F(ReadAheadTest, AnErrorReachesTheCallerAtItsRangeWithThePlainMessage) {
+// On a file of its own, read by HDF5 (contiguous datasets): read ahead.
+using ReadAheadErrors = testing::TempDirTest;
+
+TEST_F(ReadAheadErrors, AnErrorReachesTheCallerAtItsRangeWithThePlainMessage) {
   constexpr std::uint64_t kBadRow = 7000;
   auto batch = events::synthetic_rows({"data", "data", 10000}, 1, 0, 10000);
   for (auto& c : batch.columns)
@@ -88,7 +120,7 @@ TEST_F(ReadAheadTest, AnErrorReachesTheCallerAtItsRangeWithThePlainMessage) {
   }
 }
 
-TEST_F(ReadAheadTest, BuffersKeptByTheCallerServeSampleAfterSample) {
+TEST_P(ReadAheadTest, BuffersKeptByTheCallerServeSampleAfterSample) {
   // data (20,011 rows, no truth), sig (999 rows, with the MC columns), data again: the
   // buffers shrink, take other columns, and grow again between the passes.
   io::ReadBuffers kept;
@@ -111,7 +143,7 @@ TEST_F(ReadAheadTest, BuffersKeptByTheCallerServeSampleAfterSample) {
   }
 }
 
-TEST_F(ReadAheadTest, AbandoningAPassWithAReadInFlightIsClean) {
+TEST_P(ReadAheadTest, AbandoningAPassWithAReadInFlightIsClean) {
   auto r = reader();
   for (int ranges = 0; ranges < 3; ++ranges) {
     io::ReadAhead ahead(r, 2000);
