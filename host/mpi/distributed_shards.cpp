@@ -9,6 +9,7 @@
 #include <iterator>
 #include <span>
 #include <stdexcept>
+#include <utility>
 
 #include "errors.hpp"
 #include "io/shard_file.hpp"
@@ -56,6 +57,23 @@ std::filesystem::path rank_shard_path(const World& world, std::string_view stage
 GatheredShards::~GatheredShards() {
   std::error_code ec;
   for (const auto& path : received) std::filesystem::remove(path, ec);
+}
+
+GatheredShards::GatheredShards(GatheredShards&& other) noexcept
+    : paths(std::exchange(other.paths, {})),
+      sent_bytes(other.sent_bytes),
+      largest_bytes(other.largest_bytes),
+      received(std::exchange(other.received, {})) {}
+
+GatheredShards& GatheredShards::operator=(GatheredShards&& other) noexcept {
+  if (this != &other) {
+    GatheredShards old(std::move(*this));  // this object's files go when `old` does
+    paths = std::exchange(other.paths, {});
+    sent_bytes = other.sent_bytes;
+    largest_bytes = other.largest_bytes;
+    received = std::exchange(other.received, {});
+  }
+  return *this;
 }
 
 std::vector<std::string> GatheredShards::path_names() const {

@@ -30,8 +30,17 @@ std::filesystem::path rank_shard_path(const World& world, std::string_view stage
 struct GatheredShards {
   std::vector<std::filesystem::path> paths;  // rank 0: every rank's shard file, in rank order
   std::uint64_t sent_bytes = 0, largest_bytes = 0;  // the other ranks' files sent to rank 0
+  std::vector<std::filesystem::path> received;      // removed with the object that holds them
+
+  GatheredShards() = default;
   ~GatheredShards();  // removes the files received
-  std::vector<std::filesystem::path> received;
+  // Move-only: the files go with the object that holds them (a copy would remove them
+  // while the original still names them).
+  GatheredShards(GatheredShards&& other) noexcept;
+  GatheredShards& operator=(GatheredShards&& other) noexcept;
+  GatheredShards(const GatheredShards&) = delete;
+  GatheredShards& operator=(const GatheredShards&) = delete;
+
   std::vector<std::string> path_names() const;  // `paths` as text, for the stages' merges
 };
 

@@ -55,8 +55,8 @@ INSTANTIATE_TEST_SUITE_P(Options, ColumnBatch,
                                            Case{255, 0.9, "lognormal", "uniform", 0.9},
                                            Case{30, 0.19, "gaussian", "jeffreys", 0.95}),
                          // Names that stay the same from build to build (the default prints the pointers).
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           const Case& c = info.param;
+                         [](const ::testing::TestParamInfo<Case>& p) {
+                           const Case& c = p.param;
                            return std::string(c.nuisance_prior) + "_" + c.signal_prior + "_cl" +
                                   std::to_string(static_cast<int>(c.cl * 100 + 0.5)) + "_nobs" +
                                   std::to_string(c.max_n_obs);
