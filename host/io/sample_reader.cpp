@@ -199,19 +199,25 @@ void read_chunks(const RawFile& file, const std::vector<const ChunkTable*>& tabl
     std::byte* place = targets[c.column] + (lo - first) * size;
     const bool whole = lo == chunk_first && hi == chunk_first + table.chunk_rows;
     thread_local std::vector<std::byte> bytes, scratch;
-    bytes.resize(stored.bytes);
     std::span<std::byte> out(place, table.chunk_rows * size);
     if (!whole) {
       scratch.resize(table.chunk_rows * size);
       out = scratch;
     }
-    const std::string why = file.read(stored.address, bytes);
+    // A column stored without filters holds its chunks' raw bytes: read into their place.
+    const bool unfiltered = !table.filters.shuffle && !table.filters.deflate && stored.bytes == out.size();
+    std::span<std::byte> source = out;
+    if (!unfiltered) {
+      bytes.resize(stored.bytes);
+      source = bytes;
+    }
+    const std::string why = file.read(stored.address, source);
     if (!why.empty()) {
       failed[t] = fmt::format("the chunk of rows {}..{} cannot be read: {}", chunk_first,
                               chunk_first + table.chunk_rows, why);
       return;
     }
-    if (!decode_chunk(bytes, stored.filter_mask, size, table.filters, out)) {
+    if (!unfiltered && !decode_chunk(bytes, stored.filter_mask, size, table.filters, out)) {
       failed[t] = fmt::format("the chunk of rows {}..{} does not decode (damaged?)", chunk_first,
                               chunk_first + table.chunk_rows);
       return;
