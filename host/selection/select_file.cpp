@@ -77,6 +77,15 @@ void write_selection(io::EventFileWriter& writer, const SelectionResult& result,
 SelectedData read_selected_data(const std::string& path, const std::string& sample) {
   const io::EventFile file(path, "selected");
   const io::SampleInfo& table = file.sample(sample);
+  if (table.rows == 0) {
+    // A selection that kept no event is a result (every window then counts 0), where an
+    // empty sample of an event file is bad input, as SampleReader holds: the columns
+    // are still required.
+    io::HostBatch none;
+    if (table.find_column("final_state") != nullptr) none.columns.push_back({"final_state", DType::i8, {}});
+    if (table.find_column("mass") != nullptr) none.columns.push_back({"mass", DType::f64, {}});
+    return selected_data(none, path, sample);
+  }
   io::SampleReader reader(file, table.name, {},
                           {{"final_state", DType::i8, io::WhenMissing::fail, 0.0},
                            {"mass", DType::f64, io::WhenMissing::fail, 0.0}});
