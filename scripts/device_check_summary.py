@@ -260,7 +260,8 @@ def junit_result(path):
         elif case.find("skipped") is not None or status in ("notrun", "disabled"):
             result["skipped"].append(name)
             said = re.search(r"CUDA test skipped: (.*)", case.findtext("system-out") or "")
-            message = (case.find("skipped").get("message") if case.find("skipped") is not None else "") or ""
+            skipped = case.find("skipped")
+            message = (skipped.get("message") if skipped is not None else None) or ""
             reason = said.group(1).strip() if said else message.split("Skipped: ", 1)[-1].strip() or None
             result["skip_reason"] = result["skip_reason"] or (None if reason == "SKIP_REGULAR_EXPRESSION_MATCHED"
                                                               else reason)
@@ -311,21 +312,21 @@ def fail(part, why):
     part["note"] = "; ".join(filter(None, [part["note"], why]))
 
 
-def judge_tests(part, ctest, skip_means="the CUDA backend could not use the device"):
-    """A tests' part (ctest's CUDA tests, the Python tests of device arrays): on a GPU node
-    every test must run."""
-    if ctest is None:
+def judge_tests(part, result, skip_means="the CUDA backend could not use the device"):
+    """A tests' part (ctest's CUDA tests, the Python tests of device arrays) from its JUnit
+    result: on a GPU node every test must run."""
+    if result is None:
         fail(part, "no JUnit output")
         return
-    counts = f"{ctest['passed']} passed, {len(ctest['failed'])} failed, {len(ctest['skipped'])} skipped"
+    counts = f"{result['passed']} passed, {len(result['failed'])} failed, {len(result['skipped'])} skipped"
     part["note"] = "; ".join(filter(None, [counts, part["note"]]))
-    if ctest["tests"] == 0:
+    if result["tests"] == 0:
         fail(part, "no tests ran")
-    if ctest["skipped"]:
+    if result["skipped"]:
         fail(part, f"a skip means {skip_means}"
-             + (f" ({ctest['skip_reason']})" if ctest["skip_reason"] else ""))
-    if ctest["failed"]:
-        fail(part, "failed: " + ", ".join(ctest["failed"][:5]))
+             + (f" ({result['skip_reason']})" if result["skip_reason"] else ""))
+    if result["failed"]:
+        fail(part, "failed: " + ", ".join(result["failed"][:5]))
 
 
 def benchmark_rows(outdir, parts, ceil):

@@ -11,18 +11,17 @@ std::size_t ChunkTable::max_stored_bytes() const {
   return raw + (raw >> 12) + (raw >> 14) + (raw >> 25) + 13 + 6 + 1024;
 }
 
-std::optional<ChunkTable> list_chunks(hid_t dataset, hsize_t rows) {
+std::optional<ChunkTable> list_chunks(hid_t dataset, hid_t stored_type, hsize_t rows) {
   ChunkTable table;
   h5::PropertyList create(H5Dget_create_plist(dataset));
-  h5::Datatype stored(H5Dget_type(dataset));
   hsize_t chunk = 0;
-  if (!create || !stored || H5Pget_layout(create.get()) != H5D_CHUNKED ||
+  if (!create || H5Pget_layout(create.get()) != H5D_CHUNKED ||
       H5Pget_chunk(create.get(), 1, &chunk) != 1 || chunk == 0 || !own_filters(create.get(), table.filters)) {
     H5Eclear2(H5E_DEFAULT);
     return std::nullopt;
   }
-  const auto type = h5::describe_type(stored.get());
-  if (!type.dtype || H5Tequal(stored.get(), h5::native_type(*type.dtype)) <= 0) {
+  const auto type = h5::describe_type(stored_type);
+  if (!type.dtype || H5Tequal(stored_type, h5::native_type(*type.dtype)) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     return std::nullopt;
   }

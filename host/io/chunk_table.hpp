@@ -37,11 +37,12 @@ struct ChunkTable {
   std::size_t max_stored_bytes() const;
 };
 
-// The table of a dataset with `rows` rows, or nullopt when darkscan does not read it
+// The table of a dataset with `rows` rows whose stored type is `stored_type` (the
+// H5Dget_type the index already holds), or nullopt when darkscan does not read it
 // itself and HDF5 does (H5Dread, with its conversions and filters): not chunked, another
 // filter pipeline than own_filters takes, stored elements that are not a darkscan type's
 // native bytes (another byte order, uint32 ...), or a chunk the rows need that is not
 // stored (HDF5 then reports it, or check_rows_stored refuses the extent).
-std::optional<ChunkTable> list_chunks(hid_t dataset, hsize_t rows);
+std::optional<ChunkTable> list_chunks(hid_t dataset, hid_t stored_type, hsize_t rows);
 
 }  // namespace darkscan::io

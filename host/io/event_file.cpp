@@ -82,7 +82,7 @@ void EventFile::index_root() {
 }
 
 namespace {
-// The rows of a 1-D dataset (0 for another rank). Unchecked: see checked_length.
+// The rows of a 1-D dataset (0 for another rank), unchecked (dataset_length checks them).
 hsize_t extent(hid_t dataset, int* rank, std::string_view context) {
   h5::Dataspace space(h5::check_id(H5Dget_space(dataset), context, "read the dataspace"));
   *rank = H5Sget_simple_extent_ndims(space.get());
@@ -187,7 +187,7 @@ std::optional<SampleInfo> EventFile::index_object(hid_t parent, const std::strin
     info.columns.push_back({child, h5::describe_type(dt.get()), rank, std::nullopt});
     if (rank != 1) continue;
     // A table of every chunk the rows need also shows that the storage holds them.
-    if (raw_.usable()) info.columns.back().chunks = list_chunks(ds.get(), length);
+    if (raw_.usable()) info.columns.back().chunks = list_chunks(ds.get(), dt.get(), length);
     if (!info.columns.back().chunks) h5::check_rows_stored(ds.get(), length, where);
     if (first_1d.empty()) {
       info.rows = length;

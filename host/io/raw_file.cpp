@@ -1,6 +1,5 @@
 #include "io/raw_file.hpp"
 
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>

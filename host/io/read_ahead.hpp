@@ -31,8 +31,9 @@ class ReadAhead {
   // thread-safe (Debian's is: one lock around every call) and there is more than one
   // range; otherwise each range is read when asked for. Columns darkscan reads itself
   // have no serial part to overlap: their chunks are decoded on every core, and a second
-  // thread would only bring a second pool of threads to compete for the cores. Into `buffers` where
-  // given (one ReadAhead at a time may use them), else into buffers of its own.
+  // thread would only bring a second pool of threads to compete for the cores. Into
+  // `buffers` where given (one ReadAhead at a time may use them), else into buffers of
+  // its own.
   ReadAhead(SampleReader& reader, std::uint64_t chunk_rows, ReadBuffers* buffers = nullptr);
   ~ReadAhead();  // waits for a read in flight (its result is dropped)
   ReadAhead(const ReadAhead&) = delete;

@@ -283,6 +283,7 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
     const StoredColumn* stored = info_->find_column(stored_name);
     Impl::Column col;
     col.stored_name = stored_name;
+    const ChunkTable* table = nullptr;  // set where darkscan reads the column itself
     if (stored == nullptr) {
       if (req.when_missing == WhenMissing::skip) continue;
       if (req.when_missing == WhenMissing::fail) {
@@ -296,14 +297,14 @@ SampleReader::SampleReader(const EventFile& file, std::string_view sample, const
     } else {
       if (stored->rank != 1) throw_input_error("{}: is {}-dimensional; columns must be 1-D", where, stored->rank);
       col.staging = choose_staging(stored->type, req.dtype, stored->type.size, stored->type.is_signed, where);
-      const bool by_table = !compound && stored->chunks && file.raw().usable() &&
-                            staged_dtype(col.staging, req.dtype) == stored->chunks->native;
-      impl_->chunks.push_back(by_table ? &*stored->chunks : nullptr);
-      if (!compound && !by_table)
+      if (!compound && stored->chunks && file.raw().usable() &&
+          staged_dtype(col.staging, req.dtype) == stored->chunks->native)
+        table = &*stored->chunks;
+      else if (!compound)
         col.dataset = h5::Dataset(h5::check_id(
             H5Dopen2(file.id(), (info_->path + "/" + stored_name).c_str(), H5P_DEFAULT), where, "open it"));
     }
-    if (col.staging == Staging::fill) impl_->chunks.push_back(nullptr);
+    impl_->chunks.push_back(table);
     columns_.push_back(std::move(req));
     impl_->columns.push_back(std::move(col));
   }
